@@ -1,0 +1,14 @@
+"""JSON API v1: thin views — parse, authorise, call a service, answer."""
+from server.api import accounts, common, health, openapi, patrols
+from server.errors import GatewatchError
+from server.store import UNAVAILABLE, IdempotencyConflict
+
+
+def init_app(app):
+    """Register the API blueprints and their error handlers."""
+    for module in (accounts, patrols, openapi, health):
+        app.register_blueprint(module.bp)
+    app.register_error_handler(GatewatchError, common.error)
+    app.register_error_handler(IdempotencyConflict, common.reused)
+    for exc in UNAVAILABLE:
+        app.register_error_handler(exc, common.unavailable)

@@ -1,0 +1,119 @@
+"""Sign-in, sign-out and user administration."""
+from flask import Blueprint, jsonify, request, session
+
+from server.api.common import answered, body, gw, idempotency, replayed
+from server.auth import current_user, require
+from server.auth import users as accounts
+from server.errors import Forbidden, GatewatchError, InvalidInput
+
+bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1")
+THROTTLE_FAILURES = 5
+THROTTLE_WINDOW = 300
+
+
+class Throttled(GatewatchError):
+    """Too many failed sign-ins."""
+
+    status, code = 429, "throttled"
+
+
+@bp.post("/auth/login")
+def login():
+    """Sign in with username and password; set the session cookie."""
+    data = body()
+    username, password = data.get("username"), data.get("password")
+    fields = {k: "required" for k in ("username", "password") if not isinstance(data.get(k), str) or not data.get(k)}
+    if fields:
+        raise InvalidInput("Enter your username and password.", fields=fields)
+    ctx, address = gw(), request.remote_addr or "-"
+    if ctx.accounts.failures(username, address) >= THROTTLE_FAILURES:
+        exc = Throttled("Too many failed attempts; wait a few minutes.")
+        response = jsonify(exc.to_dict())
+        response.status_code, response.headers["Retry-After"] = 429, str(THROTTLE_WINDOW)
+        return response
+    rec = accounts.authenticate(ctx, username=username, password=password)
+    if not rec:
+        ctx.accounts.note_failure(username, address, THROTTLE_WINDOW)
+        return jsonify({"error": {"code": "bad_credentials", "fields": {},
+                                  "message": "Wrong username or password."}}), 401
+    ctx.accounts.clear_failures(username, address)
+    sid, csrf = ctx.accounts.create_session(rec["username"], ctx.settings.session_hours * 3600)
+    session.clear()
+    session["sid"] = sid
+    session.permanent = True
+    return jsonify({"user": accounts.public(rec), "csrf_token": csrf})
+
+
+@bp.post("/auth/logout")
+def logout():
+    """Sign out: end the session here and drop its live sockets everywhere."""
+    user = current_user()
+    if user and user.session_id:
+        if request.headers.get("X-CSRF-Token") != user.csrf:
+            raise Forbidden("Missing or wrong X-CSRF-Token header.", code="csrf")
+        accounts.sign_out(gw(), actor=user.actor(), session_id=user.session_id)
+    session.clear()
+    return "", 204
+
+
+@bp.get("/auth/me")
+def me():
+    """Return the signed-in user and a CSRF token (a phone re-checks before replaying its outbox)."""
+    user = current_user()
+    if not user:
+        return jsonify({"error": {"code": "unauthorized", "message": "Sign in first.", "fields": {}}}), 401
+    return jsonify({"user": {"username": user.username, "role": user.role,
+                             "display_name": user.display_name}, "csrf_token": user.csrf})
+
+
+@bp.get("/users")
+@require("users.manage")
+def list_users(user):
+    """List users."""
+    return jsonify({"users": [accounts.public(r) for r in gw().accounts.list_users()]})
+
+
+@bp.post("/users")
+@require("users.manage")
+def create_user(user):
+    """Create a user."""
+    idem = idempotency(user)
+    done = replayed(idem)
+    if done:
+        return done
+    data = body()
+    return answered(accounts.add_user(gw(), actor=user.actor(), idem=idem,
+                                      username=data.get("username"), role=data.get("role"),
+                                      password=data.get("password"),
+                                      display_name=data.get("display_name") or None))
+
+
+@bp.post("/users/<username>/disable")
+@require("users.manage")
+def disable_user(user, username):
+    """Disable a user, ending their sessions, tokens and live sockets."""
+    idem = idempotency(user)
+    return replayed(idem) or answered(accounts.set_disabled(
+        gw(), actor=user.actor(), username=username, disabled=True, idem=idem))
+
+
+@bp.post("/users/<username>/enable")
+@require("users.manage")
+def enable_user(user, username):
+    """Enable a disabled user."""
+    idem = idempotency(user)
+    return replayed(idem) or answered(accounts.set_disabled(
+        gw(), actor=user.actor(), username=username, disabled=False, idem=idem))
+
+
+@bp.post("/users/<username>/password")
+@require("users.manage")
+def reset_password(user, username):
+    """Set a user's password."""
+    idem = idempotency(user)
+    done = replayed(idem)
+    if done:
+        return done
+    data = body()
+    return answered(accounts.reset_password(gw(), actor=user.actor(), username=username,
+                                            password=data.get("password"), idem=idem))

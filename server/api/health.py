@@ -1,0 +1,37 @@
+"""Liveness, readiness and Prometheus metrics."""
+from flask import Blueprint, Response, jsonify
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from server.api.common import gw
+from server.store import UNAVAILABLE
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Answer 200 while the process runs."""
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz():
+    """Answer 200 when Redis is reachable and loaded, else 503."""
+    try:
+        ready = gw().store.ready()
+    except UNAVAILABLE as exc:
+        return jsonify({"status": "unavailable", "reason": str(exc) or exc.__class__.__name__}), 503
+    if not ready:
+        return jsonify({"status": "loading"}), 503
+    return jsonify({"status": "ready"})
+
+
+@bp.get("/metrics")
+def metrics():
+    """Export Prometheus metrics of this process."""
+    ctx = gw()
+    try:
+        ctx.metrics.stream_length.set(ctx.store.count_events())
+    except UNAVAILABLE:
+        pass  # the metrics page must answer even with Redis away
+    return Response(generate_latest(ctx.metrics.registry), mimetype=CONTENT_TYPE_LATEST)

@@ -1,0 +1,68 @@
+"""The application factory proper (server/__init__.py stays import-free for monkey-patching)."""
+import datetime as dt
+import logging
+import time
+
+from flask import Flask, g, request
+
+from server import api, auth, folds, realtime, web
+from server.config import load_settings, secret_key
+from server.context import Gatewatch
+from server.metrics import Metrics
+from server.store import Store
+from server.store.accounts import Accounts
+from server.store.embedded import EmbeddedRedis
+from server.venue import load_venue
+
+log = logging.getLogger("gatewatch")
+
+
+def build_context(settings):
+    """Load the venue and connect the store (starting the embedded Redis if needed)."""
+    venue = load_venue(settings.venue_path)
+    embedded = None
+    url = settings.redis_url
+    if not url:
+        embedded = EmbeddedRedis(settings.data_dir)
+        embedded.start()
+        url = embedded.url
+    store = Store(url, venue.id)
+    ctx = Gatewatch(settings=settings, venue=venue, store=store, accounts=Accounts(store),
+                    metrics=Metrics(), embedded=embedded)
+    ctx.folds = folds.FOLDS
+    return ctx
+
+
+def _count_request(response):
+    """Count every answered request for /metrics."""
+    ctx = g.get("gw_ctx")
+    if ctx is not None and request.endpoint:
+        ctx.metrics.requests.labels(request.method, request.endpoint, response.status_code).inc()
+        ctx.metrics.latency.labels(request.endpoint).observe(time.perf_counter() - g.gw_started)
+    return response
+
+
+def create_app(config=None, ctx=None):
+    """Create the Flask app; `config` overrides Flask settings, `ctx` injects services."""
+    root = __file__.rsplit("/server/", 1)[0]
+    app = Flask(__name__, template_folder=f"{root}/templates", static_folder=f"{root}/static",
+                static_url_path="/static")
+    if ctx is None:
+        ctx = build_context(load_settings())
+    app.extensions["gatewatch"] = ctx
+    app.config.update(SECRET_KEY=secret_key(ctx.settings), JSON_AS_ASCII=False,
+                      MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+                      PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=ctx.settings.session_hours))
+    app.json.ensure_ascii = False
+    app.config.update(config or {})
+
+    @app.before_request
+    def _start_clock():
+        g.gw_ctx, g.gw_started = ctx, time.perf_counter()
+
+    app.after_request(_count_request)
+    auth.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
+    realtime.init_app(app)
+    return app

@@ -1,0 +1,136 @@
+"""Sign-in state for HTTP: sessions, bearer tokens, CSRF and the role checks on every route."""
+import functools
+import hmac
+import logging
+from dataclasses import dataclass
+
+from flask import current_app, g, redirect, request, session, url_for
+
+from server.auth.roles import PAGES, can
+from server.errors import Forbidden, Unauthorized
+
+log = logging.getLogger("gatewatch.auth")
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass
+class User:
+    """The signed-in user of this request."""
+
+    username: str
+    role: str
+    display_name: str
+    session_id: str | None = None
+    csrf: str | None = None
+    via_token: bool = False
+
+    def actor(self):
+        """Return the actor recorded on events."""
+        return {"username": self.username, "role": self.role}
+
+
+def _gw():
+    """Return the app's services object."""
+    return current_app.extensions["gatewatch"]
+
+
+def _load_user():
+    """Find the user from a bearer token or the session cookie."""
+    gw = _gw()
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        username = gw.accounts.token_user(header[7:].strip())
+        rec = gw.accounts.get_user(username) if username else None
+        if rec and rec.get("disabled") != "1":
+            return User(rec["username"], rec["role"], rec.get("display_name") or rec["username"],
+                        via_token=True)
+        return None
+    sid = session.get("sid")
+    if not sid:
+        return None
+    ttl = gw.settings.session_hours * 3600
+    sess = gw.accounts.get_session(sid, ttl)
+    rec = gw.accounts.get_user(sess["username"]) if sess else None
+    if not rec or rec.get("disabled") == "1":
+        session.pop("sid", None)
+        return None
+    return User(rec["username"], rec["role"], rec.get("display_name") or rec["username"],
+                session_id=sid, csrf=sess.get("csrf"))
+
+
+def socket_user(auth):
+    """Return the User of a Socket.IO handshake: `auth.token`, else the session cookie."""
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if isinstance(token, str) and token:
+        gw = _gw()
+        username = gw.accounts.token_user(token)
+        rec = gw.accounts.get_user(username) if username else None
+        if rec and rec.get("disabled") != "1":
+            return User(rec["username"], rec["role"], rec.get("display_name") or rec["username"],
+                        via_token=True)
+        return None
+    return _load_user()
+
+
+def current_user():
+    """Return the signed-in User of this request, or None."""
+    if "user" not in g:
+        g.user = _load_user()
+    return g.user
+
+
+def csrf_token():
+    """Return the CSRF token of the current session ('' without one)."""
+    user = current_user()
+    return (user.csrf or "") if user else ""
+
+
+def _check_csrf(user):
+    """Refuse a cookie-authenticated unsafe request without the session's CSRF token."""
+    if user.via_token or request.method not in UNSAFE:
+        return
+    sent = request.headers.get("X-CSRF-Token", "")
+    if not user.csrf or not hmac.compare_digest(sent, user.csrf):
+        log.warning("refused %s %s for %s: bad CSRF token", request.method, request.path, user.username)
+        raise Forbidden("Missing or wrong X-CSRF-Token header.", code="csrf")
+
+
+def require(permission):
+    """Decorate an API view: signed in, CSRF-checked, holding the permission."""
+    def wrap(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            user = current_user()
+            if not user:
+                raise Unauthorized("Sign in first.")
+            _check_csrf(user)
+            if not can(user.role, permission):
+                log.warning("refused %s %s for %s (%s): needs %s", request.method, request.path,
+                            user.username, user.role, permission)
+                raise Forbidden(f"Your role ({user.role}) may not do this.")
+            return view(user, *args, **kwargs)
+        return guarded
+    return wrap
+
+
+def page(name):
+    """Decorate a page view: redirect to /login when signed out, 403 for the wrong role."""
+    def wrap(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            user = current_user()
+            if not user:
+                return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+            if user.role not in PAGES[name]:
+                log.warning("refused page %s for %s (%s)", name, user.username, user.role)
+                raise Forbidden(f"Your role ({user.role}) may not open this page.")
+            return view(user, *args, **kwargs)
+        return guarded
+    return wrap
+
+
+def init_app(app):
+    """Set cookie policy for sessions."""
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_NAME="gatewatch_session",
+                      SESSION_COOKIE_SECURE=app.extensions["gatewatch"].settings.secure_cookies)

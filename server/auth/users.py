@@ -1,0 +1,138 @@
+"""Account rules and services: create, disable, enable, reset, authenticate. No Flask here."""
+import hashlib
+import re
+import secrets
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server import events as ev
+from server import ledger
+from server.auth.roles import ROLES
+from server.errors import Conflict, InvalidInput, NotFound, check
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
+PASSWORD_MIN = 10
+# A hash to check against when the user does not exist, so timing does not reveal names.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_password(password):
+    """Return a strong salted hash (scrypt) of a password."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def _validate(username, role, password, display_name):
+    """Return field errors for a new user."""
+    fields = {}
+    if not isinstance(username, str) or not USERNAME.match(username):
+        fields["username"] = "2–32 lower-case letters, digits, '.', '_' or '-'"
+    if role not in ROLES:
+        fields["role"] = f"one of {', '.join(ROLES)}"
+    fields.update(_password_errors(password))
+    if display_name is not None and (not isinstance(display_name, str) or len(display_name) > 64):
+        fields["display_name"] = "at most 64 characters"
+    return fields
+
+
+def _password_errors(password):
+    """Return field errors for a password."""
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
+        return {"password": f"at least {PASSWORD_MIN} characters"}
+    if len(password) > 256:
+        return {"password": "at most 256 characters"}
+    return {}
+
+
+def public(rec):
+    """Return what may be shown of a user record."""
+    return {"username": rec["username"], "role": rec["role"],
+            "display_name": rec.get("display_name") or rec["username"],
+            "disabled": rec.get("disabled") == "1"}
+
+
+def add_user(ctx, *, actor, username, role, password, display_name=None, idem=None):
+    """Create a user with a hashed password and an audit event."""
+    check(_validate(username, role, password, display_name))
+    if ctx.accounts.get_user(username):
+        raise Conflict(f"User {username} already exists.", fields={"username": "already taken"})
+    rec = {"username": username, "role": role, "display_name": display_name or username,
+           "pw_hash": hash_password(password), "disabled": "0"}
+    ops = [("HSET", ctx.accounts.user_key(username), *[x for kv in rec.items() for x in kv]),
+           ("SADD", ctx.accounts.users_key(), username)]
+    event = ev.draft(ev.USER_CREATED, actor=actor, data={"username": username, "role": role})
+    return ledger.record(ctx, [event], idem=idem, ops=ops,
+                         body=lambda envs: {"user": public(rec), "event": envs[0]})
+
+
+def _existing(ctx, username):
+    """Return a user's record or raise NotFound."""
+    rec = ctx.accounts.get_user(username)
+    if not rec:
+        raise NotFound(f"No user {username}.")
+    return rec
+
+
+def set_disabled(ctx, *, actor, username, disabled, idem=None):
+    """Disable (ending every session and token) or enable a user."""
+    rec = _existing(ctx, username)
+    if disabled and username == actor["username"]:
+        raise Conflict("You cannot disable your own account.")
+    ops = [("HSET", ctx.accounts.user_key(username), "disabled", "1" if disabled else "0")]
+    if disabled:
+        ops += ctx.accounts.end_all_sessions_ops(username)
+    rec = dict(rec, disabled="1" if disabled else "0")
+    event = ev.draft(ev.USER_DISABLED if disabled else ev.USER_ENABLED, actor=actor,
+                     data={"username": username})
+    return ledger.record(ctx, [event], idem=idem, status=200, ops=ops,
+                         body=lambda envs: {"user": public(rec), "event": envs[0]})
+
+
+def reset_password(ctx, *, actor, username, password, idem=None):
+    """Set a new password, ending the user's sessions."""
+    rec = _existing(ctx, username)
+    check(_password_errors(password))
+    ops = [("HSET", ctx.accounts.user_key(username), "pw_hash", hash_password(password))]
+    ops += ctx.accounts.end_all_sessions_ops(username)
+    event = ev.draft(ev.USER_PASSWORD_RESET, actor=actor, data={"username": username})
+    return ledger.record(ctx, [event], idem=idem, status=200, ops=ops,
+                         body=lambda envs: {"user": public(rec), "event": envs[0]})
+
+
+def authenticate(ctx, *, username, password):
+    """Return the user record for valid, enabled credentials, else None."""
+    rec = ctx.accounts.get_user(username) if isinstance(username, str) and username else None
+    if not isinstance(password, str):
+        password = ""
+    if not rec:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(rec["pw_hash"], password) or rec.get("disabled") == "1":
+        return None
+    return rec
+
+
+def session_tag(session_id):
+    """Return a public tag of a session (its hash prefix) that names it without revealing it."""
+    return hashlib.sha256(session_id.encode()).hexdigest()[:16]
+
+
+def sign_out(ctx, *, actor, session_id):
+    """End a session and tell every process to drop its sockets."""
+    ctx.accounts.end_session(session_id, actor["username"])
+    event = ev.draft(ev.USER_SIGNED_OUT, actor=actor,
+                     data={"username": actor["username"], "session": session_tag(session_id)})
+    ledger.record(ctx, [event])
+
+
+def ensure_first_admin(ctx):
+    """Create `admin` with a random password when no user exists; return the password or None."""
+    if ctx.accounts.count_users():
+        return None
+    password = secrets.token_urlsafe(12)
+    idem = ledger.system_idempotency("first-admin", {"username": "admin"})
+    try:
+        committed = add_user(ctx, actor=ev.SYSTEM_ACTOR, username="admin", role="admin",
+                             password=password, display_name="Administrator", idem=idem)
+    except (Conflict, InvalidInput):
+        return None  # another process won the race
+    return None if committed.replayed else password

@@ -1,0 +1,55 @@
+"""The `gatewatch` command: serve | users | check-config | rebuild | demo."""
+# Monkey-patching must come before Flask, redis or logging are imported (DESIGN §9.1).
+import os
+import sys
+
+if len(sys.argv) > 1 and sys.argv[1] == "serve":
+    _mode = os.environ.get("GATEWATCH_ASYNC_MODE", "")
+    if not _mode and os.path.isfile(".env"):
+        for _line in open(".env", encoding="utf-8"):
+            if _line.strip().startswith("GATEWATCH_ASYNC_MODE="):
+                _mode = _line.split("=", 1)[1].strip().strip("'\"")
+    if _mode in ("", "eventlet"):
+        import warnings
+
+        # eventlet warns it is in maintenance mode; DESIGN §1.7 documents gevent as the exit.
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+        import eventlet
+
+        eventlet.monkey_patch()
+    elif _mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+
+import argparse  # noqa: E402
+import logging  # noqa: E402
+
+from server.cli_commands import COMMANDS, add_arguments  # noqa: E402
+from server.config import ConfigError  # noqa: E402
+
+
+def main(argv=None):
+    """Run a gatewatch subcommand; bad settings end with one clear line and exit status 2."""
+    parser = argparse.ArgumentParser(prog="gatewatch", description="Gatewatch security operations")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_arguments(sub)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("GATEWATCH_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args) or 0
+    except ConfigError as exc:
+        print(f"gatewatch: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def run():
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,205 @@
+"""The subcommands behind `gatewatch` (imported after monkey-patching)."""
+import getpass
+import logging
+import signal
+import sys
+
+from server import ledger, phase
+from server.app import build_context, create_app
+from server.auth import users
+from server.config import ConfigError, load_settings
+from server.errors import GatewatchError
+from server.store import UNAVAILABLE
+from server.venue import VenueError
+
+log = logging.getLogger("gatewatch")
+CLI_ACTOR = {"username": "cli", "role": "admin"}
+
+
+def _context():
+    """Load settings and connect, turning venue errors into one-line ConfigErrors."""
+    try:
+        return build_context(load_settings())
+    except VenueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _closing(fn):
+    """Run a command with a context and stop an embedded Redis it started."""
+    def wrapped(args):
+        ctx = _context()
+        try:
+            return fn(ctx, args)
+        except GatewatchError as exc:
+            detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            print(f"gatewatch: {exc.message}" + (f" ({detail})" if detail else ""), file=sys.stderr)
+            return 1
+        except UNAVAILABLE as exc:
+            print(f"gatewatch: Redis is unreachable ({exc})", file=sys.stderr)
+            return 3
+        finally:
+            if ctx.embedded:
+                ctx.embedded.stop()
+    return wrapped
+
+
+def cmd_check_config(args):
+    """Validate settings and the venue file."""
+    settings = load_settings()
+    try:
+        from server.venue import load_venue
+        venue = load_venue(settings.venue_path)
+    except VenueError as exc:
+        raise ConfigError(str(exc)) from None
+    interior = [c for c in venue.checkpoints if c.kind != "entrance"]
+    print(f"{settings.venue_path}: OK — venue {venue.id!r}, {len(venue.entrances)} entrances, "
+          f"{len(interior)} interior checkpoints, {len(venue.zones)} zones, "
+          f"{len(venue.incident_categories)} incident categories, {len(venue.checklists)} checklists")
+    return 0
+
+
+def _bootstrap(ctx, sleep):
+    """Create the first admin and open the venue's phase, retrying until Redis answers."""
+    delay = 0.5
+    while True:
+        try:
+            password = users.ensure_first_admin(ctx)
+            phase.ensure_phase(ctx)
+        except UNAVAILABLE as exc:
+            log.warning("waiting for Redis (%s); retrying in %.1fs", exc, delay)
+            sleep(delay)
+            delay = min(delay * 2, 5.0)
+            continue
+        if password:
+            print(f"\n  First start: created user 'admin' with password: {password}\n"
+                  "  (shown once — sign in and change it on /admin)\n", flush=True)
+        return
+
+
+def _supervise_redis(ctx):
+    """Restart the embedded redis-server if it dies; its AOF brings every fact back."""
+    while True:
+        ctx.runner.sleep(1.0)
+        if ctx.embedded.owned_and_dead():
+            log.error("embedded redis-server died; restarting it")
+            try:
+                ctx.embedded.restart()
+            except ConfigError as exc:
+                log.error("could not restart embedded redis-server: %s", exc)
+
+
+def cmd_serve(args):
+    """Serve HTTP and Socket.IO until interrupted."""
+    from server import realtime
+    from server.watch import Watcher
+
+    ctx = _context()
+    app = create_app(ctx=ctx)
+    watcher = Watcher(ctx)
+
+    def _terminate(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _terminate)
+    host = args.host if args.host != "0.0.0.0" else "127.0.0.1"
+    print(f"Gatewatch serving venue {ctx.venue.id!r} at http://{host}:{args.port}/ "
+          f"(async mode {ctx.settings.async_mode}; Redis {'embedded in ' + str(ctx.embedded.dir) if ctx.embedded else 'at GATEWATCH_REDIS_URL'})",
+          flush=True)
+    try:
+        _bootstrap(ctx, ctx.runner.sleep)
+        realtime.start(app)
+        watcher.start()
+        if ctx.embedded:
+            ctx.runner.start(_supervise_redis, ctx)
+        realtime.run(app, host=args.host, port=args.port, max_connections=ctx.settings.max_connections)
+    finally:
+        watcher.stop()
+        app.extensions["gatewatch_hub"].stop()
+        if ctx.embedded:
+            ctx.embedded.stop()
+    return 0
+
+
+@_closing
+def cmd_users(ctx, args):
+    """Manage users: add, list, disable, enable, passwd, token."""
+    if args.action == "list":
+        for rec in ctx.accounts.list_users():
+            user = users.public(rec)
+            state = "disabled" if user["disabled"] else "active"
+            print(f"{user['username']:<20} {user['role']:<10} {state:<9} {user['display_name']}")
+        return 0
+    if not args.username:
+        raise ConfigError(f"users {args.action}: USERNAME is required")
+    if args.action == "add":
+        users.add_user(ctx, actor=CLI_ACTOR, username=args.username, role=args.role,
+                       password=args.password or _ask_password(), display_name=args.display_name)
+        print(f"created {args.role} {args.username}")
+    elif args.action in ("disable", "enable"):
+        users.set_disabled(ctx, actor=CLI_ACTOR, username=args.username,
+                           disabled=args.action == "disable")
+        print(f"{args.action}d {args.username}")
+    elif args.action == "passwd":
+        users.reset_password(ctx, actor=CLI_ACTOR, username=args.username,
+                             password=args.password or _ask_password())
+        print(f"password set for {args.username}")
+    elif args.action == "token":
+        if not ctx.accounts.get_user(args.username):
+            raise ConfigError(f"users token: no user {args.username!r}")
+        print(f"device token for {args.username} (shown once):", file=sys.stderr)
+        print(ctx.accounts.create_token(args.username, args.name or "device"))
+    return 0
+
+
+def _ask_password():
+    """Prompt twice for a password."""
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise ConfigError("passwords do not match")
+    return first
+
+
+@_closing
+def cmd_rebuild(ctx, args):
+    """Recompute projections and indexes from the stream; report differences."""
+    from server import folds
+
+    before = ctx.store.raw_projections([f.NAME for f in folds.FOLDS])
+    events = list(ctx.store.scan_events())
+    state = ledger.fold_all(folds.FOLDS, events)
+    rebuilt = {name: {k: ctx.store.dumps(v) for k, v in values.items()} for name, values in state.items()}
+    differing = sorted(name for name in rebuilt if rebuilt[name] != before.get(name, {}))
+    print(f"folded {len(events)} events; projections differing before rebuild: "
+          f"{', '.join(differing) or 'none'}")
+    if args.check:
+        return 1 if differing else 0
+    indexes = {}
+    for event in events:
+        keys = [("type", event["type"]), ("actor", event["actor"]["username"])]
+        keys += [("loc", loc) for loc in event["_locations"]]
+        for key in keys:
+            indexes.setdefault(key, []).append(event["id"])
+    ctx.store.replace_projections(state, indexes)
+    print("projections and timeline indexes rebuilt")
+    return 0
+
+
+COMMANDS = {"serve": cmd_serve, "users": cmd_users, "check-config": cmd_check_config,
+            "rebuild": cmd_rebuild}
+
+
+def add_arguments(sub):
+    """Declare the subcommands and their options."""
+    serve = sub.add_parser("serve", help="serve the web app and the live feed")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    u = sub.add_parser("users", help="manage users and device tokens")
+    u.add_argument("action", choices=["add", "list", "disable", "enable", "passwd", "token"])
+    u.add_argument("username", nargs="?")
+    u.add_argument("--role", default="guard", choices=["guard", "operator", "commander", "admin", "display"])
+    u.add_argument("--password")
+    u.add_argument("--display-name")
+    u.add_argument("--name", help="token name (e.g. the device)")
+    sub.add_parser("check-config", help="validate settings and the venue file")
+    r = sub.add_parser("rebuild", help="recompute projections from the stream")
+    r.add_argument("--check", action="store_true", help="only report differences; exit 1 if any")

@@ -1,0 +1,120 @@
+"""Settings from GATEWATCH_* environment variables (and a .env file)."""
+import os
+import pathlib
+import re
+import secrets
+from dataclasses import dataclass, field
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; str() is one line naming it."""
+
+
+@dataclass
+class Settings:
+    """Everything the server and the CLI read from the environment."""
+
+    redis_url: str | None = None
+    data_dir: pathlib.Path = pathlib.Path("var")
+    venue_path: pathlib.Path = pathlib.Path("venues/default.yaml")
+    secret_key: str = ""
+    async_mode: str = "eventlet"
+    retention_days: int = 30
+    session_hours: float = 12.0
+    watch_interval: float = 5.0
+    resync_after: int = 50000
+    heartbeat_seconds: float = 5.0
+    allowed_origins: list[str] = field(default_factory=list)
+    secure_cookies: bool = False
+    max_connections: int = 4096
+    testing: bool = False
+
+
+def read_dotenv(path=".env"):
+    """Load KEY=VALUE lines from a .env file without overriding the environment."""
+    p = pathlib.Path(path)
+    if not p.is_file():
+        return
+    for line in p.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        value = value.strip().strip('"').strip("'")
+        os.environ.setdefault(key.strip(), value)
+
+
+def _number(env, name, default, kind=float, minimum=0):
+    """Read a positive number setting or raise ConfigError naming it."""
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if value <= minimum:
+        raise ConfigError(f"{name}={raw!r} must be greater than {minimum}")
+    return value
+
+
+def _redis_url(env):
+    """Validate GATEWATCH_REDIS_URL when given."""
+    url = env.get("GATEWATCH_REDIS_URL") or None
+    if url and not re.match(r"^(redis|rediss|unix)://", url):
+        raise ConfigError(f"GATEWATCH_REDIS_URL={url!r} must start with redis://, rediss:// or unix://")
+    return url
+
+
+def load_settings(env=None, *, dotenv=True):
+    """Build Settings from the environment, raising ConfigError on a bad value."""
+    if env is None:
+        if dotenv:
+            read_dotenv()
+        env = os.environ
+    mode = env.get("GATEWATCH_ASYNC_MODE") or "eventlet"
+    if mode not in ASYNC_MODES:
+        raise ConfigError(f"GATEWATCH_ASYNC_MODE={mode!r} must be one of {', '.join(ASYNC_MODES)}")
+    data_dir = pathlib.Path(env.get("GATEWATCH_DATA_DIR") or "var")
+    venue = pathlib.Path(env.get("GATEWATCH_VENUE") or "venues/default.yaml")
+    if not venue.is_file():
+        raise ConfigError(f"GATEWATCH_VENUE={str(venue)!r}: no such file")
+    origins = [o.strip() for o in (env.get("GATEWATCH_ALLOWED_ORIGINS") or "").split(",") if o.strip()]
+    return Settings(
+        redis_url=_redis_url(env),
+        data_dir=data_dir,
+        venue_path=venue,
+        secret_key=env.get("GATEWATCH_SECRET_KEY") or "",
+        async_mode=mode,
+        retention_days=_number(env, "GATEWATCH_RETENTION_DAYS", 30, int),
+        session_hours=_number(env, "GATEWATCH_SESSION_HOURS", 12.0),
+        watch_interval=_number(env, "GATEWATCH_WATCH_INTERVAL", 5.0),
+        resync_after=_number(env, "GATEWATCH_RESYNC_AFTER", 50000, int),
+        heartbeat_seconds=_number(env, "GATEWATCH_HEARTBEAT_SECONDS", 5.0),
+        allowed_origins=origins,
+        secure_cookies=(env.get("GATEWATCH_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
+        max_connections=_number(env, "GATEWATCH_MAX_CONNECTIONS", 4096, int),
+    )
+
+
+def ensure_data_dir(settings):
+    """Create the data directory or raise ConfigError naming it."""
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"GATEWATCH_DATA_DIR={str(settings.data_dir)!r}: {exc.strerror}") from None
+
+
+def secret_key(settings):
+    """Return the configured secret key, or one generated once and kept in the data dir."""
+    if settings.secret_key:
+        return settings.secret_key
+    ensure_data_dir(settings)
+    path = settings.data_dir / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()

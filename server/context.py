@@ -1,0 +1,23 @@
+"""What services need, bundled: settings, venue, store, accounts, background runner, metrics."""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Runner:
+    """How to run background work in the current async mode (set by server/realtime)."""
+
+    start: object = None
+    sleep: object = None
+
+
+@dataclass
+class Gatewatch:
+    """The per-app services object kept in app.extensions['gatewatch']."""
+
+    settings: object
+    venue: object
+    store: object
+    accounts: object
+    metrics: object = None
+    runner: Runner = field(default_factory=Runner)
+    embedded: object = None

@@ -1,0 +1,61 @@
+"""Domain errors that the API turns into clear 4xx answers."""
+
+
+class GatewatchError(Exception):
+    """An error a client can act on: an HTTP status, a code, a message and field errors."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message, *, fields=None, code=None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+
+    def to_dict(self):
+        """Return the JSON error body of DESIGN §5."""
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+
+
+class InvalidInput(GatewatchError):
+    """The request's fields are wrong; `fields` says which and why."""
+
+    status, code = 400, "invalid_input"
+
+
+class Unauthorized(GatewatchError):
+    """Not signed in, or the credentials are wrong."""
+
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(GatewatchError):
+    """Signed in, but the role does not allow it."""
+
+    status, code = 403, "forbidden"
+
+
+class NotFound(GatewatchError):
+    """No such thing."""
+
+    status, code = 404, "not_found"
+
+
+class Conflict(GatewatchError):
+    """The request conflicts with the current state (illegal transition, already done)."""
+
+    status, code = 409, "conflict"
+
+
+class Busy(GatewatchError):
+    """Too many concurrent writes to the same thing; retry with the same key."""
+
+    status, code = 409, "busy"
+
+
+def check(fields):
+    """Raise InvalidInput when any field error was collected."""
+    if fields:
+        raise InvalidInput("Some fields are not valid.", fields=fields)

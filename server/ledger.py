@@ -1,0 +1,85 @@
+"""The one place that writes the timeline: every fact goes through record()."""
+import hashlib
+import json
+
+from server import events as ev
+from server.errors import Busy
+from server.store import Commit, Idempotency, StaleWrite
+
+ATTEMPTS = 8
+
+
+def system_idempotency(key, payload):
+    """Return an idempotency record for a fact the system itself decides (watcher, bootstrap)."""
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return Idempotency(scope="system", key=key, request_hash=digest)
+
+
+def placeholder_ids(events):
+    """Give drafted events the placeholder ids the commit script fills in."""
+    for i, event in enumerate(events):
+        event["id"] = ev.EVENT_ID if i == 0 else f"@@EVENT_ID:{i}@@"
+    return events
+
+
+def fold_changes(ctx, events, rule=None):
+    """Apply every fold to the drafted events; return (changes, expected old values).
+
+    `rule(state)` sees the current values of everything the events touch, read in the same
+    attempt whose values the commit guards, so a rule checked here cannot be raced.
+    """
+    wanted = {fold.NAME: set() for fold in ctx.folds}
+    for event in events:
+        for fold in ctx.folds:
+            wanted[fold.NAME].update(fold.touches(event))
+    raw = ctx.store.read_fields({name: sorted(fields) for name, fields in wanted.items() if fields})
+    state = {name: {f: (json.loads(v) if v else None) for f, v in values.items()}
+             for name, values in raw.items()}
+    expected = {name: {f: (v or "") for f, v in values.items()} for name, values in raw.items()}
+    if rule:
+        rule({name: dict(values) for name, values in state.items()})
+    changes = {}
+    for event in events:
+        for fold in ctx.folds:
+            current = state.setdefault(fold.NAME, {})
+            delta = fold.apply(current, event)
+            current.update(delta)
+            changes.setdefault(fold.NAME, {}).update(delta)
+    return {k: v for k, v in changes.items() if v}, expected
+
+
+def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None):
+    """Commit drafted events with their projections; return the Committed answer."""
+    placeholder_ids(events)
+    for _ in range(ATTEMPTS):
+        if idem:
+            answer = ctx.store.idempotent_answer(idem)
+            if answer:
+                return answer  # a replay must not be judged by today's rules
+        changes, expected = fold_changes(ctx, events, rule)
+        envs = [ev.envelope(e, ctx.venue.id) for e in events]
+        commit = Commit(events=events, status=status, body=body(envs) if body else None,
+                        projections=changes, expected=expected, ops=list(ops))
+        try:
+            committed = ctx.store.commit(commit, idem)
+        except StaleWrite:
+            continue  # another process changed the same thing first: fold again on fresh state
+        if ctx.metrics and not committed.replayed:
+            for event in events:
+                ctx.metrics.commits.labels(type=event["type"]).inc()
+        return committed
+    raise Busy("Too many simultaneous changes to the same record; please retry.")
+
+
+def fold_all(folds, events):
+    """Fold a sequence of stored events from scratch: {projection: {field: value}}."""
+    state = {fold.NAME: {} for fold in folds}
+    for event in events:
+        for fold in folds:
+            current = state[fold.NAME]
+            for fld, value in fold.apply(current, event).items():
+                if value is None:
+                    current.pop(fld, None)
+                else:
+                    current[fld] = value
+    return state

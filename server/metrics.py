@@ -1,0 +1,27 @@
+"""Prometheus metrics, one registry per app (each process reports its own)."""
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class Metrics:
+    """The counters and gauges Gatewatch exports at /metrics."""
+
+    def __init__(self):
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.requests = Counter("gatewatch_http_requests_total", "HTTP requests answered",
+                                ["method", "endpoint", "status"], registry=r)
+        self.latency = Histogram("gatewatch_http_request_seconds", "HTTP request duration",
+                                 ["endpoint"], registry=r,
+                                 buckets=(.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5))
+        self.commits = Counter("gatewatch_commits_total", "Events committed to the stream",
+                               ["type"], registry=r)
+        self.redis_errors = Counter("gatewatch_redis_unavailable_total",
+                                    "Requests answered 503 because Redis was unreachable", registry=r)
+        self.live_clients = Gauge("gatewatch_live_clients", "Socket.IO clients on /live in this process",
+                                  registry=r)
+        self.tailer_lag = Gauge("gatewatch_tailer_lag_seconds",
+                                "Seconds between an event's commit and its emission by this process",
+                                registry=r)
+        self.emitted = Counter("gatewatch_events_emitted_total", "Events emitted to live clients",
+                               registry=r)
+        self.stream_length = Gauge("gatewatch_stream_events", "Events in the venue stream", registry=r)

@@ -1,0 +1,192 @@
+"""The only code that talks to Redis: connection, embedded server, keys, commit, reads."""
+import json
+
+import redis
+
+from server.store import commit as _commit
+from server.store.keys import Keys
+
+Commit = _commit.Commit
+Committed = _commit.Committed
+Idempotency = _commit.Idempotency
+IdempotencyConflict = _commit.IdempotencyConflict
+StaleWrite = _commit.StaleWrite
+decode_entry = _commit.decode_entry
+dumps = _commit.dumps
+
+# Redis being away is a 503 with Retry-After, never a 500 (DESIGN §7 / issue 2).
+UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError,
+               redis.exceptions.ReadOnlyError, redis.exceptions.MasterDownError)
+
+
+def index_score(stream_id):
+    """Score of a stream id in a timeline index: exact order for < 1024 events per ms."""
+    ms, seq = stream_id.split("-", 1)
+    return int(ms) * 1024 + min(int(seq), 1023)
+
+
+def connect(url, *, timeout=5.0):
+    """Open a client for the given URL, answering str."""
+    return redis.Redis.from_url(url, decode_responses=True, socket_timeout=timeout,
+                                socket_connect_timeout=2, health_check_interval=10,
+                                retry_on_timeout=False)
+
+
+class Store:
+    """Reads and writes for one venue."""
+
+    def __init__(self, url, venue_id):
+        self.url = url
+        self.venue_id = venue_id
+        self.keys = Keys(venue_id)
+        self.redis = connect(url)
+        self._script = self.redis.register_script(_commit.SCRIPT)
+
+    # -- writing -------------------------------------------------------------------------
+    def commit(self, commit, idem=None):
+        """Commit one fact atomically; raise IdempotencyConflict or StaleWrite."""
+        return _commit.run_commit(self.redis, self._script, self.keys, commit, idem)
+
+    def idempotent_answer(self, idem):
+        """Return the stored answer for an idempotency key, or None."""
+        rec = self.redis.hmget(self.keys.idempotency(idem.scope, idem.key), "h", "s", "b", "e")
+        if rec[0] is None:
+            return None
+        if rec[0] != idem.request_hash:
+            raise IdempotencyConflict(idem.key)
+        return Committed(ids=rec[3].split(","), status=int(rec[1]),
+                         body=json.loads(rec[2]) if rec[2] else None, replayed=True)
+
+    # -- projections ---------------------------------------------------------------------
+    def projection_fields(self, name, fields):
+        """Return {field: raw json or None} for some fields of a projection."""
+        if not fields:
+            return {}
+        values = self.redis.hmget(self.keys.projection(name), list(fields))
+        return dict(zip(fields, values))
+
+    def read_fields(self, wanted):
+        """Return {name: {field: raw json or None}} for several projections in one round trip."""
+        if not wanted:
+            return {}
+        pipe = self.redis.pipeline(transaction=False)
+        for name, fields in wanted.items():
+            pipe.hmget(self.keys.projection(name), fields)
+        return {name: dict(zip(fields, values))
+                for (name, fields), values in zip(wanted.items(), pipe.execute())}
+
+    def projection(self, name):
+        """Return a whole projection as {field: decoded value}."""
+        raw = self.redis.hgetall(self.keys.projection(name))
+        return {k: json.loads(v) for k, v in raw.items()}
+
+    def snapshot(self, names):
+        """Return (cursor, {name: projection}) read atomically."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.xrevrange(self.keys.stream, count=1)
+        for name in names:
+            pipe.hgetall(self.keys.projection(name))
+        last, *hashes = pipe.execute()
+        cursor = last[0][0] if last else "0-0"
+        return cursor, {name: {k: json.loads(v) for k, v in h.items()} for name, h in zip(names, hashes)}
+
+    def raw_projections(self, names):
+        """Return {name: {field: raw json}} exactly as stored (for rebuild checks)."""
+        pipe = self.redis.pipeline(transaction=True)
+        for name in names:
+            pipe.hgetall(self.keys.projection(name))
+        return dict(zip(names, pipe.execute()))
+
+    def replace_projections(self, projections, indexes):
+        """Atomically replace projections and timeline indexes with rebuilt ones."""
+        pipe = self.redis.pipeline(transaction=True)
+        for key in self.redis.scan_iter(match=self.keys.of("idx", "*"), count=1000):
+            pipe.delete(key)
+        for name, values in projections.items():
+            key = self.keys.projection(name)
+            pipe.delete(key)
+            if values:
+                pipe.hset(key, mapping={f: dumps(v) for f, v in values.items()})
+        for (kind, value), members in indexes.items():
+            key = self.keys.index(kind, value)
+            for start in range(0, len(members), 1000):
+                chunk = members[start:start + 1000]
+                pipe.zadd(key, {sid: index_score(sid) for sid in chunk})
+        pipe.execute()
+
+    # -- the stream ------------------------------------------------------------------------
+    def last_id(self):
+        """Return the id of the newest event, or 0-0."""
+        last = self.redis.xrevrange(self.keys.stream, count=1)
+        return last[0][0] if last else "0-0"
+
+    def count_events(self):
+        """Return how many events the stream holds."""
+        return self.redis.xlen(self.keys.stream)
+
+    def events_after(self, cursor, count, upto="+"):
+        """Return up to count events strictly after cursor (and at most upto), oldest first."""
+        entries = self.redis.xrange(self.keys.stream, min=f"({cursor}", max=upto, count=count)
+        return [decode_entry(i, f) for i, f in entries]
+
+    def events_by_ids(self, ids):
+        """Return the events with these ids, in the same order (missing ones skipped)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for sid in ids:
+            pipe.xrange(self.keys.stream, min=sid, max=sid, count=1)
+        return [decode_entry(*r[0]) for r in pipe.execute() if r]
+
+    def scan_events(self, batch=2000):
+        """Yield every event, oldest first."""
+        cursor = "0-0"
+        while True:
+            chunk = self.events_after(cursor, batch)
+            if not chunk:
+                return
+            yield from chunk
+            cursor = chunk[-1]["id"]
+
+    def tailer(self):
+        """Return a dedicated connection for XREAD BLOCK (no socket timeout; DESIGN §9.5)."""
+        return connect(self.url, timeout=None)
+
+    def tail(self, client, cursor, block_ms, count=500):
+        """Block up to block_ms for events after cursor on a dedicated connection."""
+        answer = client.xread({self.keys.stream: cursor}, block=block_ms, count=count)
+        if not answer:
+            return []
+        return [decode_entry(i, f) for i, f in answer[0][1]]
+
+    # -- health & leadership -----------------------------------------------------------------
+    def ready(self):
+        """Tell whether Redis answers and has finished loading."""
+        info = self.redis.info("persistence")
+        return info.get("loading", 0) == 0
+
+    def info(self, section=None):
+        """Return Redis INFO (for /metrics and checks)."""
+        return self.redis.info(section) if section else self.redis.info()
+
+    def hold_lease(self, name, owner, ttl_ms):
+        """Take or renew a named lease; return True while this owner holds it."""
+        key = self.keys.of("lease", name)
+        if self.redis.set(key, owner, nx=True, px=ttl_ms):
+            return True
+        renew = "if redis.call('GET', KEYS[1]) == ARGV[1] then " \
+                "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end"
+        return bool(self.redis.eval(renew, 1, key, owner, ttl_ms))
+
+    def release_lease(self, name, owner):
+        """Give up a lease if this owner holds it."""
+        key = self.keys.of("lease", name)
+        self.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then "
+                        "return redis.call('DEL', KEYS[1]) else return 0 end", 1, key, owner)
+
+    @staticmethod
+    def dumps(value):
+        """Serialise a projection value exactly as commits do."""
+        return dumps(value)
+
+    def close(self):
+        """Close the connection pool."""
+        self.redis.close()

@@ -1,0 +1,113 @@
+"""Users, sessions, device tokens and login throttling in Redis (not venue facts)."""
+import hashlib
+import secrets
+
+
+def _token_hash(token):
+    """Hash a bearer token; only the hash is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    """Account records for one venue's store."""
+
+    def __init__(self, store):
+        self.store = store
+        self.r = store.redis
+        self.keys = store.keys
+
+    # users are written through Store.commit (with an audit event); these are the keys
+    def user_key(self, username):
+        """Key of one user's record."""
+        return self.keys.of("user", username)
+
+    def users_key(self):
+        """Key of the set of usernames."""
+        return self.keys.of("users")
+
+    def get_user(self, username):
+        """Return a user's record as a dict, or None."""
+        rec = self.r.hgetall(self.user_key(username))
+        return rec or None
+
+    def list_users(self):
+        """Return every user record, sorted by username."""
+        names = sorted(self.r.smembers(self.users_key()))
+        pipe = self.r.pipeline(transaction=False)
+        for name in names:
+            pipe.hgetall(self.user_key(name))
+        return [rec for rec in pipe.execute() if rec]
+
+    def count_users(self):
+        """Return how many users exist."""
+        return self.r.scard(self.users_key())
+
+    # sessions
+    def create_session(self, username, ttl_seconds):
+        """Create a server-side session; return (session_id, csrf_token)."""
+        sid, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hset(self.keys.of("session", sid), mapping={"username": username, "csrf": csrf})
+        pipe.expire(self.keys.of("session", sid), int(ttl_seconds))
+        pipe.sadd(self.keys.of("user_sessions", username), sid)
+        pipe.execute()
+        return sid, csrf
+
+    def get_session(self, sid, ttl_seconds):
+        """Return a live session (sliding its expiry), or None."""
+        key = self.keys.of("session", sid)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hgetall(key)
+        pipe.expire(key, int(ttl_seconds))
+        rec, _ = pipe.execute()
+        return rec or None
+
+    def session_exists(self, sid):
+        """Tell whether a session is still live."""
+        return bool(self.r.exists(self.keys.of("session", sid)))
+
+    def end_session(self, sid, username):
+        """Delete one session."""
+        self.r.delete(self.keys.of("session", sid))
+        self.r.srem(self.keys.of("user_sessions", username), sid)
+
+    def end_all_sessions_ops(self, username):
+        """Return commit ops that delete every session and token of a user."""
+        sids = self.r.smembers(self.keys.of("user_sessions", username))
+        tokens = self.r.smembers(self.keys.of("user_tokens", username))
+        ops = [("DEL", self.keys.of("session", sid)) for sid in sids]
+        ops += [("DEL", self.keys.of("token", th)) for th in tokens]
+        ops += [("DEL", self.keys.of("user_sessions", username)), ("DEL", self.keys.of("user_tokens", username))]
+        return ops
+
+    # device / API tokens
+    def create_token(self, username, name):
+        """Create a bearer token for a user; return it (shown once)."""
+        token = "gw_" + secrets.token_urlsafe(32)
+        th = _token_hash(token)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.hset(self.keys.of("token", th), mapping={"username": username, "name": name})
+        pipe.sadd(self.keys.of("user_tokens", username), th)
+        pipe.execute()
+        return token
+
+    def token_user(self, token):
+        """Return the username a bearer token belongs to, or None."""
+        return self.r.hget(self.keys.of("token", _token_hash(token)), "username")
+
+    # login throttling
+    def failures(self, username, address):
+        """Return recent failed logins for this user and address."""
+        return int(self.r.get(self.keys.of("throttle", username, address)) or 0)
+
+    def note_failure(self, username, address, window_seconds):
+        """Count one failed login."""
+        key = self.keys.of("throttle", username, address)
+        pipe = self.r.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, window_seconds)
+        pipe.execute()
+
+    def clear_failures(self, username, address):
+        """Forget failed logins after a success."""
+        self.r.delete(self.keys.of("throttle", username, address))

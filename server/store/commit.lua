@@ -1,0 +1,64 @@
+-- One fact, one atomic commit: idempotency record + XADD + projections + indexes.
+-- KEYS[1] idempotency key (ignored when ARGV[4] == '0'), KEYS[2] stream, KEYS[3..] others.
+-- ARGV: hash, status, body, ttl, n_events, {n_fields, f, v...}..., n_guards, {key_i, field, expected}...,
+--       n_ops, {n_args, op, key_i, args...}...
+local use_idem = ARGV[4] ~= '0'
+if use_idem then
+  local rec = redis.call('HMGET', KEYS[1], 'h', 's', 'b', 'e')
+  if rec[1] then
+    return {'replay', rec[1], rec[2], rec[3], rec[4]}
+  end
+end
+local pos = 5
+local n_events = tonumber(ARGV[pos]); pos = pos + 1
+local entries = {}
+for i = 1, n_events do
+  local n = tonumber(ARGV[pos]); pos = pos + 1
+  local fields = {}
+  for j = 1, n do fields[j] = ARGV[pos + j - 1] end
+  pos = pos + n
+  entries[i] = fields
+end
+local n_guards = tonumber(ARGV[pos]); pos = pos + 1
+for i = 1, n_guards do
+  local key = KEYS[tonumber(ARGV[pos])]
+  local current = redis.call('HGET', key, ARGV[pos + 1])
+  if not current then current = '' end
+  if current ~= ARGV[pos + 2] then
+    return {'conflict', key, ARGV[pos + 1]}
+  end
+  pos = pos + 3
+end
+local ids = {}
+for i = 1, n_events do
+  ids[i] = redis.call('XADD', KEYS[2], '*', unpack(entries[i]))
+end
+local function fill(s)
+  for i = 1, n_events do
+    s = string.gsub(s, '@@EVENT_ID:' .. (i - 1) .. '@@', ids[i])
+  end
+  return (string.gsub(s, '@@EVENT_ID@@', ids[1]))
+end
+local n_ops = tonumber(ARGV[pos]); pos = pos + 1
+for i = 1, n_ops do
+  local n = tonumber(ARGV[pos]); pos = pos + 1
+  local op = ARGV[pos]
+  local key = KEYS[tonumber(ARGV[pos + 1])]
+  if op == 'ZADD_EVENT' then
+    local id = ids[tonumber(ARGV[pos + 2]) + 1]
+    local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+    redis.call('ZADD', key, tonumber(ms) * 1024 + math.min(tonumber(seq), 1023), id)
+  else
+    local args = {}
+    for j = 3, n do args[#args + 1] = fill(ARGV[pos + j - 1]) end
+    redis.call(op, key, unpack(args))
+  end
+  pos = pos + n
+end
+if use_idem then
+  redis.call('HSET', KEYS[1], 'h', ARGV[1], 's', ARGV[2], 'b', fill(ARGV[3]), 'e', table.concat(ids, ','))
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+end
+local out = {'new'}
+for i = 1, n_events do out[#out + 1] = ids[i] end
+return out

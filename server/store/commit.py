@@ -1,0 +1,154 @@
+"""The atomic commit of one fact: idempotency record + XADD + projections + indexes, in Lua."""
+import json
+import pathlib
+from dataclasses import dataclass, field
+
+from server import events as ev
+
+SCRIPT = (pathlib.Path(__file__).with_name("commit.lua")).read_text(encoding="utf-8")
+IDEMPOTENCY_TTL = 8 * 24 * 3600  # DESIGN §5: kept at least 7 days
+
+
+class IdempotencyConflict(Exception):
+    """The same Idempotency-Key was used with a different request."""
+
+
+class StaleWrite(Exception):
+    """A projection changed between read and commit; the caller should retry."""
+
+
+@dataclass
+class Idempotency:
+    """What makes a request replayable: its scope, key and request fingerprint."""
+
+    scope: str
+    key: str
+    request_hash: str
+
+
+@dataclass
+class Committed:
+    """The outcome of a commit (or of a replayed one)."""
+
+    ids: list
+    status: int
+    body: dict | None
+    replayed: bool = False
+
+
+@dataclass
+class Commit:
+    """Everything one fact writes, gathered before the single atomic script runs."""
+
+    events: list
+    status: int = 201
+    body: dict | None = None
+    projections: dict = field(default_factory=dict)  # name -> {field: value|None}
+    expected: dict = field(default_factory=dict)  # name -> {field: old json or ""}
+    ops: list = field(default_factory=list)  # (op, key, *args) on other keys of this venue
+
+
+def fill_ids(text, ids):
+    """Replace event id placeholders the way commit.lua does."""
+    for i, stream_id in enumerate(ids):
+        text = text.replace(f"@@EVENT_ID:{i}@@", stream_id)
+    return text.replace(ev.EVENT_ID, ids[0])
+
+
+def entry_fields(event):
+    """Encode a drafted event as compact stream entry fields."""
+    fields = ["t", event["type"], "ts", event["ts"],
+              "a", f'{event["actor"]["username"]}|{event["actor"]["role"]}',
+              "d", dumps(event["data"])]
+    if event.get("observed_at"):
+        fields += ["o", event["observed_at"]]
+    if event.get("_locations"):
+        fields += ["l", ",".join(event["_locations"])]
+    return fields
+
+
+def decode_entry(stream_id, fields):
+    """Decode a stream entry into an event dict (with its id and locations)."""
+    username, _, role = fields.get("a", "system|system").partition("|")
+    event = {"id": stream_id, "type": fields["t"], "ts": fields["ts"],
+             "actor": {"username": username, "role": role},
+             "data": json.loads(fields.get("d") or "{}")}
+    if fields.get("o"):
+        event["observed_at"] = fields["o"]
+    event["_locations"] = [x for x in (fields.get("l") or "").split(",") if x]
+    return event
+
+
+def dumps(value):
+    """Serialise compactly and deterministically (projections must rebuild byte-identical)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+class ScriptArgs:
+    """Collect KEYS and ARGV for commit.lua, referring to keys by index."""
+
+    def __init__(self, idem_key, stream_key):
+        self.keys = [idem_key, stream_key]
+        self.argv = []
+
+    def key(self, name):
+        """Return the 1-based KEYS index of a key, adding it when new."""
+        if name not in self.keys:
+            self.keys.append(name)
+        return self.keys.index(name) + 1
+
+
+def index_ops(keys, event, position):
+    """Return the ZADD ops that index one event by type, actor and locations."""
+    names = [keys.index("type", event["type"]), keys.index("actor", event["actor"]["username"])]
+    names += [keys.index("loc", loc) for loc in event.get("_locations", [])]
+    return [("ZADD_EVENT", name, position) for name in names]
+
+
+def build_args(keys, commit, idem):
+    """Lay out KEYS and ARGV for one commit."""
+    idem_key = keys.idempotency(idem.scope, idem.key) if idem else keys.of("idem", "-")
+    args = ScriptArgs(idem_key, keys.stream)
+    body = dumps(commit.body) if commit.body is not None else ""
+    argv = [idem.request_hash if idem else "", str(commit.status), body,
+            str(IDEMPOTENCY_TTL) if idem else "0", str(len(commit.events))]
+    for event in commit.events:
+        fields = entry_fields(event)
+        argv += [str(len(fields)), *fields]
+    guards = [(keys.projection(name), fld, old)
+              for name, olds in commit.expected.items() for fld, old in olds.items()]
+    argv.append(str(len(guards)))
+    for key, fld, old in guards:
+        argv += [str(args.key(key)), fld, old]
+    ops = []
+    for name, changes in commit.projections.items():
+        for fld, value in changes.items():
+            if value is None:
+                ops.append(("HDEL", keys.projection(name), fld))
+            else:
+                ops.append(("HSET", keys.projection(name), fld, dumps(value)))
+    for position, event in enumerate(commit.events):
+        ops += index_ops(keys, event, position)
+    ops += list(commit.ops)
+    argv.append(str(len(ops)))
+    for op, key, *rest in ops:
+        argv += [str(2 + len(rest)), op, str(args.key(key)), *[str(x) for x in rest]]
+    return args.keys, argv
+
+
+def run_commit(redis_client, script, keys, commit, idem):
+    """Run the commit script and interpret its answer."""
+    key_list, argv = build_args(keys, commit, idem)
+    answer = script(keys=key_list, args=argv, client=redis_client)
+    kind = answer[0]
+    if kind == "replay":
+        _, request_hash, status, body, ids = answer
+        if request_hash != idem.request_hash:
+            raise IdempotencyConflict(idem.key)
+        return Committed(ids=ids.split(","), status=int(status),
+                         body=json.loads(body) if body else None, replayed=True)
+    if kind == "conflict":
+        raise StaleWrite(f"{answer[1]} {answer[2]}")
+    ids = list(answer[1:])
+    body = json.loads(fill_ids(dumps(commit.body), ids)) if commit.body is not None else None
+    return Committed(ids=ids, status=commit.status, body=body)

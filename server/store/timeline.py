@@ -1,0 +1,97 @@
+"""Timeline reads: keyset paging over the stream and its type / location / actor indexes."""
+from server.store import decode_entry, index_score
+
+MAX_ID = "18446744073709551615-18446744073709551615"
+
+
+def _bounds(after, before, from_ms, to_ms):
+    """Return (low, high, low_exclusive, high_exclusive) stream-id bounds."""
+    low, low_ex = "-", False
+    if from_ms is not None:
+        low = f"{from_ms}-0"
+    if after and (low == "-" or _key(after) >= _key(low)):
+        low, low_ex = after, True
+    high, high_ex = "+", False
+    if to_ms is not None:
+        high = f"{to_ms}-18446744073709551615"
+    if before and (high == "+" or _key(before) <= _key(high)):
+        high, high_ex = before, True
+    return low, high, low_ex, high_ex
+
+
+def _key(stream_id):
+    """Sort key of a stream id."""
+    if stream_id == "-":
+        return (0, 0)
+    if stream_id == "+":
+        return (2**64, 0)
+    ms, _, seq = stream_id.partition("-")
+    return int(ms), int(seq or 0)
+
+
+def _matches(event, type_, location, actor):
+    """Tell whether an event passes every filter."""
+    return ((not type_ or event["type"] == type_)
+            and (not location or location in event.get("_locations", ()))
+            and (not actor or event["actor"]["username"] == actor))
+
+
+def page(store, *, after=None, before=None, from_ms=None, to_ms=None, type_=None,
+         location=None, actor=None, limit=100, order=None):
+    """Return (events, next_cursor): newest first unless `after` is given or order='asc'."""
+    desc = (order or ("asc" if after and not before else "desc")) == "desc"
+    low, high, low_ex, high_ex = _bounds(after, before, from_ms, to_ms)
+    if _key(low) > _key(high):
+        return [], None
+    if type_ or location or actor:
+        found = _filtered(store, low, high, low_ex, high_ex, desc, limit + 1,
+                          type_, location, actor)
+    else:
+        found = _plain(store, low, high, low_ex, high_ex, desc, limit + 1)
+    more = len(found) > limit
+    found = found[:limit]
+    return found, (found[-1]["id"] if more and found else None)
+
+
+def _plain(store, low, high, low_ex, high_ex, desc, count):
+    """Page the stream itself."""
+    lo = f"({low}" if low_ex else low
+    hi = f"({high}" if high_ex else high
+    r, key = store.redis, store.keys.stream
+    entries = r.xrevrange(key, max=hi, min=lo, count=count) if desc else r.xrange(key, min=lo, max=hi, count=count)
+    return [decode_entry(i, f) for i, f in entries]
+
+
+def _score_bounds(low, high, low_ex, high_ex):
+    """Translate stream-id bounds into index score bounds."""
+    lo = "-inf" if low == "-" else (f"({index_score(low)}" if low_ex else str(index_score(low)))
+    if high == "+":
+        hi = "+inf"
+    elif high.endswith("-18446744073709551615"):
+        hi = str(int(high.split("-")[0]) * 1024 + 1023)
+    else:
+        hi = f"({index_score(high)}" if high_ex else str(index_score(high))
+    return lo, hi
+
+
+def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, actor):
+    """Walk the most selective index and keep events passing every filter."""
+    lo, hi = _score_bounds(low, high, low_ex, high_ex)
+    candidates = [store.keys.index(k, v) for k, v in
+                  (("type", type_), ("loc", location), ("actor", actor)) if v]
+    sizes = [store.redis.zcount(key, lo, hi) for key in candidates]
+    key = candidates[sizes.index(min(sizes))]
+    found, offset, batch = [], 0, max(count, 200)
+    while len(found) < count:
+        if desc:
+            ids = store.redis.zrevrangebyscore(key, hi, lo, start=offset, num=batch)
+        else:
+            ids = store.redis.zrangebyscore(key, lo, hi, start=offset, num=batch)
+        if not ids:
+            break
+        offset += len(ids)
+        ids = sorted(ids, key=_key, reverse=desc)
+        for event in store.events_by_ids(ids):
+            if _matches(event, type_, location, actor):
+                found.append(event)
+    return found[:count]
