@@ -87,7 +87,7 @@ class Hub:
                     return
         except UNAVAILABLE:
             log.warning("catch-up for %s failed: Redis unavailable; dropping the socket", client.username)
-            self.socketio.disconnect(client.sid, namespace=NAMESPACE)
+            self.socketio.server.disconnect(client.sid, namespace=NAMESPACE)
 
     def _wait_position(self, client):
         """Wait until the tailer has read at least up to the client's cursor."""
@@ -128,7 +128,7 @@ class Hub:
         """Tell a client it is too far behind: refetch /api/v1/state and reconnect."""
         self.socketio.emit("resync", {"cursor": self.position}, to=client.sid, namespace=NAMESPACE)
         self.disconnect(client.sid)
-        self.socketio.disconnect(client.sid, namespace=NAMESPACE)
+        self.socketio.server.disconnect(client.sid, namespace=NAMESPACE)
 
     # -- the tailer ------------------------------------------------------------------------
     def start(self):
@@ -194,7 +194,7 @@ class Hub:
 
     def _drop(self, sid):
         """Disconnect one socket (outside the delivery lock)."""
-        self.socketio.disconnect(sid, namespace=NAMESPACE)
+        self.socketio.server.disconnect(sid, namespace=NAMESPACE)
         self.ctx.metrics.live_clients.set(len(self.clients))
 
     def _heartbeat(self):

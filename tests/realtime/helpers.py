@@ -1,0 +1,68 @@
+"""A recording python-socketio client for realtime tests."""
+import threading
+import time
+
+import socketio
+
+
+def id_key(stream_id):
+    """Sort key of a stream id."""
+    ms, seq = stream_id.split("-")
+    return int(ms), int(seq)
+
+
+class Listener:
+    """A real Socket.IO client on /live that records every event it receives."""
+
+    def __init__(self, url, token=None, since=None, headers=None, transport="websocket"):
+        self.url, self.token, self.since, self.headers = url, token, since, headers or {}
+        self.transport = transport
+        self.events, self.resyncs, self.heartbeats = [], [], []
+        self.disconnected = threading.Event()
+        self.lock = threading.Lock()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("event", self._on_event, namespace="/live")
+        self.sio.on("resync", lambda data: self.resyncs.append(data), namespace="/live")
+        self.sio.on("heartbeat", lambda data: self.heartbeats.append(data), namespace="/live")
+        self.sio.on("disconnect", lambda *a: self.disconnected.set(), namespace="/live")
+
+    def _on_event(self, envelope):
+        """Record one event."""
+        with self.lock:
+            self.events.append(envelope)
+
+    def connect(self):
+        """Connect over websocket with the token and cursor."""
+        auth = {}
+        if self.token:
+            auth["token"] = self.token
+        if self.since:
+            auth["since"] = self.since
+        self.sio.connect(self.url, namespaces=["/live"], auth=auth, transports=[self.transport],
+                         headers=self.headers, wait_timeout=5)
+        return self
+
+    def close(self):
+        """Disconnect."""
+        if self.sio.connected:
+            self.sio.disconnect()
+
+    @property
+    def ids(self):
+        """Ids received so far, in arrival order."""
+        with self.lock:
+            return [e["id"] for e in self.events]
+
+    def wait_for(self, predicate, timeout=10.0):
+        """Wait until predicate(self) holds; return whether it did."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate(self):
+                return True
+            time.sleep(0.01)
+        return predicate(self)
+
+    def wait_ids(self, ids, timeout=10.0):
+        """Wait until every id has arrived."""
+        wanted = set(ids)
+        return self.wait_for(lambda s: wanted <= set(s.ids), timeout)
