@@ -4,6 +4,7 @@ import logging
 import time
 
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import api, auth, folds, realtime, web
 from server.config import load_settings, secret_key
@@ -55,6 +56,10 @@ def create_app(config=None, ctx=None):
                       PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=ctx.settings.session_hours))
     app.json.ensure_ascii = False
     app.config.update(config or {})
+    if ctx.settings.proxy_hops:
+        # Behind nginx (docker compose): trust that many X-Forwarded-* hops for address and scheme.
+        hops = ctx.settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     @app.before_request
     def _start_clock():

@@ -184,7 +184,22 @@ def cmd_rebuild(ctx, args):
     return 0
 
 
-COMMANDS = {"serve": cmd_serve, "users": cmd_users, "check-config": cmd_check_config,
+@_closing
+def cmd_demo(ctx, args):
+    """Create demo guards and record patrol check-ins until interrupted."""
+    from server import demo
+
+    names = demo.ensure_guards(ctx, args.password)
+    print(f"demo guards {', '.join(names)} (password: {args.password}); "
+          f"a check-in every {args.every:g}s — Ctrl-C to stop", flush=True)
+    try:
+        demo.patrol(ctx, every=args.every, count=args.count, say=lambda line: print(line, flush=True))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "users": cmd_users, "check-config": cmd_check_config,
             "rebuild": cmd_rebuild}
 
 
@@ -201,5 +216,9 @@ def add_arguments(sub):
     u.add_argument("--display-name")
     u.add_argument("--name", help="token name (e.g. the device)")
     sub.add_parser("check-config", help="validate settings and the venue file")
+    d = sub.add_parser("demo", help="demo guards patrolling (check-ins every few seconds)")
+    d.add_argument("--every", type=float, default=3.0, help="seconds between check-ins")
+    d.add_argument("--count", type=int, default=0, help="stop after this many (0: until Ctrl-C)")
+    d.add_argument("--password", default="demo-guard-2026", help="password of the demo guards")
     r = sub.add_parser("rebuild", help="recompute projections from the stream")
     r.add_argument("--check", action="store_true", help="only report differences; exit 1 if any")

@@ -29,6 +29,7 @@ class Settings:
     allowed_origins: list[str] = field(default_factory=list)
     secure_cookies: bool = False
     max_connections: int = 4096
+    proxy_hops: int = 0
     testing: bool = False
 
 
@@ -96,6 +97,7 @@ def load_settings(env=None, *, dotenv=True):
         allowed_origins=origins,
         secure_cookies=(env.get("GATEWATCH_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         max_connections=_number(env, "GATEWATCH_MAX_CONNECTIONS", 4096, int),
+        proxy_hops=_number(env, "GATEWATCH_PROXY_HOPS", 0, int, minimum=-1),
     )
 
 
