@@ -39,8 +39,7 @@ def _load_user():
     gw = _gw()
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        username = gw.accounts.token_user(header[7:].strip())
-        rec = gw.accounts.get_user(username) if username else None
+        rec = gw.accounts.token_record(header[7:].strip())
         if rec and rec.get("disabled") != "1":
             return User(rec["username"], rec["role"], rec.get("display_name") or rec["username"],
                         via_token=True)
@@ -62,9 +61,7 @@ def socket_user(auth):
     """Return the User of a Socket.IO handshake: `auth.token`, else the session cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token:
-        gw = _gw()
-        username = gw.accounts.token_user(token)
-        rec = gw.accounts.get_user(username) if username else None
+        rec = _gw().accounts.token_record(token)
         if rec and rec.get("disabled") != "1":
             return User(rec["username"], rec["role"], rec.get("display_name") or rec["username"],
                         via_token=True)

@@ -19,6 +19,16 @@ UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError
                redis.exceptions.ReadOnlyError, redis.exceptions.MasterDownError)
 
 
+def _answer(idem, rec):
+    """Interpret a stored idempotency record for this request."""
+    if rec[0] is None:
+        return None
+    if rec[0] != idem.request_hash:
+        raise IdempotencyConflict(idem.key)
+    return Committed(ids=rec[3].split(","), status=int(rec[1]),
+                     body=json.loads(rec[2]) if rec[2] else None, replayed=True)
+
+
 def index_score(stream_id):
     """Score of a stream id in a timeline index: exact order for < 1024 events per ms."""
     ms, seq = stream_id.split("-", 1)
@@ -41,6 +51,11 @@ class Store:
         self.keys = Keys(venue_id)
         self.redis = connect(url)
         self._script = self.redis.register_script(_commit.SCRIPT)
+        # A device token is checked on every request: resolve token -> user in one call.
+        self._token_user = self.redis.register_script(
+            "local u = redis.call('HGET', KEYS[1], 'username') "
+            "if not u then return nil end "
+            "return redis.call('HGETALL', ARGV[1] .. u)")
 
     # -- writing -------------------------------------------------------------------------
     def commit(self, commit, idem=None):
@@ -49,13 +64,17 @@ class Store:
 
     def idempotent_answer(self, idem):
         """Return the stored answer for an idempotency key, or None."""
-        rec = self.redis.hmget(self.keys.idempotency(idem.scope, idem.key), "h", "s", "b", "e")
-        if rec[0] is None:
-            return None
-        if rec[0] != idem.request_hash:
-            raise IdempotencyConflict(idem.key)
-        return Committed(ids=rec[3].split(","), status=int(rec[1]),
-                         body=json.loads(rec[2]) if rec[2] else None, replayed=True)
+        return _answer(idem, self.redis.hmget(self.keys.idempotency(idem.scope, idem.key),
+                                              "h", "s", "b", "e"))
+
+    def token_user(self, token_hash):
+        """Return the user record a token hash belongs to, in one round trip (or None).
+
+        The user key is not declared in KEYS; it shares the {venue} hash tag, so on a Cluster
+        it lives in the same slot as the token key.
+        """
+        rec = self._token_user(keys=[self.keys.of("token", token_hash)], args=[self.keys.prefix + "user:"])
+        return dict(zip(rec[::2], rec[1::2])) if rec else None
 
     # -- projections ---------------------------------------------------------------------
     def projection_fields(self, name, fields):
@@ -65,15 +84,19 @@ class Store:
         values = self.redis.hmget(self.keys.projection(name), list(fields))
         return dict(zip(fields, values))
 
-    def read_fields(self, wanted):
-        """Return {name: {field: raw json or None}} for several projections in one round trip."""
-        if not wanted:
-            return {}
+    def read_fields(self, wanted, idem=None):
+        """Return ({name: {field: raw json or None}}, stored answer or None) in one round trip."""
+        if not wanted and not idem:
+            return {}, None
         pipe = self.redis.pipeline(transaction=False)
+        if idem:
+            pipe.hmget(self.keys.idempotency(idem.scope, idem.key), "h", "s", "b", "e")
         for name, fields in wanted.items():
             pipe.hmget(self.keys.projection(name), fields)
+        results = pipe.execute()
+        answer = _answer(idem, results.pop(0)) if idem else None
         return {name: dict(zip(fields, values))
-                for (name, fields), values in zip(wanted.items(), pipe.execute())}
+                for (name, fields), values in zip(wanted.items(), results)}, answer
 
     def projection(self, name):
         """Return a whole projection as {field: decoded value}."""

@@ -91,9 +91,10 @@ class Accounts:
         pipe.execute()
         return token
 
-    def token_user(self, token):
-        """Return the username a bearer token belongs to, or None."""
-        return self.r.hget(self.keys.of("token", _token_hash(token)), "username")
+    def token_record(self, token):
+        """Return the user record a bearer token belongs to, or None (one round trip)."""
+        rec = self.store.token_user(_token_hash(token))
+        return rec or None
 
     # login throttling
     def failures(self, username, address):

@@ -1,0 +1,9 @@
+"""HTML pages (login, guard app, control room, command desk, admin) and their i18n."""
+from .i18n import init_i18n
+from .pages import bp
+
+
+def init_app(app):
+    """Register the page routes and the i18n helpers on the Flask app."""
+    init_i18n(app)
+    app.register_blueprint(bp)

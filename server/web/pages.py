@@ -1,0 +1,186 @@
+"""HTML page routes: server-rendered shells that small ES modules bring to life."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from . import floorplan
+from .i18n import localized
+
+bp = Blueprint("web", __name__)
+
+PAGE_ROLES = {
+    "guard": ("guard", "operator", "commander", "admin"),
+    "control": ("display", "operator", "commander", "admin"),
+    "command": ("operator", "commander", "admin"),
+    "admin": ("admin",),
+}
+HOME_BY_ROLE = {
+    "guard": "/guard",
+    "display": "/control",
+    "operator": "/control",
+    "commander": "/control",
+    "admin": "/admin",
+}
+ACK_ROLES = ("operator", "commander", "admin")
+EVENT_TYPES = ("patrol.checkin", "patrol.overdue", "alert.raised", "alert.acknowledged", "phase.changed",
+               "user.created", "user.disabled", "user.enabled", "user.password_reset", "user.signed_out")
+ROLES = ("guard", "operator", "commander", "admin", "display")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'")
+
+
+def home_for(role):
+    """Return the home page of a role (the core's table when it has one)."""
+    try:
+        from server.auth.roles import HOME
+    except ImportError:
+        HOME = HOME_BY_ROLE
+    return HOME.get(role) or HOME_BY_ROLE.get(role, "/login")
+
+
+def _auth():
+    """Return the core's (current_user, csrf_token) functions."""
+    from server.auth import csrf_token, current_user
+    return current_user, csrf_token
+
+
+def user_or_none():
+    """Return the signed-in user, or None."""
+    return _auth()[0]()
+
+
+def csrf():
+    """Return the CSRF token of the current session, or an empty string."""
+    try:
+        return _auth()[1]() or ""
+    except Exception:  # no session yet: the login answer brings a fresh token
+        return ""
+
+
+def venue_public():
+    """Return the loaded venue as its public dict, or None when none is loaded."""
+    state = current_app.extensions.get("gatewatch")
+    venue = getattr(state, "venue", None)
+    if venue is None:
+        return None
+    return venue.to_public() if hasattr(venue, "to_public") else venue
+
+
+def safe_next(target):
+    """Return target if it is a same-site path, else None."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def require_page(page):
+    """Return the user allowed on page; else a redirect to sign-in or a 403 page."""
+    user = user_or_none()
+    if user is None:
+        path = request.full_path if request.query_string else request.path
+        return None, redirect(url_for("web.login", next=path.rstrip("?")))
+    if user.role not in PAGE_ROLES[page]:
+        current_app.logger.warning("page refused: %s (%s) on /%s", user.username, user.role, page)
+        return None, (render_page("error.html", "error", user, code=403), 403)
+    return user, None
+
+
+def render_page(template, page, user, **context):
+    """Render a page template with the shared context every page needs."""
+    venue = venue_public()
+    return render_template(template, page=page, user=user, csrf=csrf(),
+                           venue=venue if user is not None else None,
+                           venue_name=localized(venue["name"]) if venue else "Gatewatch",
+                           can_ack=bool(user and user.role in ACK_ROLES), **context)
+
+
+@bp.route("/")
+def index():
+    """Send the visitor to the home page of their role."""
+    user = user_or_none()
+    if user is None:
+        return redirect(url_for("web.login"))
+    return redirect(home_for(user.role))
+
+
+@bp.route("/login")
+def login():
+    """Show the sign-in form (or go on to next when already signed in)."""
+    user = user_or_none()
+    target = safe_next(request.args.get("next"))
+    if user is not None and request.args.get("again") is None:
+        if target and _allowed_path(user, target):
+            return redirect(target)
+        if not target:
+            return redirect(home_for(user.role))
+    return render_page("login.html", "login", user, next_url=target or "")
+
+
+def _allowed_path(user, path):
+    """Tell whether user may open the page at path (unknown paths are allowed)."""
+    page = path.split("?", 1)[0].strip("/").split("/", 1)[0]
+    return user.role in PAGE_ROLES.get(page, ROLES)
+
+
+@bp.route("/guard")
+def guard():
+    """Serve the guard's phone app."""
+    user, refusal = require_page("guard")
+    if refusal:
+        return refusal
+    venue = venue_public()
+    return render_page("guard.html", "guard", user, groups=floorplan.checkpoint_groups(venue))
+
+
+@bp.route("/control")
+def control():
+    """Serve the control-room wall screen."""
+    user, refusal = require_page("control")
+    if refusal:
+        return refusal
+    return render_page("control.html", "control", user, plan=floorplan.plan(venue_public()))
+
+
+@bp.route("/command")
+def command():
+    """Serve the commander's timeline desk screen."""
+    user, refusal = require_page("command")
+    if refusal:
+        return refusal
+    venue = venue_public()
+    return render_page("command.html", "command", user, locations=floorplan.locations(venue),
+                       event_types=EVENT_TYPES)
+
+
+@bp.route("/admin")
+def admin():
+    """Serve the user administration page."""
+    user, refusal = require_page("admin")
+    if refusal:
+        return refusal
+    return render_page("admin.html", "admin", user, roles=ROLES)
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """Serve the guard app's service worker from the site root so it may control /guard."""
+    response = current_app.send_static_file("sw.js")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.after_app_request
+def page_headers(response):
+    """Add a strict same-origin Content-Security-Policy to HTML pages."""
+    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
