@@ -4,6 +4,7 @@ import pathlib
 import re
 import secrets
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 
@@ -64,8 +65,20 @@ def _number(env, name, default, kind=float, minimum=0):
 def _redis_url(env):
     """Validate GATEWATCH_REDIS_URL when given."""
     url = env.get("GATEWATCH_REDIS_URL") or None
-    if url and not re.match(r"^(redis|rediss|unix)://", url):
-        raise ConfigError(f"GATEWATCH_REDIS_URL={url!r} must start with redis://, rediss:// or unix://")
+    if not url:
+        return None
+    shown = re.sub(r"//[^@/]*@", "//***@", url)  # never echo a password
+    if not re.match(r"^(redis|rediss|unix)://", url):
+        raise ConfigError(f"GATEWATCH_REDIS_URL={shown!r} must start with redis://, rediss:// or unix://")
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError:
+        raise ConfigError(f"GATEWATCH_REDIS_URL={shown!r}: the port is not a number from 1 to 65535") from None
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ConfigError(f"GATEWATCH_REDIS_URL={shown!r}: no host")
+    if parts.scheme == "unix" and not parts.path:
+        raise ConfigError(f"GATEWATCH_REDIS_URL={shown!r}: no socket path")
     return url
 
 

@@ -13,11 +13,24 @@ USER_ENABLED = "user.enabled"
 USER_PASSWORD_RESET = "user.password_reset"
 USER_SIGNED_OUT = "user.signed_out"
 
-# Placeholder the store replaces with the real stream id inside the atomic commit, so that
-# projections written in the same commit can refer to the event that caused them.
-EVENT_ID = "@@EVENT_ID@@"
+
+
+def placeholder(nonce, index):
+    """Return the stand-in for the index-th event's id, replaced inside the atomic commit.
+
+    Projections and answers written in the same commit refer to the event by it. The nonce is
+    random per commit, so no user text can contain it by accident or on purpose.
+    """
+    return f"@@{nonce}:{index}@@"
 
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+MAX_ID_PART = 2**64 - 1
+
+
+def valid_id(text):
+    """Tell whether text is a stream id Redis accepts (two 64-bit unsigned parts)."""
+    return (isinstance(text, str) and bool(STREAM_ID.match(text))
+            and all(int(part) <= MAX_ID_PART for part in text.split("-")))
 
 # Audit events about accounts travel on the stream (so every process can disconnect a
 # disabled user's sockets) but are not shown on the operational live feed.
@@ -46,7 +59,10 @@ def parse_iso(text):
     moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     if moment.tzinfo is None:
         raise ValueError("time needs a time zone (e.g. Z or +08:00)")
-    return moment.astimezone(dt.timezone.utc)
+    try:
+        return moment.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ValueError("time out of range") from None
 
 
 def id_ms(stream_id):

@@ -1,6 +1,7 @@
 """The one place that writes the timeline: every fact goes through record()."""
 import hashlib
 import json
+import secrets
 
 from server import events as ev
 from server.errors import Busy
@@ -16,10 +17,11 @@ def system_idempotency(key, payload):
 
 
 def placeholder_ids(events):
-    """Give drafted events the placeholder ids the commit script fills in."""
+    """Give drafted events the placeholder ids the commit script fills in; return the nonce."""
+    nonce = secrets.token_hex(8)
     for i, event in enumerate(events):
-        event["id"] = ev.EVENT_ID if i == 0 else f"@@EVENT_ID:{i}@@"
-    return events
+        event["id"] = ev.placeholder(nonce, i)
+    return nonce
 
 
 def fold_changes(ctx, events, rule=None, idem=None):
@@ -52,16 +54,20 @@ def fold_changes(ctx, events, rule=None, idem=None):
     return {k: v for k, v in changes.items() if v}, expected
 
 
-def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None):
-    """Commit drafted events with their projections; return the Committed answer."""
-    placeholder_ids(events)
+def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, absent=()):
+    """Commit drafted events with their projections; return the Committed answer.
+
+    `absent` lists keys that must not exist at commit time (e.g. a new user's record).
+    """
+    nonce = placeholder_ids(events)
     for _ in range(ATTEMPTS):
         changes, expected = fold_changes(ctx, events, rule, idem)
         if expected is None:
             return changes  # the stored answer of an earlier identical request
         envs = [ev.envelope(e, ctx.venue.id) for e in events]
         commit = Commit(events=events, status=status, body=body(envs) if body else None,
-                        projections=changes, expected=expected, ops=list(ops))
+                        projections=changes, expected=expected, ops=list(ops), nonce=nonce,
+                        absent=list(absent))
         try:
             committed = ctx.store.commit(commit, idem)
         except StaleWrite:

@@ -24,8 +24,12 @@ def apply(state, event):
     """Fold a check-in or an overdue mark into its checkpoint's entry."""
     cp = event["data"].get("checkpoint_id")
     if event["type"] == ev.PATROL_CHECKIN:
+        at = event.get("observed_at") or event["ts"]
+        previous = state.get(cp) or {}
+        if previous.get("last_checkin_at") and ev.parse_iso(previous["last_checkin_at"]) > ev.parse_iso(at):
+            return {}  # a late outbox delivery of an older check-in must not make the gate look stale
         return {cp: {"checkpoint_id": cp,
-                     "last_checkin_at": event.get("observed_at") or event["ts"],
+                     "last_checkin_at": at,
                      "last_guard": event["actor"]["username"],
                      "last_status": event["data"]["status"],
                      "last_event_id": event["id"]}}

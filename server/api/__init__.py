@@ -1,5 +1,7 @@
 """JSON API v1: thin views — parse, authorise, call a service, answer."""
 from server.api import accounts, common, health, openapi, patrols
+from werkzeug.exceptions import RequestEntityTooLarge
+
 from server.errors import GatewatchError
 from server.store import UNAVAILABLE, IdempotencyConflict
 
@@ -10,5 +12,6 @@ def init_app(app):
         app.register_blueprint(module.bp)
     app.register_error_handler(GatewatchError, common.error)
     app.register_error_handler(IdempotencyConflict, common.reused)
+    app.register_error_handler(RequestEntityTooLarge, common.too_large)
     for exc in UNAVAILABLE:
         app.register_error_handler(exc, common.unavailable)

@@ -8,6 +8,7 @@ from server.errors import Forbidden, GatewatchError, InvalidInput
 
 bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1")
 THROTTLE_FAILURES = 5
+THROTTLE_ADDRESS_FAILURES = 30
 THROTTLE_WINDOW = 300
 
 
@@ -26,7 +27,8 @@ def login():
     if fields:
         raise InvalidInput("Enter your username and password.", fields=fields)
     ctx, address = gw(), request.remote_addr or "-"
-    if ctx.accounts.failures(username, address) >= THROTTLE_FAILURES:
+    if (ctx.accounts.failures(username, address) >= THROTTLE_FAILURES
+            or ctx.accounts.failures("*", address) >= THROTTLE_ADDRESS_FAILURES):
         exc = Throttled("Too many failed attempts; wait a few minutes.")
         response = jsonify(exc.to_dict())
         response.status_code, response.headers["Retry-After"] = 429, str(THROTTLE_WINDOW)
@@ -34,6 +36,7 @@ def login():
     rec = accounts.authenticate(ctx, username=username, password=password)
     if not rec:
         ctx.accounts.note_failure(username, address, THROTTLE_WINDOW)
+        ctx.accounts.note_failure("*", address, THROTTLE_WINDOW)  # guessing across many names
         return jsonify({"error": {"code": "bad_credentials", "fields": {},
                                   "message": "Wrong username or password."}}), 401
     ctx.accounts.clear_failures(username, address)

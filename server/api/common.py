@@ -21,7 +21,10 @@ def body():
     if not request.is_json:
         raise InvalidInput("Send a JSON object with Content-Type: application/json.",
                            fields={"body": "expected application/json"})
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = None  # absurdly deep nesting: bad input, not a crash
     if not isinstance(data, dict):
         raise InvalidInput("The body is not a JSON object.", fields={"body": "expected a JSON object"})
     return data
@@ -39,7 +42,7 @@ def idempotency(user):
     raw = request.get_data() or b""
     try:
         canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
-    except ValueError:
+    except (ValueError, RecursionError):
         canonical = raw
     digest = hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + canonical)
     return Idempotency(scope=user.username, key=key, request_hash=digest.hexdigest())
@@ -81,4 +84,13 @@ def unavailable(_exc):
                                   "message": "The event store is unreachable; retry shortly."}})
     response.status_code = 503
     response.headers["Retry-After"] = "2"
+    return response
+
+
+def too_large(_exc):
+    """Answer 413 in the API's error format."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    response = jsonify({"error": {"code": "too_large", "fields": {"body": f"at most {limit} bytes"},
+                                  "message": "The request body is too large."}})
+    response.status_code = 413
     return response

@@ -1,6 +1,8 @@
 """The OpenAPI 3 document of the API as built so far."""
 from flask import Blueprint, jsonify
 
+from server.auth import require
+
 bp = Blueprint("api_openapi", __name__, url_prefix="/api/v1")
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -62,6 +64,7 @@ CHECKIN = {"type": "object", "required": ["checkpoint_id", "status"],
                           "observed_at": {"type": "string", "format": "date-time"}}}
 PATROL = _obj(checkpoint_id=S, last_checkin_at=S, last_guard=S, last_status=S, interval_min=N,
               due_at=S, overdue=B)
+USERNAME = {"parameters": [{"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}]}
 TIMELINE = [_query("after", "stream id: events after it, oldest first"),
             _query("before", "stream id: events before it, newest first"),
             _query("from", "ISO time, inclusive"), _query("to", "ISO time, inclusive"),
@@ -100,9 +103,9 @@ def document():
                                    params=TIMELINE),
             "/api/v1/users": {**_get("Users (admin)", _obj(users={"type": "array", "items": _obj()}), "admin"),
                               **_creating("Create a user (admin)", users_body, tag="admin")},
-            "/api/v1/users/{username}/disable": _creating("Disable a user", _obj(), "200", tag="admin"),
-            "/api/v1/users/{username}/enable": _creating("Enable a user", _obj(), "200", tag="admin"),
-            "/api/v1/users/{username}/password": _creating("Reset a password", _obj(password=S), "200", tag="admin"),
+            "/api/v1/users/{username}/disable": {**_creating("Disable a user", _obj(), "200", tag="admin"), **USERNAME},
+            "/api/v1/users/{username}/enable": {**_creating("Enable a user", _obj(), "200", tag="admin"), **USERNAME},
+            "/api/v1/users/{username}/password": {**_creating("Reset a password", _obj(password=S), "200", tag="admin"), **USERNAME},
             "/api/v1/openapi.json": _get("This document", _obj(), "meta"),
         },
         "components": {
@@ -120,6 +123,7 @@ def document():
 
 
 @bp.get("/openapi.json")
-def openapi():
+@require("venue.read")
+def openapi(user):
     """Return the OpenAPI document."""
     return jsonify(document())

@@ -90,7 +90,7 @@ def _timeline_args():
     """Parse and check the timeline query parameters."""
     args, fields = request.args, {}
     for name in ("after", "before"):
-        if args.get(name) and not ev.STREAM_ID.match(args[name]):
+        if args.get(name) and not ev.valid_id(args[name]):
             fields[name] = "not a stream id (like 1764050000000-0)"
     try:
         limit = int(args.get("limit", 100))

@@ -9,6 +9,7 @@ from server import events as ev
 from server import ledger
 from server.auth.roles import ROLES
 from server.errors import Conflict, InvalidInput, NotFound, check
+from server.store import KeyExists
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 PASSWORD_MIN = 10
@@ -60,8 +61,11 @@ def add_user(ctx, *, actor, username, role, password, display_name=None, idem=No
     ops = [("HSET", ctx.accounts.user_key(username), *[x for kv in rec.items() for x in kv]),
            ("SADD", ctx.accounts.users_key(), username)]
     event = ev.draft(ev.USER_CREATED, actor=actor, data={"username": username, "role": role})
-    return ledger.record(ctx, [event], idem=idem, ops=ops,
-                         body=lambda envs: {"user": public(rec), "event": envs[0]})
+    try:
+        return ledger.record(ctx, [event], idem=idem, ops=ops, absent=[ctx.accounts.user_key(username)],
+                             body=lambda envs: {"user": public(rec), "event": envs[0]})
+    except KeyExists:
+        raise Conflict(f"User {username} already exists.", fields={"username": "already taken"}) from None
 
 
 def _existing(ctx, username):

@@ -27,7 +27,7 @@ class LiveNamespace(Namespace):
             log.warning("refused /live connection from %s: not signed in", request.remote_addr)
             raise ConnectionRefusedError("unauthorized")
         since = (auth or {}).get("since")
-        if since is not None and (not isinstance(since, str) or not ev.STREAM_ID.match(since)):
+        if since is not None and not ev.valid_id(since):
             raise ConnectionRefusedError("bad since cursor")
         join_room(f"user:{user.username}")
         join_room(f"role:{user.role}")

@@ -11,6 +11,7 @@ Committed = _commit.Committed
 Idempotency = _commit.Idempotency
 IdempotencyConflict = _commit.IdempotencyConflict
 StaleWrite = _commit.StaleWrite
+KeyExists = _commit.KeyExists
 decode_entry = _commit.decode_entry
 dumps = _commit.dumps
 

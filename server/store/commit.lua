@@ -1,6 +1,6 @@
 -- One fact, one atomic commit: idempotency record + XADD + projections + indexes.
 -- KEYS[1] idempotency key (ignored when ARGV[4] == '0'), KEYS[2] stream, KEYS[3..] others.
--- ARGV: hash, status, body, ttl, n_events, {n_fields, f, v...}..., n_guards, {key_i, field, expected}...,
+-- ARGV: hash, status, body, ttl, nonce, n_absent, {key_i}..., n_events, {n_fields, f, v...}..., n_guards, {key_i, field, expected}...,
 --       n_ops, {n_args, op, key_i, args...}...
 local use_idem = ARGV[4] ~= '0'
 if use_idem then
@@ -9,7 +9,14 @@ if use_idem then
     return {'replay', rec[1], rec[2], rec[3], rec[4]}
   end
 end
-local pos = 5
+local nonce = ARGV[5]
+local n_absent = tonumber(ARGV[6])
+local pos = 7
+for i = 1, n_absent do
+  local key = KEYS[tonumber(ARGV[pos])]
+  if redis.call('EXISTS', key) == 1 then return {'exists', key} end
+  pos = pos + 1
+end
 local n_events = tonumber(ARGV[pos]); pos = pos + 1
 local entries = {}
 for i = 1, n_events do
@@ -35,9 +42,9 @@ for i = 1, n_events do
 end
 local function fill(s)
   for i = 1, n_events do
-    s = string.gsub(s, '@@EVENT_ID:' .. (i - 1) .. '@@', ids[i])
+    s = string.gsub(s, '@@' .. nonce .. ':' .. (i - 1) .. '@@', ids[i])
   end
-  return (string.gsub(s, '@@EVENT_ID@@', ids[1]))
+  return s
 end
 local n_ops = tonumber(ARGV[pos]); pos = pos + 1
 for i = 1, n_ops do

@@ -17,6 +17,10 @@ class StaleWrite(Exception):
     """A projection changed between read and commit; the caller should retry."""
 
 
+class KeyExists(Exception):
+    """A key that had to be absent exists (e.g. the username is taken)."""
+
+
 @dataclass
 class Idempotency:
     """What makes a request replayable: its scope, key and request fingerprint."""
@@ -46,13 +50,15 @@ class Commit:
     projections: dict = field(default_factory=dict)  # name -> {field: value|None}
     expected: dict = field(default_factory=dict)  # name -> {field: old json or ""}
     ops: list = field(default_factory=list)  # (op, key, *args) on other keys of this venue
+    nonce: str = ""  # the event id placeholders are @@<nonce>:<i>@@
+    absent: list = field(default_factory=list)  # keys that must not exist
 
 
-def fill_ids(text, ids):
+def fill_ids(text, ids, nonce):
     """Replace event id placeholders the way commit.lua does."""
     for i, stream_id in enumerate(ids):
-        text = text.replace(f"@@EVENT_ID:{i}@@", stream_id)
-    return text.replace(ev.EVENT_ID, ids[0])
+        text = text.replace(ev.placeholder(nonce, i), stream_id)
+    return text
 
 
 def entry_fields(event):
@@ -111,7 +117,9 @@ def build_args(keys, commit, idem):
     args = ScriptArgs(idem_key, keys.stream)
     body = dumps(commit.body) if commit.body is not None else ""
     argv = [idem.request_hash if idem else "", str(commit.status), body,
-            str(IDEMPOTENCY_TTL) if idem else "0", str(len(commit.events))]
+            str(IDEMPOTENCY_TTL) if idem else "0", commit.nonce, str(len(commit.absent))]
+    argv += [str(args.key(key)) for key in commit.absent]
+    argv.append(str(len(commit.events)))
     for event in commit.events:
         fields = entry_fields(event)
         argv += [str(len(fields)), *fields]
@@ -149,6 +157,8 @@ def run_commit(redis_client, script, keys, commit, idem):
                          body=json.loads(body) if body else None, replayed=True)
     if kind == "conflict":
         raise StaleWrite(f"{answer[1]} {answer[2]}")
+    if kind == "exists":
+        raise KeyExists(answer[1])
     ids = list(answer[1:])
-    body = json.loads(fill_ids(dumps(commit.body), ids)) if commit.body is not None else None
+    body = json.loads(fill_ids(dumps(commit.body), ids, commit.nonce)) if commit.body is not None else None
     return Committed(ids=ids, status=commit.status, body=body)

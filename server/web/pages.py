@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from . import floorplan
-from .i18n import localized
+from .i18n import localized, translate
 
 bp = Blueprint("web", __name__)
 
@@ -65,6 +65,28 @@ def venue_public():
     if venue is None:
         return None
     return venue.to_public() if hasattr(venue, "to_public") else venue
+
+
+def current_phase():
+    """Return (phase id, since) from the core, or (None, None) when it cannot be read now."""
+    try:
+        from server import phase
+        found, since = phase.current(current_app.extensions["gatewatch"])
+        return found, since
+    except Exception:  # Redis down or no core: the page still works, the phase shows "—"
+        current_app.logger.warning("guard page: current phase unavailable", exc_info=True)
+        return None, None
+
+
+def phase_name(venue, phase_id):
+    """Return the localized name of a phase ('—' when unknown)."""
+    if not phase_id:
+        return "—"
+    for item in (venue or {}).get("phases") or []:
+        if isinstance(item, dict) and item.get("id") == phase_id and item.get("name"):
+            return localized(item["name"])
+    text = translate(f"phase.{phase_id}")
+    return phase_id if text == f"phase.{phase_id}" else text
 
 
 def safe_next(target):
@@ -133,7 +155,8 @@ def guard():
     if refusal:
         return refusal
     venue = venue_public()
-    return render_page("guard.html", "guard", user, groups=floorplan.checkpoint_groups(venue))
+    return render_page("guard.html", "guard", user, groups=floorplan.checkpoint_groups(venue),
+                       phase=current_phase(), phase_name=phase_name(venue, current_phase()[0]))
 
 
 @bp.route("/control")
