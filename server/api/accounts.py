@@ -1,7 +1,7 @@
 """Sign-in, sign-out and user administration."""
 from flask import Blueprint, jsonify, request, session
 
-from server.api.common import answered, body, gw, idempotency, replayed
+from server.api.common import answered, body, gw, idempotency
 from server.auth import current_user, require
 from server.auth import users as accounts
 from server.errors import Forbidden, GatewatchError, InvalidInput
@@ -81,9 +81,6 @@ def list_users(user):
 def create_user(user):
     """Create a user."""
     idem = idempotency(user)
-    done = replayed(idem)
-    if done:
-        return done
     data = body()
     return answered(accounts.add_user(gw(), actor=user.actor(), idem=idem,
                                       username=data.get("username"), role=data.get("role"),
@@ -96,7 +93,7 @@ def create_user(user):
 def disable_user(user, username):
     """Disable a user, ending their sessions, tokens and live sockets."""
     idem = idempotency(user)
-    return replayed(idem) or answered(accounts.set_disabled(
+    return answered(accounts.set_disabled(
         gw(), actor=user.actor(), username=username, disabled=True, idem=idem))
 
 
@@ -105,7 +102,7 @@ def disable_user(user, username):
 def enable_user(user, username):
     """Enable a disabled user."""
     idem = idempotency(user)
-    return replayed(idem) or answered(accounts.set_disabled(
+    return answered(accounts.set_disabled(
         gw(), actor=user.actor(), username=username, disabled=False, idem=idem))
 
 
@@ -114,9 +111,6 @@ def enable_user(user, username):
 def reset_password(user, username):
     """Set a user's password."""
     idem = idempotency(user)
-    done = replayed(idem)
-    if done:
-        return done
     data = body()
     return answered(accounts.reset_password(gw(), actor=user.actor(), username=username,
                                             password=data.get("password"), idem=idem))

@@ -48,12 +48,6 @@ def idempotency(user):
     return Idempotency(scope=user.username, key=key, request_hash=digest.hexdigest())
 
 
-def replayed(idem):
-    """Return the original answer when this key was already used, else None."""
-    answer = gw().store.idempotent_answer(idem)
-    return answered(answer) if answer else None
-
-
 def answered(committed):
     """Turn a Committed result into an HTTP answer (marking replays)."""
     response = jsonify(committed.body or {})

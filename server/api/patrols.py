@@ -2,7 +2,7 @@
 from flask import Blueprint, jsonify, request
 
 from server import alerts, events as ev, patrols, phase, snapshot
-from server.api.common import answered, body, gw, idempotency, replayed
+from server.api.common import answered, body, gw, idempotency
 from server.auth import require
 from server.errors import InvalidInput, check
 from server.store import timeline
@@ -22,9 +22,6 @@ def venue(user):
 def create_checkin(user):
     """Record a patrol check-in."""
     idem = idempotency(user)
-    done = replayed(idem)
-    if done:
-        return done
     data = body()
     return answered(patrols.record_checkin(
         gw(), actor=user.actor(), idem=idem, checkpoint_id=data.get("checkpoint_id"),
@@ -50,7 +47,7 @@ def list_alerts(user):
 def acknowledge(user, alert_id):
     """Acknowledge an alert."""
     idem = idempotency(user)
-    return replayed(idem) or answered(alerts.acknowledge_alert(
+    return answered(alerts.acknowledge_alert(
         gw(), actor=user.actor(), alert_id=alert_id, idem=idem))
 
 
@@ -59,9 +56,6 @@ def acknowledge(user, alert_id):
 def change_phase(user):
     """Move the venue to another phase."""
     idem = idempotency(user)
-    done = replayed(idem)
-    if done:
-        return done
     return answered(phase.change_phase(gw(), actor=user.actor(), phase=body().get("phase"), idem=idem))
 
 

@@ -47,9 +47,7 @@ def _load_user():
     sid = session.get("sid")
     if not sid:
         return None
-    ttl = gw.settings.session_hours * 3600
-    sess = gw.accounts.get_session(sid, ttl)
-    rec = gw.accounts.get_user(sess["username"]) if sess else None
+    sess, rec = gw.accounts.session_user(sid, gw.settings.session_hours * 3600)
     if not rec or rec.get("disabled") == "1":
         session.pop("sid", None)
         return None

@@ -54,8 +54,6 @@ def public(rec):
 def add_user(ctx, *, actor, username, role, password, display_name=None, idem=None):
     """Create a user with a hashed password and an audit event."""
     check(_validate(username, role, password, display_name))
-    if ctx.accounts.get_user(username):
-        raise Conflict(f"User {username} already exists.", fields={"username": "already taken"})
     rec = {"username": username, "role": role, "display_name": display_name or username,
            "pw_hash": hash_password(password), "disabled": "0"}
     ops = [("HSET", ctx.accounts.user_key(username), *[x for kv in rec.items() for x in kv]),

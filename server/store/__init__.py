@@ -52,6 +52,13 @@ class Store:
         self.keys = Keys(venue_id)
         self.redis = connect(url)
         self._script = self.redis.register_script(_commit.SCRIPT)
+        # A session is checked on every request: slide its expiry and fetch its user in one call.
+        self._session_user = self.redis.register_script(
+            "local s = redis.call('HGETALL', KEYS[1]) "
+            "if #s == 0 then return nil end "
+            "redis.call('EXPIRE', KEYS[1], ARGV[2]) "
+            "local u = redis.call('HGET', KEYS[1], 'username') "
+            "return {s, redis.call('HGETALL', ARGV[1] .. u)}")
         # A device token is checked on every request: resolve token -> user in one call.
         self._token_user = self.redis.register_script(
             "local u = redis.call('HGET', KEYS[1], 'username') "
@@ -63,10 +70,14 @@ class Store:
         """Commit one fact atomically; raise IdempotencyConflict or StaleWrite."""
         return _commit.run_commit(self.redis, self._script, self.keys, commit, idem)
 
-    def idempotent_answer(self, idem):
-        """Return the stored answer for an idempotency key, or None."""
-        return _answer(idem, self.redis.hmget(self.keys.idempotency(idem.scope, idem.key),
-                                              "h", "s", "b", "e"))
+    def session_user(self, sid, ttl_seconds):
+        """Return (session, user record) for a live session, sliding its expiry; or (None, None)."""
+        found = self._session_user(keys=[self.keys.of("session", sid)],
+                                   args=[self.keys.prefix + "user:", int(ttl_seconds)])
+        if not found:
+            return None, None
+        sess, user = found
+        return dict(zip(sess[::2], sess[1::2])), (dict(zip(user[::2], user[1::2])) or None)
 
     def token_user(self, token_hash):
         """Return the user record a token hash belongs to, in one round trip (or None).

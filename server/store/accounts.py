@@ -53,14 +53,9 @@ class Accounts:
         pipe.execute()
         return sid, csrf
 
-    def get_session(self, sid, ttl_seconds):
-        """Return a live session (sliding its expiry), or None."""
-        key = self.keys.of("session", sid)
-        pipe = self.r.pipeline(transaction=True)
-        pipe.hgetall(key)
-        pipe.expire(key, int(ttl_seconds))
-        rec, _ = pipe.execute()
-        return rec or None
+    def session_user(self, sid, ttl_seconds):
+        """Return (session, user record) of a live session, sliding its expiry; or (None, None)."""
+        return self.store.session_user(sid, ttl_seconds)
 
     def session_exists(self, sid):
         """Tell whether a session is still live."""

@@ -5,7 +5,7 @@ import time
 import pytest
 import requests
 
-from conftest import FAST_VENUE, LiveServer, RedisServer
+from support import FAST_VENUE, LiveServer, RedisServer
 
 
 @pytest.fixture

@@ -25,6 +25,21 @@ class Listener:
         self.sio.on("resync", lambda data: self.resyncs.append(data), namespace="/live")
         self.sio.on("heartbeat", lambda data: self.heartbeats.append(data), namespace="/live")
         self.sio.on("disconnect", lambda *a: self.disconnected.set(), namespace="/live")
+        self._in_wire_order()
+
+    def _in_wire_order(self):
+        """Handle messages on the read thread in arrival order.
+
+        python-engineio's client runs each message handler in a new thread, which can reorder
+        what the server sent in order; an order assertion must see the wire order.
+        """
+        original = self.sio.eio._trigger_event
+
+        def trigger(event, *args, **kwargs):
+            if event == "message":
+                kwargs["run_async"] = False
+            return original(event, *args, **kwargs)
+        self.sio.eio._trigger_event = trigger
 
     def _on_event(self, envelope):
         """Record one event."""

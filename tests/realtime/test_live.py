@@ -6,7 +6,7 @@ import pytest
 import requests
 import socketio
 
-from conftest import LiveServer
+from support import LiveServer
 from helpers import Listener, id_key
 
 

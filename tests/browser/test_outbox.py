@@ -1,0 +1,72 @@
+"""The guard's outbox: nothing is lost offline or when the session expires, nothing is doubled."""
+import json
+
+from playwright.sync_api import expect
+
+from .pw_helpers import PASSWORD, PHONE, sign_in_api
+
+GUARD = "guard_wang"
+
+
+def _checkins_by(live_server, username):
+    """Return the patrol.checkin events the server stored for a user."""
+    token = live_server.token("outbox_reader")
+    import requests
+    answer = requests.get(live_server.url + "/api/v1/events", timeout=10,
+                          params={"type": "patrol.checkin", "actor": username, "limit": 100},
+                          headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["events"]
+
+
+def _guard_page(make_context, live_server):
+    """Sign the guard in on a phone-sized page showing the check-in form."""
+    live_server.add_user(GUARD, "guard", PASSWORD, display_name="王五")
+    live_server.add_user("outbox_reader", "operator", PASSWORD)
+    context = make_context(viewport=PHONE, mobile=True)
+    sign_in_api(context, GUARD)
+    page = context.new_page()
+    page.goto("/guard#checkin")
+    expect(page.locator("[data-checkin]")).to_be_visible()
+    return context, page
+
+
+def test_offline_submission_is_queued_then_sent_once(make_context, live_server):
+    context, page = _guard_page(make_context, live_server)
+    before = len(_checkins_by(live_server, GUARD))
+    context.set_offline(True)
+    page.locator('[data-checkpoint="E1"]').click()
+    page.locator("[data-checkin] [data-submit]").click()
+    toast = page.locator("[data-toast]")
+    expect(toast).to_have_attribute("data-kind", "queued")
+    expect(toast).to_contain_text("已排队")
+    expect(page.locator("[data-outbox-badge]")).to_have_text("待发送 1")
+    stored = json.loads(page.evaluate("localStorage.getItem('gatewatch.outbox.v1')"))
+    assert [item["body"]["checkpoint_id"] for item in stored] == ["E1"]
+    assert stored[0]["key"]
+
+    context.set_offline(False)  # the page's `online` listener sends it
+    expect(toast).to_have_attribute("data-kind", "ok")
+    expect(toast).to_contain_text("E1")
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    assert len(_checkins_by(live_server, GUARD)) == before + 1
+
+
+def test_expired_session_keeps_item_until_signed_in_again(make_context, live_server):
+    context, page = _guard_page(make_context, live_server)
+    before = len(_checkins_by(live_server, GUARD))
+    context.clear_cookies()  # the session is gone (expired, or signed out elsewhere)
+    page.locator('[data-checkpoint="E2"]').click()
+    page.locator("[data-checkin] [data-submit]").click()
+    prompt = page.locator("[data-signin]")
+    expect(prompt).to_be_visible()
+    expect(page.locator("[data-outbox-badge]")).to_have_text("待发送 1")
+
+    prompt.locator('input[name="password"]').fill(PASSWORD)
+    prompt.locator('button[type="submit"]').click()
+    expect(prompt).to_be_hidden()
+    expect(page.locator("[data-toast]")).to_contain_text("E2")
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    events = _checkins_by(live_server, GUARD)
+    assert len(events) == before + 1
+    assert events[0]["data"]["checkpoint_id"] == "E2"
