@@ -1,14 +1,14 @@
 """Who is active: the last time each guard did anything (fold only)."""
+from server.merge import IfNewer
+
 NAME = "activity"
 ACTIVE_MINUTES = 15
-# apply() ignores the current state, so commits need neither read nor guard it: a guard's
-# simultaneous submissions must not contend on their own last-seen entry.
-BLIND = True
 
 
 def touches(event):
-    """Return the activity fields an event may change: its guard actor."""
-    return [event["actor"]["username"]] if event["actor"]["role"] == "guard" else []
+    """Return the entries an event's outcome depends on: none (a guard's simultaneous
+    submissions must not contend on their own last-seen entry)."""
+    return []
 
 
 def apply(state, event):
@@ -16,4 +16,4 @@ def apply(state, event):
     if event["actor"]["role"] != "guard":
         return {}
     name = event["actor"]["username"]
-    return {name: {"username": name, "last_seen_at": event["ts"]}}
+    return {name: IfNewer({"username": name, "last_seen_at": event["ts"]}, "last_seen_at")}

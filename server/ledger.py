@@ -5,6 +5,7 @@ import random
 import secrets
 
 from server import events as ev
+from server import merge
 from server.errors import Busy
 from server.store import Commit, Idempotency, StaleWrite
 
@@ -29,16 +30,21 @@ def fold_changes(ctx, events, rule=None, idem=None):
     """Apply every fold to the drafted events; return (changes, expected old values).
 
     When the idempotency key was already used, return (stored answer, None) instead.
+    A fold's `touches(event)` names the entries its outcome depends on: only those are read
+    and guarded, so writes that do not depend on state never contend.
 
     `rule(state)` sees the current values of everything the events touch, read in the same
     attempt whose values the commit guards, so a rule checked here cannot be raced.
     """
-    wanted = {fold.NAME: set() for fold in ctx.folds if not getattr(fold, "BLIND", False)}
+    wanted = {fold.NAME: set() for fold in ctx.folds}
     for event in events:
         for fold in ctx.folds:
-            if fold.NAME in wanted:
-                wanted[fold.NAME].update(fold.touches(event))
-    raw, answer = ctx.store.read_fields({n: sorted(f) for n, f in wanted.items() if f}, idem)
+            wanted[fold.NAME].update(fold.touches(event))
+    wanted = {n: sorted(f) for n, f in wanted.items() if f}
+    if wanted or rule:
+        raw, answer = ctx.store.read_fields(wanted, idem)
+    else:
+        raw, answer = {}, None  # nothing to read: the commit script answers a replayed key itself
     if answer:
         return answer, None  # a replay must not be judged by today's rules
     state = {name: {f: (json.loads(v) if v else None) for f, v in values.items()}
@@ -51,7 +57,8 @@ def fold_changes(ctx, events, rule=None, idem=None):
         for fold in ctx.folds:
             current = state.setdefault(fold.NAME, {})
             delta = fold.apply(current, event)
-            current.update(delta)
+            for fld, value in delta.items():
+                merge.apply(current, fld, value)
             changes.setdefault(fold.NAME, {}).update(delta)
     return {k: v for k, v in changes.items() if v}, expected
 
@@ -92,8 +99,5 @@ def fold_all(folds, events):
         for fold in folds:
             current = state[fold.NAME]
             for fld, value in fold.apply(current, event).items():
-                if value is None:
-                    current.pop(fld, None)
-                else:
-                    current[fld] = value
+                merge.apply(current, fld, value)
     return state

@@ -4,6 +4,7 @@ import datetime as dt
 from server import events as ev
 from server import ledger
 from server.errors import check
+from server.merge import IfNewer
 
 NAME = "patrols"
 STATUSES = ("clear", "issue")
@@ -14,8 +15,12 @@ OBSERVED_MAX_AHEAD = dt.timedelta(minutes=5)
 
 
 def touches(event):
-    """Return the patrol entries an event may change."""
-    if event["type"] in (ev.PATROL_CHECKIN, ev.PATROL_OVERDUE):
+    """Return the patrol entries an event's outcome depends on.
+
+    A check-in does not read its entry (it is written IfNewer), so guards checking in at the
+    same gate at once never contend; an overdue mark merges into the entry, so it reads it.
+    """
+    if event["type"] == ev.PATROL_OVERDUE:
         return [event["data"]["checkpoint_id"]]
     return []
 
@@ -24,15 +29,12 @@ def apply(state, event):
     """Fold a check-in or an overdue mark into its checkpoint's entry."""
     cp = event["data"].get("checkpoint_id")
     if event["type"] == ev.PATROL_CHECKIN:
-        at = event.get("observed_at") or event["ts"]
-        previous = state.get(cp) or {}
-        if previous.get("last_checkin_at") and ev.parse_iso(previous["last_checkin_at"]) > ev.parse_iso(at):
-            return {}  # a late outbox delivery of an older check-in must not make the gate look stale
-        return {cp: {"checkpoint_id": cp,
-                     "last_checkin_at": at,
-                     "last_guard": event["actor"]["username"],
-                     "last_status": event["data"]["status"],
-                     "last_event_id": event["id"]}}
+        # IfNewer: a late outbox delivery of an older check-in must not make the gate look stale.
+        return {cp: IfNewer({"checkpoint_id": cp,
+                             "last_checkin_at": event.get("observed_at") or event["ts"],
+                             "last_guard": event["actor"]["username"],
+                             "last_status": event["data"]["status"],
+                             "last_event_id": event["id"]}, "last_checkin_at")}
     if event["type"] == ev.PATROL_OVERDUE:
         entry = dict(state.get(cp) or {"checkpoint_id": cp})
         entry["overdue_due_at"] = event["data"]["due_at"]

@@ -52,11 +52,13 @@ class Store:
         self.keys = Keys(venue_id)
         self.redis = connect(url)
         self._script = self.redis.register_script(_commit.SCRIPT)
-        # A session is checked on every request: slide its expiry and fetch its user in one call.
+        # A session is checked on every request: fetch its user in one call, and slide its
+        # expiry at most once a minute — every write costs an fsync under appendfsync always.
         self._session_user = self.redis.register_script(
             "local s = redis.call('HGETALL', KEYS[1]) "
             "if #s == 0 then return nil end "
-            "redis.call('EXPIRE', KEYS[1], ARGV[2]) "
+            "if redis.call('TTL', KEYS[1]) < tonumber(ARGV[2]) - 60 then "
+            "redis.call('EXPIRE', KEYS[1], ARGV[2]) end "
             "local u = redis.call('HGET', KEYS[1], 'username') "
             "return {s, redis.call('HGETALL', ARGV[1] .. u)}")
         # A device token is checked on every request: resolve token -> user in one call.

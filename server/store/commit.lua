@@ -51,7 +51,17 @@ for i = 1, n_ops do
   local n = tonumber(ARGV[pos]); pos = pos + 1
   local op = ARGV[pos]
   local key = KEYS[tonumber(ARGV[pos + 1])]
-  if op == 'ZADD_EVENT' then
+  if op == 'HSET_NEWER' then
+    -- keep the stored entry when its order key (an ISO UTC time) is newer than the new one
+    local field, value, k = fill(ARGV[pos + 2]), fill(ARGV[pos + 3]), ARGV[pos + 4]
+    local current = redis.call('HGET', key, field)
+    local keep = false
+    if current then
+      local old, new = cjson.decode(current)[k], cjson.decode(value)[k]
+      keep = type(old) == 'string' and type(new) == 'string' and old > new
+    end
+    if not keep then redis.call('HSET', key, field, value) end
+  elseif op == 'ZADD_EVENT' then
     local id = ids[tonumber(ARGV[pos + 2]) + 1]
     local ms, seq = string.match(id, '^(%d+)-(%d+)$')
     redis.call('ZADD', key, tonumber(ms) * 1024 + math.min(tonumber(seq), 1023), id)

@@ -4,6 +4,7 @@ import pathlib
 from dataclasses import dataclass, field
 
 from server import events as ev
+from server.merge import IfNewer
 
 SCRIPT = (pathlib.Path(__file__).with_name("commit.lua")).read_text(encoding="utf-8")
 IDEMPOTENCY_TTL = 8 * 24 * 3600  # DESIGN §5: kept at least 7 days
@@ -133,6 +134,8 @@ def build_args(keys, commit, idem):
         for fld, value in changes.items():
             if value is None:
                 ops.append(("HDEL", keys.projection(name), fld))
+            elif isinstance(value, IfNewer):
+                ops.append(("HSET_NEWER", keys.projection(name), fld, dumps(value), value.order_key))
             else:
                 ops.append(("HSET", keys.projection(name), fld, dumps(value)))
     for position, event in enumerate(commit.events):

@@ -27,6 +27,7 @@ def _guard_page(make_context, live_server):
     sign_in_api(context, GUARD)
     page = context.new_page()
     page.goto("/guard#checkin")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
     expect(page.locator("[data-checkin]")).to_be_visible()
     return context, page
 

@@ -5,6 +5,7 @@ import types
 
 import pytest
 
+from server.merge import IfNewer
 from server import activity, alerts, folds, ledger, patrols, phase
 from server import events as ev
 from server.venue import load_venue
@@ -125,12 +126,21 @@ def test_activity_fold_tracks_guards_only():
     assert activity.apply({}, phase_changed(3, "closed", 9)) == {}
 
 
-def test_touches_name_exactly_what_apply_changes():
+def test_touches_names_every_entry_whose_outcome_depends_on_state():
+    """A fold may skip reading an entry only if it writes it with IfNewer (no read-modify-write)."""
     history = [phase_changed(0, "pre_event", 0), checkin(1, "E1", 1), overdue(2, "C3", 60, 61),
                raised(3, "a1", 61), acked(4, "a1", 62, actor=OPERATOR), checkin(5, "C2", 63, actor=OPERATOR)]
     for fold in folds.FOLDS:
         for event in history:
-            assert set(fold.apply({}, event)) <= set(fold.touches(event)), (fold.NAME, event["type"])
+            for fld, value in fold.apply({}, event).items():
+                assert fld in fold.touches(event) or isinstance(value, IfNewer), (fold.NAME, event["type"])
+
+
+def test_a_late_checkin_never_moves_the_last_checkin_back():
+    """Folding a newer then an older check-in keeps the newer one, in any delivery order."""
+    newer, older = checkin(2, "E1", 30), checkin(3, "E1", 10)
+    state = ledger.fold_all(folds.FOLDS, [newer, older])
+    assert state["patrols"]["E1"]["last_checkin_at"] == ev.iso(at(30))
 
 
 def test_fold_all_replays_history():

@@ -1,0 +1,168 @@
+// The reusable live connection: snapshot from /api/v1/state, then events over Socket.IO
+// (/live) strictly after the cursor; resync on request; connection state for the screen.
+import { io } from "/static/vendor/socket.io.esm.min.js";
+import { ApiError, get } from "./api.js";
+
+const STALE_MS = 15000;
+const DOWN_MS = 30000;
+
+// Compare two stream ids ("ms-seq") numerically; return <0, 0 or >0.
+export function compareIds(a, b) {
+  if (a === b) return 0;
+  if (!a) return -1;
+  if (!b) return 1;
+  const [am, as = "0"] = String(a).split("-");
+  const [bm, bs = "0"] = String(b).split("-");
+  const d = Number(am) - Number(bm);
+  if (d) return d;
+  return Number(as) - Number(bs);
+}
+
+// Return the epoch milliseconds encoded in a stream id.
+export function idMs(id) {
+  return Number(String(id || "0").split("-")[0]);
+}
+
+export class Live {
+  // handlers: onSnapshot(state), onEvent(envelope), onState({state, since, lastActivity}),
+  // onHeartbeat(payload), onAuthLost(). state is connecting|live|stale|reconnecting|down.
+  constructor(handlers = {}) {
+    this.h = handlers;
+    this.cursor = null;
+    this.socket = null;
+    this.connected = false;
+    this.lastActivity = null; // client time of the last event or heartbeat
+    this.disconnectedAt = Date.now();
+    this.clockOffset = 0; // server time minus client time
+    this.state = "connecting";
+    this.resyncing = false;
+  }
+
+  // Return the current time on the server's clock (ms).
+  now() {
+    return Date.now() + this.clockOffset;
+  }
+
+  noteServerTime(iso) {
+    const t = Date.parse(iso || "");
+    if (!Number.isNaN(t)) this.clockOffset = t - Date.now();
+  }
+
+  // Load the snapshot, then connect; retry the snapshot until it arrives.
+  async start() {
+    await this.loadSnapshot();
+    this.connect();
+    this.ticker = setInterval(() => this.tick(), 1000);
+    this.tick();
+  }
+
+  async loadSnapshot() {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const state = await get("/api/v1/state", null, { timeout: 15000 });
+        this.noteServerTime(state.server_time);
+        this.cursor = state.cursor || this.cursor || "0-0";
+        this.lastActivity = Date.now();
+        this.h.onSnapshot?.(state);
+        return state;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) this.h.onAuthLost?.();
+        await new Promise((r) => setTimeout(r, Math.min(30000, 1000 * 2 ** attempt)));
+      }
+    }
+  }
+
+  connect() {
+    if (this.socket) {
+      this.socket.connect();
+      return;
+    }
+    const socket = io("/live", {
+      path: "/socket.io",
+      transports: ["websocket", "polling"],
+      tryAllTransports: true,
+      withCredentials: true,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 10000,
+      // A function, so that every reconnection resumes from the latest applied event.
+      auth: (cb) => cb({ since: this.cursor }),
+    });
+    this.socket = socket;
+    socket.on("connect", () => {
+      this.connected = true;
+      this.lastActivity = Date.now();
+      this.tick();
+    });
+    socket.on("disconnect", (reason) => {
+      this.connected = false;
+      this.disconnectedAt = Date.now();
+      this.tick();
+      // The server closed us (signed out, account disabled, restart): retry ourselves.
+      if (reason === "io server disconnect" && !this.resyncing) this.retryLater();
+    });
+    socket.on("connect_error", async () => {
+      this.tick();
+      if (socket.active) return; // the client retries by itself
+      try {
+        await get("/api/v1/state", null, { timeout: 10000 }); // still signed in?
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) {
+          this.h.onAuthLost?.();
+        }
+      }
+      this.retryLater();
+    });
+    socket.on("event", (env) => this.apply(env));
+    socket.on("heartbeat", (payload = {}) => {
+      this.lastActivity = Date.now();
+      this.noteServerTime(payload.server_time);
+      this.h.onHeartbeat?.(payload);
+      this.tick();
+    });
+    socket.on("resync", () => this.resync());
+  }
+
+  retryLater(delay = 5000) {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.connected) this.socket.connect();
+    }, delay);
+  }
+
+  // Apply one envelope unless it is at or before the cursor.
+  apply(env) {
+    if (!env || !env.id || compareIds(env.id, this.cursor) <= 0) return;
+    this.cursor = env.id;
+    this.lastActivity = Date.now();
+    this.h.onEvent?.(env);
+  }
+
+  // Start over from a fresh snapshot (the server said we are too far behind).
+  async resync() {
+    if (this.resyncing) return;
+    this.resyncing = true;
+    this.socket.disconnect();
+    try {
+      this.cursor = null;
+      await this.loadSnapshot();
+    } finally {
+      this.resyncing = false;
+      this.socket.connect();
+    }
+  }
+
+  // Work out the connection state and report it.
+  tick() {
+    const now = Date.now();
+    let state;
+    if (this.connected) {
+      state = this.lastActivity && now - this.lastActivity > STALE_MS ? "stale" : "live";
+    } else if (!this.socket) {
+      state = "connecting";
+    } else {
+      state = now - this.disconnectedAt > DOWN_MS ? "down" : "reconnecting";
+    }
+    this.state = state;
+    this.h.onState?.({ state, lastActivity: this.lastActivity, now });
+  }
+}
