@@ -1,8 +1,8 @@
 """Sign-in, sign-out and user administration."""
-from flask import Blueprint, jsonify, request, session
+from flask import Blueprint, jsonify, make_response, request
 
 from server.api.common import answered, body, gw, idempotency
-from server.auth import current_user, require
+from server.auth import clear_session_cookie, current_user, require, set_session_cookie
 from server.auth import users as accounts
 from server.errors import Forbidden, GatewatchError, InvalidInput
 
@@ -41,10 +41,7 @@ def login():
                                   "message": "Wrong username or password."}}), 401
     ctx.accounts.clear_failures(username, address)
     sid, csrf = ctx.accounts.create_session(rec["username"], ctx.settings.session_hours * 3600)
-    session.clear()
-    session["sid"] = sid
-    session.permanent = True
-    return jsonify({"user": accounts.public(rec), "csrf_token": csrf})
+    return set_session_cookie(jsonify({"user": accounts.public(rec), "csrf_token": csrf}), sid)
 
 
 @bp.post("/auth/logout")
@@ -55,8 +52,7 @@ def logout():
         if request.headers.get("X-CSRF-Token") != user.csrf:
             raise Forbidden("Missing or wrong X-CSRF-Token header.", code="csrf")
         accounts.sign_out(gw(), actor=user.actor(), session_id=user.session_id)
-    session.clear()
-    return "", 204
+    return clear_session_cookie(make_response("", 204))
 
 
 @bp.get("/auth/me")

@@ -3,7 +3,7 @@ import hashlib
 import json
 import re
 
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 
 from server.errors import GatewatchError, InvalidInput
 from server.store import Idempotency
@@ -16,15 +16,26 @@ def gw():
     return current_app.extensions["gatewatch"]
 
 
+_INVALID = object()
+
+
+def _parsed():
+    """Parse the request body once per request (None when empty, _INVALID when not JSON)."""
+    if "gw_json" not in g:
+        raw = request.get_data(cache=True)
+        try:
+            g.gw_json = json.loads(raw) if raw else None
+        except (ValueError, RecursionError):  # absurdly deep nesting is bad input, not a crash
+            g.gw_json = _INVALID
+    return g.gw_json
+
+
 def body():
     """Return the JSON object body or raise a 400 naming the problem."""
     if not request.is_json:
         raise InvalidInput("Send a JSON object with Content-Type: application/json.",
                            fields={"body": "expected application/json"})
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None  # absurdly deep nesting: bad input, not a crash
+    data = _parsed()
     if not isinstance(data, dict):
         raise InvalidInput("The body is not a JSON object.", fields={"body": "expected a JSON object"})
     return data
@@ -39,19 +50,22 @@ def idempotency(user):
     if not IDEMPOTENCY_KEY.match(key):
         raise InvalidInput("Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 - _ . :",
                            fields={"Idempotency-Key": "invalid format"}, code="idempotency_key_invalid")
-    raw = request.get_data() or b""
-    try:
-        canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
-    except (ValueError, RecursionError):
-        canonical = raw
+    parsed = _parsed()
+    if parsed is _INVALID or parsed is None:
+        canonical = request.get_data(cache=True) or b""
+    else:
+        try:
+            canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
+        except RecursionError:
+            canonical = request.get_data(cache=True)
     digest = hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + canonical)
     return Idempotency(scope=user.username, key=key, request_hash=digest.hexdigest())
 
 
 def answered(committed):
     """Turn a Committed result into an HTTP answer (marking replays)."""
-    response = jsonify(committed.body or {})
-    response.status_code = committed.status
+    response = current_app.response_class(committed.body_text or "{}", status=committed.status,
+                                          mimetype="application/json")
     if committed.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response

@@ -4,13 +4,17 @@ import hmac
 import logging
 from dataclasses import dataclass
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, url_for
 
 from server.auth.roles import PAGES, can
 from server.errors import Forbidden, Unauthorized
 
 log = logging.getLogger("gatewatch.auth")
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+# The cookie carries only an opaque random session id (256 bits); Redis holds the session.
+# Nothing to sign or decode per request: an unknown id is simply not a session.
+COOKIE = "gatewatch_session"
+COOKIE_DAYS = 30
 
 
 @dataclass
@@ -44,12 +48,11 @@ def _load_user():
             return User(rec["username"], rec["role"], rec.get("display_name") or rec["username"],
                         via_token=True)
         return None
-    sid = session.get("sid")
-    if not sid:
+    sid = request.cookies.get(COOKIE)
+    if not sid or len(sid) > 128:
         return None
     sess, rec = gw.accounts.session_user(sid, gw.settings.session_hours * 3600)
     if not rec or rec.get("disabled") == "1":
-        session.pop("sid", None)
         return None
     return User(rec["username"], rec["role"], rec.get("display_name") or rec["username"],
                 session_id=sid, csrf=sess.get("csrf"))
@@ -124,8 +127,21 @@ def page(name):
     return wrap
 
 
+def set_session_cookie(response, sid):
+    """Give the browser its session id: HttpOnly, SameSite=Lax, Secure under HTTPS."""
+    secure = _gw().settings.secure_cookies or request.is_secure
+    response.set_cookie(COOKIE, sid, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=secure, path="/")
+    return response
+
+
+def clear_session_cookie(response):
+    """Remove the session cookie."""
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Lax")
+    return response
+
+
 def init_app(app):
-    """Set cookie policy for sessions."""
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_NAME="gatewatch_session",
-                      SESSION_COOKIE_SECURE=app.extensions["gatewatch"].settings.secure_cookies)
+    """Keep Flask's own (unused) session cookie out of the way of ours."""
+    app.config.update(SESSION_COOKIE_NAME="gatewatch_flask", SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax")

@@ -51,7 +51,7 @@ def init_app(app):
     ctx = app.extensions["gatewatch"]
     origins = ctx.settings.allowed_origins or None  # None: same origin as the Host header only
     socketio = SocketIO(app, async_mode=ctx.settings.async_mode, cors_allowed_origins=origins,
-                        ping_interval=10, ping_timeout=20, manage_session=True)
+                        ping_interval=10, ping_timeout=20, manage_session=False)
     hub = Hub(ctx, socketio)
     socketio.on_namespace(LiveNamespace(hub))
     ctx.runner = Runner(start=socketio.start_background_task, sleep=socketio.sleep)

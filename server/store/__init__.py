@@ -26,8 +26,7 @@ def _answer(idem, rec):
         return None
     if rec[0] != idem.request_hash:
         raise IdempotencyConflict(idem.key)
-    return Committed(ids=rec[3].split(","), status=int(rec[1]),
-                     body=json.loads(rec[2]) if rec[2] else None, replayed=True)
+    return Committed(ids=rec[3].split(","), status=int(rec[1]), body_text=rec[2] or None, replayed=True)
 
 
 def index_score(stream_id):

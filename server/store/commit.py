@@ -33,12 +33,17 @@ class Idempotency:
 
 @dataclass
 class Committed:
-    """The outcome of a commit (or of a replayed one)."""
+    """The outcome of a commit (or of a replayed one); body_text is the answer's JSON."""
 
     ids: list
     status: int
-    body: dict | None
+    body_text: str | None
     replayed: bool = False
+
+    @property
+    def body(self):
+        """The answer as a dict (parsed on demand: the HTTP path sends body_text as it is)."""
+        return json.loads(self.body_text) if self.body_text else None
 
 
 @dataclass
@@ -150,18 +155,17 @@ def build_args(keys, commit, idem):
 def run_commit(redis_client, script, keys, commit, idem):
     """Run the commit script and interpret its answer."""
     key_list, argv = build_args(keys, commit, idem)
+    body = argv[2]
     answer = script(keys=key_list, args=argv, client=redis_client)
     kind = answer[0]
     if kind == "replay":
-        _, request_hash, status, body, ids = answer
+        _, request_hash, status, stored, ids = answer
         if request_hash != idem.request_hash:
             raise IdempotencyConflict(idem.key)
-        return Committed(ids=ids.split(","), status=int(status),
-                         body=json.loads(body) if body else None, replayed=True)
+        return Committed(ids=ids.split(","), status=int(status), body_text=stored or None, replayed=True)
     if kind == "conflict":
         raise StaleWrite(f"{answer[1]} {answer[2]}")
     if kind == "exists":
         raise KeyExists(answer[1])
     ids = list(answer[1:])
-    body = json.loads(fill_ids(dumps(commit.body), ids, commit.nonce)) if commit.body is not None else None
-    return Committed(ids=ids, status=commit.status, body=body)
+    return Committed(ids=ids, status=commit.status, body_text=fill_ids(body, ids, commit.nonce) or None)
