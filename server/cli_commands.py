@@ -1,6 +1,7 @@
 """The subcommands behind `gatewatch` (imported after monkey-patching)."""
 import getpass
 import logging
+import os
 import signal
 import sys
 
@@ -77,15 +78,20 @@ def _bootstrap(ctx, sleep):
 
 
 def _supervise_redis(ctx):
-    """Restart the embedded redis-server if it dies; its AOF brings every fact back."""
-    while True:
+    """Start the embedded redis-server again if it goes away; its AOF brings every fact back.
+
+    It may be ours or one another command started (and has since stopped): either way this
+    server needs one.
+    """
+    while not ctx.embedded.stopping:
         ctx.runner.sleep(1.0)
-        if ctx.embedded.owned_and_dead():
-            log.error("embedded redis-server died; restarting it")
-            try:
-                ctx.embedded.restart()
-            except ConfigError as exc:
-                log.error("could not restart embedded redis-server: %s", exc)
+        if ctx.embedded.stopping or ctx.embedded.alive():
+            continue
+        log.error("embedded redis-server is gone; starting it again")
+        try:
+            ctx.embedded.restart()
+        except ConfigError as exc:
+            log.error("could not restart embedded redis-server: %s", exc)
 
 
 def cmd_serve(args):
@@ -97,26 +103,40 @@ def cmd_serve(args):
     app = create_app(ctx=ctx)
     watcher = Watcher(ctx)
 
+    def shutdown():
+        """Hand the watch lease over, stop the embedded Redis, and leave."""
+        watcher.stop()
+        app.extensions["gatewatch_hub"].stop()
+        if ctx.embedded:
+            ctx.embedded.stop()
+
     def _terminate(signum, frame):
-        raise SystemExit(0)
+        # A signal lands in whatever green thread runs; raising there would not stop the
+        # server. Shut down from a task of our own, then exit: every 2xx is already durable.
+        def _exit():
+            try:
+                shutdown()
+            finally:
+                log.info("stopped (signal %s)", signum)
+                logging.shutdown()
+                os._exit(0)
+        ctx.runner.start(_exit)
 
     signal.signal(signal.SIGTERM, _terminate)
-    host = args.host if args.host != "0.0.0.0" else "127.0.0.1"
-    print(f"Gatewatch serving venue {ctx.venue.id!r} at http://{host}:{args.port}/ "
-          f"(async mode {ctx.settings.async_mode}; Redis {'embedded in ' + str(ctx.embedded.dir) if ctx.embedded else 'at GATEWATCH_REDIS_URL'})",
-          flush=True)
+    signal.signal(signal.SIGINT, _terminate)
+    _bootstrap(ctx, ctx.runner.sleep)
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    where = f"embedded in {ctx.embedded.dir}" if ctx.embedded else "at GATEWATCH_REDIS_URL"
+    print(f"Gatewatch is serving venue {ctx.venue.id!r}: open http://{host}:{args.port}/ "
+          f"(async mode {ctx.settings.async_mode}; Redis {where})", flush=True)
     try:
-        _bootstrap(ctx, ctx.runner.sleep)
         realtime.start(app)
         watcher.start()
         if ctx.embedded:
             ctx.runner.start(_supervise_redis, ctx)
         realtime.run(app, host=args.host, port=args.port, max_connections=ctx.settings.max_connections)
     finally:
-        watcher.stop()
-        app.extensions["gatewatch_hub"].stop()
-        if ctx.embedded:
-            ctx.embedded.stop()
+        shutdown()
     return 0
 
 

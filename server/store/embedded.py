@@ -37,6 +37,7 @@ class EmbeddedRedis:
         self.dir = pathlib.Path(data_dir).resolve() / "redis"
         self.socket = self.dir / "redis.sock"
         self.process = None
+        self.stopping = False
 
     @property
     def url(self):
@@ -110,10 +111,6 @@ class EmbeddedRedis:
         finally:
             client.close()
 
-    def owned_and_dead(self):
-        """Tell whether the server this object started has died."""
-        return self.process is not None and self.process.poll() is not None
-
     def restart(self):
         """Start the server again after it died (its AOF brings every acknowledged fact back)."""
         self.process = None
@@ -121,14 +118,15 @@ class EmbeddedRedis:
 
     def stop(self):
         """Shut down the server if this object started it."""
-        if not self.process or self.process.poll() is not None:
+        self.stopping = True  # tell the supervisor not to bring it back
+        process, self.process = self.process, None
+        if not process or process.poll() is not None:
             return
         try:
             redis.Redis(unix_socket_path=str(self.socket), socket_timeout=5).shutdown()
         except redis.RedisError:
             pass  # shutdown closes the connection under us
         try:
-            self.process.wait(timeout=10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.process = None
+            process.kill()
