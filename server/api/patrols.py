@@ -31,8 +31,9 @@ def create_checkin(user):
 @bp.get("/patrols")
 @require("patrols.read")
 def list_patrols(user):
-    """Return each checkpoint's last check-in, due time and overdue flag."""
-    return jsonify({"patrols": snapshot.patrol_rows(gw())})
+    """Return each checkpoint's last check-in, due time and overdue flag (and the phase)."""
+    current, since, rows = snapshot.patrol_rows(gw())
+    return jsonify({"patrols": rows, "phase": current, "phase_since": since})
 
 
 @bp.get("/alerts")

@@ -116,15 +116,25 @@ class Store:
         raw = self.redis.hgetall(self.keys.projection(name))
         return {k: json.loads(v) for k, v in raw.items()}
 
-    def snapshot(self, names):
-        """Return (cursor, {name: projection}) read atomically."""
+    def snapshot(self, names, recent=0, since_ms=None, index=None):
+        """Return (cursor, {name: projection}, recent events newest first, index ids) atomically.
+
+        `recent` newest events come along (a wall screen's feed is not empty on load), and the
+        ids in `index` (a timeline index kind/value) from `since_ms` on.
+        """
         pipe = self.redis.pipeline(transaction=True)
-        pipe.xrevrange(self.keys.stream, count=1)
+        pipe.xrevrange(self.keys.stream, count=max(recent, 1))
         for name in names:
             pipe.hgetall(self.keys.projection(name))
-        last, *hashes = pipe.execute()
+        if index:
+            pipe.zrangebyscore(self.keys.index(*index), since_ms * 1024, "+inf", start=0, num=5000)
+        last, *rest = pipe.execute()
+        ids = rest.pop() if index else []
         cursor = last[0][0] if last else "0-0"
-        return cursor, {name: {k: json.loads(v) for k, v in h.items()} for name, h in zip(names, hashes)}
+        projections = {name: {k: json.loads(v) for k, v in h.items()} for name, h in zip(names, rest)}
+        if not (recent or index):
+            return cursor, projections
+        return cursor, projections, [decode_entry(i, f) for i, f in last[:recent]], ids
 
     def raw_projections(self, names):
         """Return {name: {field: raw json}} exactly as stored (for rebuild checks)."""

@@ -1,7 +1,7 @@
 // Control-room wall screen: snapshot then live events, floor plan markers, alerts, counters, feed.
-import { ApiError, get, post } from "./api.js";
+import { ApiError, post } from "./api.js";
 import { errorText, h, loadVenue, venueIndex } from "./common.js";
-import { alertText, eventLine } from "./feed.js";
+import { alertText, eventLine, setPeople } from "./feed.js";
 import { applyEvent, counters, createModel, loadSnapshot, seedCheckins } from "./fold.js";
 import { t, timeHM, timeHMS } from "./i18n.js";
 import { Live } from "./live.js";
@@ -137,17 +137,15 @@ function tickClock() {
   $("[data-clock]").textContent = timeHMS(live ? live.now() : Date.now());
 }
 
-// Fill the feed and the last-hour check-in counter from the timeline API.
-async function backfill(cursor) {
-  try {
-    const recent = await get("/api/v1/events", { limit: FEED_KEEP });
-    for (const env of (recent.events || [])) if (!cursor || compare(env.id, cursor) <= 0) addToFeed(env, false);
-    const from = new Date(live.now() - 3600000).toISOString();
-    const checkins = await get("/api/v1/events", { type: "patrol.checkin", from, limit: 1000 });
-    seedCheckins(model, (checkins.events || []).filter((e) => !cursor || compare(e.id, cursor) <= 0));
-  } catch (err) {
-    console.warn("backfill failed", err);
+// Fill the feed and the last-hour check-in counter from the snapshot itself (a display
+// account may not read the timeline; the snapshot carries what a wall screen needs).
+function backfill(state) {
+  setPeople(state.people || {});
+  const cursor = state.cursor;
+  for (const env of (state.recent_events || []).slice(-FEED_KEEP).reverse()) {
+    if (!cursor || compare(env.id, cursor) <= 0) addToFeed(env, false);
   }
+  seedCheckins(model, (state.checkins_last_hour || []).filter((e) => !cursor || compare(e.id, cursor) <= 0));
   renderFeed();
   renderPatrols();
 }
@@ -197,7 +195,7 @@ async function start() {
     onSnapshot(state) {
       loadSnapshot(model, state);
       renderAll();
-      backfill(state.cursor);
+      backfill(state);
     },
     onEvent(env) {
       const changed = applyEvent(model, env);

@@ -13,11 +13,19 @@ export function typeName(type) {
   return tOr(`event.${type}`, type);
 }
 
+// Display names by username, from the snapshot (events carry only the username).
+let people = {};
+
+// Remember the display names of people (from /api/v1/state).
+export function setPeople(map) {
+  people = map || {};
+}
+
 // Return the actor's name as shown on screens.
 export function actorName(actor) {
   if (!actor) return "";
   if (actor.role === "system" || actor.username === "system") return t("role.system");
-  return actor.display_name || actor.username || "";
+  return actor.display_name || people[actor.username] || actor.username || "";
 }
 
 // Return the localized text of an alert (by kind, else the server's message).
