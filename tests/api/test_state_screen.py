@@ -3,6 +3,7 @@
 
 def test_snapshot_carries_recent_feed_checkins_and_names(client, auth, ctx):
     """A display's first paint is not empty: the snapshot brings the feed and the counters."""
+    auth.user("screen", "display")
     auth.login("zhang", "guard")
     ids = [auth.post("/api/v1/checkins", json={"checkpoint_id": cp, "status": "clear"}).get_json()["event"]["id"]
            for cp in ("E1", "E2", "E3")]
