@@ -1,6 +1,6 @@
 -- One fact, one atomic commit: idempotency record + XADD + projections + indexes.
 -- KEYS[1] idempotency key (ignored when ARGV[4] == '0'), KEYS[2] stream, KEYS[3..] others.
--- ARGV: hash, status, body, ttl, nonce, n_absent, {key_i}..., n_events, {n_fields, f, v...}..., n_guards, {key_i, field, expected}...,
+-- ARGV: hash, status, body, ttl, nonce, n_absent, index prefix, {key_i}..., n_events, {n_fields, f, v...}..., n_guards, {key_i, field, expected}...,
 --       n_ops, {n_args, op, key_i, args...}...
 local use_idem = ARGV[4] ~= '0'
 if use_idem then
@@ -11,7 +11,7 @@ if use_idem then
 end
 local nonce = ARGV[5]
 local n_absent = tonumber(ARGV[6])
-local pos = 7
+local pos = 8
 for i = 1, n_absent do
   local key = KEYS[tonumber(ARGV[pos])]
   if redis.call('EXISTS', key) == 1 then return {'exists', key} end
@@ -40,6 +40,22 @@ local ids = {}
 for i = 1, n_events do
   ids[i] = redis.call('XADD', KEYS[2], '*', unpack(entries[i]))
 end
+-- Timeline indexes by type, actor and location, derived from the entry itself. The index
+-- keys share the {venue} hash tag with the stream, so on a Cluster they are in its slot.
+local index_prefix = ARGV[7]
+for i = 1, n_events do
+  local ms, seq = string.match(ids[i], '^(%d+)-(%d+)$')
+  local score = tonumber(ms) * 1024 + math.min(tonumber(seq), 1023)
+  local f = {}
+  for j = 1, #entries[i], 2 do f[entries[i][j]] = entries[i][j + 1] end
+  redis.call('ZADD', index_prefix .. 'type:' .. f['t'], score, ids[i])
+  redis.call('ZADD', index_prefix .. 'actor:' .. string.match(f['a'], '^([^|]*)'), score, ids[i])
+  if f['l'] then
+    for loc in string.gmatch(f['l'], '[^,]+') do
+      redis.call('ZADD', index_prefix .. 'loc:' .. loc, score, ids[i])
+    end
+  end
+end
 local function fill(s)
   for i = 1, n_events do
     s = string.gsub(s, '@@' .. nonce .. ':' .. (i - 1) .. '@@', ids[i])
@@ -61,10 +77,6 @@ for i = 1, n_ops do
       keep = type(old) == 'string' and type(new) == 'string' and old > new
     end
     if not keep then redis.call('HSET', key, field, value) end
-  elseif op == 'ZADD_EVENT' then
-    local id = ids[tonumber(ARGV[pos + 2]) + 1]
-    local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-    redis.call('ZADD', key, tonumber(ms) * 1024 + math.min(tonumber(seq), 1023), id)
   else
     local args = {}
     for j = 3, n do args[#args + 1] = fill(ARGV[pos + j - 1]) end

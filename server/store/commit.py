@@ -110,20 +110,14 @@ class ScriptArgs:
         return self.keys.index(name) + 1
 
 
-def index_ops(keys, event, position):
-    """Return the ZADD ops that index one event by type, actor and locations."""
-    names = [keys.index("type", event["type"]), keys.index("actor", event["actor"]["username"])]
-    names += [keys.index("loc", loc) for loc in event.get("_locations", [])]
-    return [("ZADD_EVENT", name, position) for name in names]
-
-
 def build_args(keys, commit, idem):
     """Lay out KEYS and ARGV for one commit."""
     idem_key = keys.idempotency(idem.scope, idem.key) if idem else keys.of("idem", "-")
     args = ScriptArgs(idem_key, keys.stream)
     body = dumps(commit.body) if commit.body is not None else ""
     argv = [idem.request_hash if idem else "", str(commit.status), body,
-            str(IDEMPOTENCY_TTL) if idem else "0", commit.nonce, str(len(commit.absent))]
+            str(IDEMPOTENCY_TTL) if idem else "0", commit.nonce, str(len(commit.absent)),
+            keys.of("idx", "")]
     argv += [str(args.key(key)) for key in commit.absent]
     argv.append(str(len(commit.events)))
     for event in commit.events:
@@ -143,8 +137,6 @@ def build_args(keys, commit, idem):
                 ops.append(("HSET_NEWER", keys.projection(name), fld, dumps(value), value.order_key))
             else:
                 ops.append(("HSET", keys.projection(name), fld, dumps(value)))
-    for position, event in enumerate(commit.events):
-        ops += index_ops(keys, event, position)
     ops += list(commit.ops)
     argv.append(str(len(ops)))
     for op, key, *rest in ops:
