@@ -1,5 +1,4 @@
 """Account rules and services: create, disable, enable, reset, authenticate. No Flask here."""
-import hashlib
 import re
 import secrets
 
@@ -10,6 +9,7 @@ from server import ledger
 from server.auth.roles import ROLES
 from server.errors import Conflict, InvalidInput, NotFound, check
 from server.store import KeyExists
+from server.store.accounts import session_tag
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 PASSWORD_MIN = 10
@@ -85,8 +85,10 @@ def set_disabled(ctx, *, actor, username, disabled, idem=None):
     rec = dict(rec, disabled="1" if disabled else "0")
     event = ev.draft(ev.USER_DISABLED if disabled else ev.USER_ENABLED, actor=actor,
                      data={"username": username})
-    return ledger.record(ctx, [event], idem=idem, status=200, ops=ops,
-                         body=lambda envs: {"user": public(rec), "event": envs[0]})
+    committed = ledger.record(ctx, [event], idem=idem, status=200, ops=ops,
+                              body=lambda envs: {"user": public(rec), "event": envs[0]})
+    ctx.accounts.forget(username)  # here at once; other processes on the event
+    return committed
 
 
 def reset_password(ctx, *, actor, username, password, idem=None):
@@ -96,8 +98,10 @@ def reset_password(ctx, *, actor, username, password, idem=None):
     ops = [("HSET", ctx.accounts.user_key(username), "pw_hash", hash_password(password))]
     ops += ctx.accounts.end_all_sessions_ops(username)
     event = ev.draft(ev.USER_PASSWORD_RESET, actor=actor, data={"username": username})
-    return ledger.record(ctx, [event], idem=idem, status=200, ops=ops,
-                         body=lambda envs: {"user": public(rec), "event": envs[0]})
+    committed = ledger.record(ctx, [event], idem=idem, status=200, ops=ops,
+                              body=lambda envs: {"user": public(rec), "event": envs[0]})
+    ctx.accounts.forget(username)  # here at once; other processes on the event
+    return committed
 
 
 def authenticate(ctx, *, username, password):
@@ -111,11 +115,6 @@ def authenticate(ctx, *, username, password):
     if not check_password_hash(rec["pw_hash"], password) or rec.get("disabled") == "1":
         return None
     return rec
-
-
-def session_tag(session_id):
-    """Return a public tag of a session (its hash prefix) that names it without revealing it."""
-    return hashlib.sha256(session_id.encode()).hexdigest()[:16]
 
 
 def sign_out(ctx, *, actor, session_id):

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 
 from server import events as ev
-from server.auth.users import session_tag
+from server.store.accounts import session_tag
 from server.store import UNAVAILABLE
 
 log = logging.getLogger("gatewatch.live")
@@ -184,6 +184,10 @@ class Hub:
             kind, data = event["type"], event["data"]
             if kind not in (ev.USER_SIGNED_OUT, ev.USER_DISABLED, ev.USER_PASSWORD_RESET):
                 continue
+            if kind == ev.USER_SIGNED_OUT:
+                self.ctx.accounts.forget(tag=data.get("session"))
+            else:
+                self.ctx.accounts.forget(username=data.get("username"))
             for client in list(self.clients.values()):
                 if client.username != data.get("username"):
                     continue

@@ -1,6 +1,12 @@
 """Users, sessions, device tokens and login throttling in Redis (not venue facts)."""
 import hashlib
 import secrets
+import time
+
+
+def session_tag(session_id):
+    """Return a public tag of a session (its hash prefix) that names it without revealing it."""
+    return hashlib.sha256(session_id.encode()).hexdigest()[:16]
 
 
 def _token_hash(token):
@@ -9,12 +15,46 @@ def _token_hash(token):
 
 
 class Accounts:
-    """Account records for one venue's store."""
+    """Account records for one venue's store.
+
+    Who a session or token belongs to is looked up on every request; the answer is kept for a
+    few seconds. Every change that ends a session or a user's rights (sign-out, disable,
+    password reset) is an event on the stream, and each process's tailer calls forget() on
+    it, so no process honours a revoked session longer than its tailer lag; the short expiry
+    only bounds the case where the tailer itself is cut off from Redis.
+    """
+
+    CACHE_SECONDS = 5.0
+    CACHE_MAX = 10000
 
     def __init__(self, store):
         self.store = store
         self.r = store.redis
         self.keys = store.keys
+        self._seen = {}  # ("s", sid) | ("t", token hash) -> (expires, session, user)
+
+    def _cached(self, key, load):
+        """Return a (session, user) answer, from the short-lived cache when fresh."""
+        now = time.monotonic()
+        hit = self._seen.get(key)
+        if hit and hit[0] > now:
+            return hit[1], hit[2]
+        session, user = load()
+        if user:
+            if len(self._seen) >= self.CACHE_MAX:
+                self._seen.clear()
+            self._seen[key] = (now + self.CACHE_SECONDS, session, user)
+        else:
+            self._seen.pop(key, None)
+        return session, user
+
+    def forget(self, username=None, sid=None, tag=None):
+        """Drop cached sign-ins of a user, or of one session (by id or public tag)."""
+        for key in list(self._seen):
+            user = self._seen[key][2]
+            if (username and user.get("username") == username) or (sid and key == ("s", sid)) \
+                    or (tag and key[0] == "s" and session_tag(key[1]) == tag):
+                self._seen.pop(key, None)
 
     # users are written through Store.commit (with an audit event); these are the keys
     def user_key(self, username):
@@ -55,7 +95,7 @@ class Accounts:
 
     def session_user(self, sid, ttl_seconds):
         """Return (session, user record) of a live session, sliding its expiry; or (None, None)."""
-        return self.store.session_user(sid, ttl_seconds)
+        return self._cached(("s", sid), lambda: self.store.session_user(sid, ttl_seconds))
 
     def session_exists(self, sid):
         """Tell whether a session is still live."""
@@ -63,6 +103,7 @@ class Accounts:
 
     def end_session(self, sid, username):
         """Delete one session."""
+        self.forget(sid=sid)
         self.r.delete(self.keys.of("session", sid))
         self.r.srem(self.keys.of("user_sessions", username), sid)
 
@@ -88,8 +129,8 @@ class Accounts:
 
     def token_record(self, token):
         """Return the user record a bearer token belongs to, or None (one round trip)."""
-        rec = self.store.token_user(_token_hash(token))
-        return rec or None
+        th = _token_hash(token)
+        return self._cached(("t", th), lambda: (None, self.store.token_user(th) or None))[1]
 
     # login throttling
     def failures(self, username, address):

@@ -178,3 +178,24 @@ def test_logout_over_http_drops_the_session_socket(live_server):
     http.post(live_server.url + "/api/v1/auth/logout", headers={"X-CSRF-Token": csrf,
                                                                "Idempotency-Key": uuid.uuid4().hex})
     assert screen.disconnected.wait(5)
+
+
+def test_revocation_reaches_every_process_at_once(live_server):
+    """A token disabled by another process stops working here well before the sign-in cache expires."""
+    import time
+
+    from server.auth import users
+    live_server.add_user("g7", "guard")
+    token = live_server.token("g7")
+    ok = live_server.post("/api/v1/checkins", token, {"checkpoint_id": "E1", "status": "clear"})
+    assert ok.status_code == 201  # now cached by the server process
+    users.set_disabled(live_server.ctx, actor={"username": "test", "role": "admin"},
+                       username="g7", disabled=True)
+    deadline = time.monotonic() + 1.0  # the cache would keep it for 5 s; the stream event is faster
+    status = None
+    while time.monotonic() < deadline:
+        status = live_server.post("/api/v1/checkins", token, {"checkpoint_id": "E1", "status": "clear"}).status_code
+        if status == 401:
+            break
+        time.sleep(0.02)
+    assert status == 401
