@@ -84,22 +84,14 @@ def create_user(user):
                                       display_name=data.get("display_name") or None))
 
 
-@bp.post("/users/<username>/disable")
+@bp.post("/users/<username>/disable", defaults={"disabled": True})
+@bp.post("/users/<username>/enable", defaults={"disabled": False})
 @require("users.manage")
-def disable_user(user, username):
-    """Disable a user, ending their sessions, tokens and live sockets."""
+def set_disabled(user, username, disabled):
+    """Disable a user (ending their sessions, tokens and live sockets), or enable them again."""
     idem = idempotency(user)
     return answered(accounts.set_disabled(
-        gw(), actor=user.actor(), username=username, disabled=True, idem=idem))
-
-
-@bp.post("/users/<username>/enable")
-@require("users.manage")
-def enable_user(user, username):
-    """Enable a disabled user."""
-    idem = idempotency(user)
-    return answered(accounts.set_disabled(
-        gw(), actor=user.actor(), username=username, disabled=False, idem=idem))
+        gw(), actor=user.actor(), username=username, disabled=disabled, idem=idem))
 
 
 @bp.post("/users/<username>/password")
