@@ -59,14 +59,20 @@ def cmd_check_config(args):
     return 0
 
 
-def _bootstrap(ctx, sleep):
-    """Create the first admin and open the venue's phase, retrying until Redis answers."""
+def _bootstrap(ctx, sleep, retry=True):
+    """Create the first admin and open the venue's phase; return False if Redis is away.
+
+    With retry, keep trying (capped backoff) until Redis answers; meanwhile the server runs
+    and answers /readyz and writes with 503.
+    """
     delay = 0.5
     while True:
         try:
             password = users.ensure_first_admin(ctx)
             phase.ensure_phase(ctx)
         except UNAVAILABLE as exc:
+            if not retry:
+                return False
             log.warning("waiting for Redis (%s); retrying in %.1fs", exc, delay)
             sleep(delay)
             delay = min(delay * 2, 5.0)
@@ -74,7 +80,7 @@ def _bootstrap(ctx, sleep):
         if password:
             print(f"\n  First start: created user 'admin' with password: {password}\n"
                   "  (shown once — sign in and change it on /admin)\n", flush=True)
-        return
+        return True
 
 
 def _supervise_redis(ctx):
@@ -124,7 +130,9 @@ def cmd_serve(args):
 
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, _terminate)
-    _bootstrap(ctx, ctx.runner.sleep)
+    if not _bootstrap(ctx, ctx.runner.sleep, retry=False):
+        log.warning("Redis is unreachable; serving anyway (readiness and writes answer 503)")
+        ctx.runner.start(_bootstrap, ctx, ctx.runner.sleep)
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     where = f"embedded in {ctx.embedded.dir}" if ctx.embedded else "at GATEWATCH_REDIS_URL"
     print(f"Gatewatch is serving venue {ctx.venue.id!r}: open http://{host}:{args.port}/ "
