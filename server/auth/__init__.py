@@ -4,10 +4,10 @@ import hmac
 import logging
 from dataclasses import dataclass
 
-from flask import current_app, g, redirect, request, url_for
+from flask import current_app, g, request
 from flask.sessions import SessionInterface
 
-from server.auth.roles import PAGES, can
+from server.auth.roles import can
 from server.errors import Forbidden, Unauthorized
 
 log = logging.getLogger("gatewatch.auth")
@@ -107,22 +107,6 @@ def require(permission):
                 log.warning("refused %s %s for %s (%s): needs %s", request.method, request.path,
                             user.username, user.role, permission)
                 raise Forbidden(f"Your role ({user.role}) may not do this.")
-            return view(user, *args, **kwargs)
-        return guarded
-    return wrap
-
-
-def page(name):
-    """Decorate a page view: redirect to /login when signed out, 403 for the wrong role."""
-    def wrap(view):
-        @functools.wraps(view)
-        def guarded(*args, **kwargs):
-            user = current_user()
-            if not user:
-                return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
-            if user.role not in PAGES[name]:
-                log.warning("refused page %s for %s (%s)", name, user.username, user.role)
-                raise Forbidden(f"Your role ({user.role}) may not open this page.")
             return view(user, *args, **kwargs)
         return guarded
     return wrap

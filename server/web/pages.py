@@ -3,59 +3,31 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from server import phase
+from server.auth import csrf_token, current_user
+from server.auth.roles import HOME, PAGES, ROLES, can
+from server.store import UNAVAILABLE
+
 from . import floorplan
 from .i18n import localized, translate
 
 bp = Blueprint("web", __name__)
 
-PAGE_ROLES = {
-    "guard": ("guard", "operator", "commander", "admin"),
-    "control": ("display", "operator", "commander", "admin"),
-    "command": ("operator", "commander", "admin"),
-    "admin": ("admin",),
-}
-HOME_BY_ROLE = {
-    "guard": "/guard",
-    "display": "/control",
-    "operator": "/control",
-    "commander": "/control",
-    "admin": "/admin",
-}
-ACK_ROLES = ("operator", "commander", "admin")
 EVENT_TYPES = ("patrol.checkin", "patrol.overdue", "alert.raised", "alert.acknowledged", "phase.changed",
                "user.created", "user.disabled", "user.enabled", "user.password_reset", "user.signed_out")
-ROLES = ("guard", "operator", "commander", "admin", "display")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'")
 
 
 def home_for(role):
-    """Return the home page of a role (the core's table when it has one)."""
-    try:
-        from server.auth.roles import HOME
-    except ImportError:
-        HOME = HOME_BY_ROLE
-    return HOME.get(role) or HOME_BY_ROLE.get(role, "/login")
-
-
-def _auth():
-    """Return the core's (current_user, csrf_token) functions."""
-    from server.auth import csrf_token, current_user
-    return current_user, csrf_token
-
-
-def user_or_none():
-    """Return the signed-in user, or None."""
-    return _auth()[0]()
+    """Return the home page of a role."""
+    return HOME.get(role, "/login")
 
 
 def csrf():
     """Return the CSRF token of the current session, or an empty string."""
-    try:
-        return _auth()[1]() or ""
-    except Exception:  # no session yet: the login answer brings a fresh token
-        return ""
+    return csrf_token() or ""
 
 
 def venue_public():
@@ -68,13 +40,11 @@ def venue_public():
 
 
 def current_phase():
-    """Return (phase id, since) from the core, or (None, None) when it cannot be read now."""
+    """Return (phase id, since), or (None, None) while Redis is away (the page still works)."""
     try:
-        from server import phase
-        found, since = phase.current(current_app.extensions["gatewatch"])
-        return found, since
-    except Exception:  # Redis down or no core: the page still works, the phase shows "—"
-        current_app.logger.warning("guard page: current phase unavailable", exc_info=True)
+        return phase.current(current_app.extensions["gatewatch"])
+    except UNAVAILABLE:
+        current_app.logger.warning("guard page: current phase unavailable (Redis away)")
         return None, None
 
 
@@ -101,11 +71,11 @@ def safe_next(target):
 
 def require_page(page):
     """Return the user allowed on page; else a redirect to sign-in or a 403 page."""
-    user = user_or_none()
+    user = current_user()
     if user is None:
         path = request.full_path if request.query_string else request.path
         return None, redirect(url_for("web.login", next=path.rstrip("?")))
-    if user.role not in PAGE_ROLES[page]:
+    if user.role not in PAGES[page]:
         current_app.logger.warning("page refused: %s (%s) on /%s", user.username, user.role, page)
         return None, (render_page("error.html", "error", user, code=403), 403)
     return user, None
@@ -117,13 +87,13 @@ def render_page(template, page, user, **context):
     return render_template(template, page=page, user=user, csrf=csrf(),
                            venue=venue if user is not None else None,
                            venue_name=localized(venue["name"]) if venue else "Gatewatch",
-                           can_ack=bool(user and user.role in ACK_ROLES), **context)
+                           can_ack=bool(user and can(user.role, "alerts.acknowledge")), **context)
 
 
 @bp.route("/")
 def index():
     """Send the visitor to the home page of their role."""
-    user = user_or_none()
+    user = current_user()
     if user is None:
         return redirect(url_for("web.login"))
     return redirect(home_for(user.role))
@@ -132,7 +102,7 @@ def index():
 @bp.route("/login")
 def login():
     """Show the sign-in form (or go on to next when already signed in)."""
-    user = user_or_none()
+    user = current_user()
     target = safe_next(request.args.get("next"))
     if user is not None and request.args.get("again") is None:
         if target and _allowed_path(user, target):
@@ -145,7 +115,7 @@ def login():
 def _allowed_path(user, path):
     """Tell whether user may open the page at path (unknown paths are allowed)."""
     page = path.split("?", 1)[0].strip("/").split("/", 1)[0]
-    return user.role in PAGE_ROLES.get(page, ROLES)
+    return user.role in PAGES.get(page, ROLES)
 
 
 @bp.route("/guard")
@@ -154,9 +124,9 @@ def guard():
     user, refusal = require_page("guard")
     if refusal:
         return refusal
-    venue = venue_public()
+    venue, now = venue_public(), current_phase()
     return render_page("guard.html", "guard", user, groups=floorplan.checkpoint_groups(venue),
-                       phase=current_phase(), phase_name=phase_name(venue, current_phase()[0]))
+                       phase=now, phase_name=phase_name(venue, now[0]))
 
 
 @bp.route("/control")
