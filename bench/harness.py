@@ -22,6 +22,11 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 PR_SET_PDEATHSIG = 1
 
 
+def say(message):
+    """Print a progress line to stderr, keeping stdout for the table."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
 class HarnessError(Exception):
     """A process the run needs did not start; str() says which and why."""
 
