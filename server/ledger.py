@@ -14,7 +14,7 @@ ATTEMPTS = 8
 
 def system_idempotency(key, payload):
     """Return an idempotency record for a fact the system itself decides (watcher, bootstrap)."""
-    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
     return Idempotency(scope="system", key=key, request_hash=digest)
 
 
@@ -74,7 +74,11 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
         if expected is None:
             return changes  # the stored answer of an earlier identical request
         envs = [ev.envelope(e, ctx.venue.id) for e in events]
+        # The idempotency record keeps the answer with each event as a reference ({"$event": i}):
+        # the events are in the stream already, and a replay rebuilds the same bytes from them.
+        stored = body([{"$event": i} for i in range(len(events))]) if body else None
         commit = Commit(events=events, status=status, body=body(envs) if body else None,
+                        stored_body=stored,
                         projections=changes, expected=expected, ops=list(ops), nonce=nonce,
                         absent=list(absent))
         try:

@@ -3,6 +3,7 @@ import json
 
 import redis
 
+from server import events as ev
 from server.store import commit as _commit
 from server.store.keys import Keys
 
@@ -18,21 +19,6 @@ dumps = _commit.dumps
 # Redis being away is a 503 with Retry-After, never a 500 (DESIGN §7 / issue 2).
 UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError,
                redis.exceptions.ReadOnlyError, redis.exceptions.MasterDownError)
-
-
-def _answer(idem, rec):
-    """Interpret a stored idempotency record for this request."""
-    if rec[0] is None:
-        return None
-    if rec[0] != idem.request_hash:
-        raise IdempotencyConflict(idem.key)
-    return Committed(ids=rec[3].split(","), status=int(rec[1]), body_text=rec[2] or None, replayed=True)
-
-
-def index_score(stream_id):
-    """Score of a stream id in a timeline index: exact order for < 1024 events per ms."""
-    ms, seq = stream_id.split("-", 1)
-    return int(ms) * 1024 + min(int(seq), 1023)
 
 
 def connect(url, *, timeout=5.0):
@@ -69,7 +55,21 @@ class Store:
     # -- writing -------------------------------------------------------------------------
     def commit(self, commit, idem=None):
         """Commit one fact atomically; raise IdempotencyConflict or StaleWrite."""
-        return _commit.run_commit(self.redis, self._script, self.keys, commit, idem)
+        return _commit.run_commit(self.redis, self._script, self.keys, commit, idem, self._expand)
+
+    def _expand(self, stored, ids):
+        """Put the stored events back into an answer kept with {"$event": i} references."""
+        events = self.events_by_ids(ids)
+
+        def put_back(value):
+            if isinstance(value, dict):
+                if set(value) == {"$event"}:
+                    return ev.envelope(events[value["$event"]], self.venue_id)
+                return {k: put_back(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [put_back(v) for v in value]
+            return value
+        return dumps(put_back(json.loads(stored)))
 
     def session_user(self, sid, ttl_seconds):
         """Return (session, user record) for a live session, sliding its expiry; or (None, None)."""
@@ -107,7 +107,8 @@ class Store:
         for name, fields in wanted.items():
             pipe.hmget(self.keys.projection(name), fields)
         results = pipe.execute()
-        answer = _answer(idem, results.pop(0)) if idem else None
+        record = results.pop(0) if idem else [None]
+        answer = _commit.stored_answer(idem, record, self._expand) if record[0] else None
         return {name: dict(zip(fields, values))
                 for (name, fields), values in zip(wanted.items(), results)}, answer
 
@@ -127,9 +128,9 @@ class Store:
         for name in names:
             pipe.hgetall(self.keys.projection(name))
         if index:
-            pipe.zrangebyscore(self.keys.index(*index), since_ms * 1024, "+inf", start=0, num=5000)
+            pipe.xrange(self.keys.index(*index), min=f"{since_ms}-0", count=5000)
         last, *rest = pipe.execute()
-        ids = rest.pop() if index else []
+        ids = [i for i, _ in rest.pop()] if index else []
         cursor = last[0][0] if last else "0-0"
         projections = {name: {k: json.loads(v) for k, v in h.items()} for name, h in zip(names, rest)}
         if not (recent or index):
@@ -155,9 +156,8 @@ class Store:
                 pipe.hset(key, mapping={f: dumps(v) for f, v in values.items()})
         for (kind, value), members in indexes.items():
             key = self.keys.index(kind, value)
-            for start in range(0, len(members), 1000):
-                chunk = members[start:start + 1000]
-                pipe.zadd(key, {sid: index_score(sid) for sid in chunk})
+            for sid in members:  # in stream order, as XADD with explicit ids needs
+                pipe.xadd(key, {"x": ""}, id=sid)
         pipe.execute()
 
     # -- the stream ------------------------------------------------------------------------
@@ -174,6 +174,19 @@ class Store:
         """Return up to count events strictly after cursor (and at most upto), oldest first."""
         entries = self.redis.xrange(self.keys.stream, min=f"({cursor}", max=upto, count=count)
         return [decode_entry(i, f) for i, f in entries]
+
+    def index_ids(self, kind, value, low, high, desc, count):
+        """Return event ids of one timeline index within stream-id bounds ('(' = exclusive)."""
+        key = self.keys.index(kind, value)
+        if desc:
+            entries = self.redis.xrevrange(key, max=high, min=low, count=count)
+        else:
+            entries = self.redis.xrange(key, min=low, max=high, count=count)
+        return [i for i, _ in entries]
+
+    def index_length(self, kind, value):
+        """Return how many events one timeline index holds."""
+        return self.redis.xlen(self.keys.index(kind, value))
 
     def events_by_ids(self, ids):
         """Return the events with these ids, in the same order (missing ones skipped)."""

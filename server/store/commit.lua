@@ -40,19 +40,18 @@ local ids = {}
 for i = 1, n_events do
   ids[i] = redis.call('XADD', KEYS[2], '*', unpack(entries[i]))
 end
--- Timeline indexes by type, actor and location, derived from the entry itself. The index
--- keys share the {venue} hash tag with the stream, so on a Cluster they are in its slot.
+-- Timeline indexes by type, actor and location, derived from the entry itself: small streams
+-- whose entries carry the event's own id (a few bytes each; ids only grow, as XADD needs).
+-- The index keys share the {venue} hash tag with the stream, so on a Cluster they are in its slot.
 local index_prefix = ARGV[7]
 for i = 1, n_events do
-  local ms, seq = string.match(ids[i], '^(%d+)-(%d+)$')
-  local score = tonumber(ms) * 1024 + math.min(tonumber(seq), 1023)
   local f = {}
   for j = 1, #entries[i], 2 do f[entries[i][j]] = entries[i][j + 1] end
-  redis.call('ZADD', index_prefix .. 'type:' .. f['t'], score, ids[i])
-  redis.call('ZADD', index_prefix .. 'actor:' .. string.match(f['a'], '^([^|]*)'), score, ids[i])
+  redis.call('XADD', index_prefix .. 'type:' .. f['t'], ids[i], 'x', '')
+  redis.call('XADD', index_prefix .. 'actor:' .. string.match(f['a'], '^([^|]*)'), ids[i], 'x', '')
   if f['l'] then
     for loc in string.gmatch(f['l'], '[^,]+') do
-      redis.call('ZADD', index_prefix .. 'loc:' .. loc, score, ids[i])
+      redis.call('XADD', index_prefix .. 'loc:' .. loc, ids[i], 'x', '')
     end
   end
 end

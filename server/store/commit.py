@@ -57,6 +57,7 @@ class Commit:
     expected: dict = field(default_factory=dict)  # name -> {field: old json or ""}
     ops: list = field(default_factory=list)  # (op, key, *args) on other keys of this venue
     nonce: str = ""  # the event id placeholders are @@<nonce>:<i>@@
+    stored_body: dict | None = None  # the answer as the idempotency record keeps it
     absent: list = field(default_factory=list)  # keys that must not exist
 
 
@@ -115,7 +116,8 @@ def build_args(keys, commit, idem):
     idem_key = keys.idempotency(idem.scope, idem.key) if idem else keys.of("idem", "-")
     args = ScriptArgs(idem_key, keys.stream)
     body = dumps(commit.body) if commit.body is not None else ""
-    argv = [idem.request_hash if idem else "", str(commit.status), body,
+    stored = dumps(commit.stored_body) if commit.stored_body is not None else body
+    argv = [idem.request_hash if idem else "", str(commit.status), stored,
             str(IDEMPOTENCY_TTL) if idem else "0", commit.nonce, str(len(commit.absent)),
             keys.of("idx", "")]
     argv += [str(args.key(key)) for key in commit.absent]
@@ -144,17 +146,26 @@ def build_args(keys, commit, idem):
     return args.keys, argv
 
 
-def run_commit(redis_client, script, keys, commit, idem):
+def stored_answer(idem, record, expand):
+    """Return the Committed answer an idempotency record holds (its events put back in)."""
+    request_hash, status, stored, ids = record
+    if request_hash != idem.request_hash:
+        raise IdempotencyConflict(idem.key)
+    ids = ids.split(",")
+    if stored and '"$event"' in stored:
+        stored = expand(stored, ids)
+    return Committed(ids=ids, status=int(status), body_text=stored or None, replayed=True)
+
+
+def run_commit(redis_client, script, keys, commit, idem, expand):
     """Run the commit script and interpret its answer."""
     key_list, argv = build_args(keys, commit, idem)
-    body = argv[2]
+    body = dumps(commit.body) if commit.body is not None else ""
     answer = script(keys=key_list, args=argv, client=redis_client)
     kind = answer[0]
     if kind == "replay":
         _, request_hash, status, stored, ids = answer
-        if request_hash != idem.request_hash:
-            raise IdempotencyConflict(idem.key)
-        return Committed(ids=ids.split(","), status=int(status), body_text=stored or None, replayed=True)
+        return stored_answer(idem, [request_hash, status, stored, ids], expand)
     if kind == "conflict":
         raise StaleWrite(f"{answer[1]} {answer[2]}")
     if kind == "exists":

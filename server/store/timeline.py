@@ -1,5 +1,5 @@
 """Timeline reads: keyset paging over the stream and its type / location / actor indexes."""
-from server.store import decode_entry, index_score
+from server.store import decode_entry
 
 MAX_ID = "18446744073709551615-18446744073709551615"
 
@@ -62,36 +62,25 @@ def _plain(store, low, high, low_ex, high_ex, desc, count):
     return [decode_entry(i, f) for i, f in entries]
 
 
-def _score_bounds(low, high, low_ex, high_ex):
-    """Translate stream-id bounds into index score bounds."""
-    lo = "-inf" if low == "-" else (f"({index_score(low)}" if low_ex else str(index_score(low)))
-    if high == "+":
-        hi = "+inf"
-    elif high.endswith("-18446744073709551615"):
-        hi = str(int(high.split("-")[0]) * 1024 + 1023)
-    else:
-        hi = f"({index_score(high)}" if high_ex else str(index_score(high))
-    return lo, hi
-
-
 def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, actor):
-    """Walk the most selective index and keep events passing every filter."""
-    lo, hi = _score_bounds(low, high, low_ex, high_ex)
-    candidates = [store.keys.index(k, v) for k, v in
-                  (("type", type_), ("loc", location), ("actor", actor)) if v]
-    sizes = [store.redis.zcount(key, lo, hi) for key in candidates]
-    key = candidates[sizes.index(min(sizes))]
-    found, offset, batch = [], 0, max(count, 200)
+    """Walk the smallest matching index and keep events passing every filter."""
+    lo = f"({low}" if low_ex else low
+    hi = f"({high}" if high_ex else high
+    wanted = [(k, v) for k, v in (("type", type_), ("loc", location), ("actor", actor)) if v]
+    kind, value = min(wanted, key=lambda kv: store.index_length(*kv))
+    found, batch = [], max(count, 200)
     while len(found) < count:
-        if desc:
-            ids = store.redis.zrevrangebyscore(key, hi, lo, start=offset, num=batch)
-        else:
-            ids = store.redis.zrangebyscore(key, lo, hi, start=offset, num=batch)
+        ids = store.index_ids(kind, value, lo, hi, desc, batch)
         if not ids:
             break
-        offset += len(ids)
-        ids = sorted(ids, key=_key, reverse=desc)
         for event in store.events_by_ids(ids):
             if _matches(event, type_, location, actor):
                 found.append(event)
+        # keyset: continue strictly past the last id read
+        if desc:
+            hi = f"({ids[-1]}"
+        else:
+            lo = f"({ids[-1]}"
+        if len(ids) < batch:
+            break
     return found[:count]
