@@ -20,6 +20,8 @@ BENCH = ROOT / "bench"
 READY_TIMEOUT = 60.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 PR_SET_PDEATHSIG = 1
+# The venue's stream (server/store/keys.py) for venues/default.yaml, whose id is "default".
+STREAM_KEY = "gw:{default}:stream"
 
 
 def say(message):
@@ -163,7 +165,11 @@ def start_bare(workdir, name, redis_url):
     argv = [sys.executable, str(BENCH / "bare_app.py"), "--port", str(port), "--redis-url", redis_url]
     proc = Proc(name, argv, pathlib.Path(workdir) / f"{name}.log")
     base = f"http://127.0.0.1:{port}"
-    wait_until(proc, lambda: http_ok(base + "/readyz"), name)
+    try:
+        wait_until(proc, lambda: http_ok(base + "/readyz"), name)
+    except HarnessError:
+        proc.stop()
+        raise
     return proc, base
 
 
@@ -228,7 +234,11 @@ def start_gatewatch(workdir, name, redis_url, async_mode=None):
     argv = gatewatch_argv() + ["serve", "--host", "127.0.0.1", "--port", str(port)]
     proc = Proc(name, argv, pathlib.Path(workdir) / f"{name}.log", env=env)
     base = f"http://127.0.0.1:{port}"
-    wait_until(proc, lambda: http_ok(base + "/readyz"), name)
+    try:
+        wait_until(proc, lambda: http_ok(base + "/readyz"), name)
+    except HarnessError:
+        proc.stop()
+        raise
     return proc, base, tokens
 
 
@@ -270,3 +280,78 @@ def guard_sessions(base, admin_token, count):
     names = [f"benchguard{i:02d}" for i in range(count)]
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         return list(pool.map(lambda n: signed_in_guard(base, admin_token, n, password), names))
+
+
+def serve_env(data_dir):
+    """Return the environment of `gatewatch serve` with the embedded Redis in data_dir."""
+    env = {k: v for k, v in os.environ.items() if k != "GATEWATCH_REDIS_URL"}
+    env.update(GATEWATCH_DATA_DIR=str(data_dir), GATEWATCH_VENUE=str(ROOT / "venues" / "default.yaml"),
+               GATEWATCH_SECRET_KEY="bench")
+    return env
+
+
+def start_embedded_layout_redis(data_dir, binary):
+    """Start redis-server as server/store/embedded.py does, under data_dir/redis; return (proc, url)."""
+    # Same socket, directory and persistence settings, so a later `gatewatch serve` with this
+    # GATEWATCH_DATA_DIR replays this AOF; unlike the embedded one it dies with the benchmark.
+    rdir = pathlib.Path(data_dir).resolve() / "redis"
+    rdir.mkdir(parents=True, exist_ok=True)
+    sock = rdir / "redis.sock"
+    argv = [binary, "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700",
+            "--dir", str(rdir), "--appendonly", "yes", "--appendfsync", "always",
+            "--save", "", "--daemonize", "no", "--logfile", str(rdir / "redis.log")]
+    proc = Proc("redis-store", argv, rdir.parent / "redis-store.out")
+
+    def answers():
+        """Tell whether the server answers PING on its socket."""
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(1)
+                s.connect(str(sock))
+                s.sendall(b"PING\r\n")
+                return s.recv(64).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    wait_until(proc, answers, "redis-store", timeout=30)
+    return proc, f"unix://{sock}"
+
+
+def time_serve_ready(workdir, name, data_dir, timeout=READY_TIMEOUT):
+    """Launch `gatewatch serve` on the embedded Redis; return (proc, base_url, seconds to /readyz 200)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    argv = gatewatch_argv() + ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    started = time.perf_counter()
+    proc = Proc(name, argv, pathlib.Path(workdir) / f"{name}.log", env=serve_env(data_dir))
+    deadline = started + timeout
+    while time.perf_counter() < deadline:
+        code = proc.popen.poll()
+        if code is not None:
+            stop_serve(proc, data_dir)
+            raise HarnessError(f"{name} exited with {code}:\n{log_tail(proc.log_path)}")
+        if http_ok(base + "/readyz"):
+            return proc, base, time.perf_counter() - started
+        time.sleep(0.01)  # 10 ms resolution on the ready time
+    stop_serve(proc, data_dir)
+    raise HarnessError(f"{name} not ready after {timeout:.0f} s:\n{log_tail(proc.log_path)}")
+
+
+def stop_serve(proc, data_dir):
+    """Stop `gatewatch serve`, then its embedded redis-server if it outlived it (by its pid file)."""
+    proc.stop(grace=15.0)
+    pid_file = pathlib.Path(data_dir).resolve() / "redis" / "redis.pid"
+    try:
+        pid = int(pid_file.read_text().strip())
+        cmdline = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    # Only the server of this data dir: its command line names the directory.
+    if str(pid_file.parent).encode() not in cmdline:
+        return
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(100):
+        if not pathlib.Path(f"/proc/{pid}").exists():
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)

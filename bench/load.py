@@ -119,7 +119,7 @@ def stop_workers(workers):
             proc.join(5)
 
 
-def run_slice(workers, target, seconds):
+def ingest_slice(workers, target, seconds):
     """Load one target from every worker for `seconds`; return the merged counts."""
     redis_proc, app_proc = target.procs[0], target.procs[-1]
     cpu_before = (app_proc.cpu_seconds(), redis_proc.cpu_seconds())
@@ -160,13 +160,13 @@ def ingest_schedule(targets, seconds, slice_seconds):
 def measure_ingest(targets, workers, seconds, slice_seconds):
     """Measure sustained check-in throughput of each target under concurrent posters."""
     for target in targets:
-        run_slice(workers, target, min(1.0, slice_seconds))  # warm-up: connections, caches, JIT-free paths
+        ingest_slice(workers, target, min(1.0, slice_seconds))  # warm-up: connections, caches, JIT-free paths
     totals = {t.label: {"ok": 0, "errors": 0, "seconds": 0.0, "ids": [], "latencies": [], "statuses": {},
                         "app_cpu": 0.0, "redis_cpu": 0.0, "posted": 0}
               for t in targets}
     order, length = ingest_schedule(targets, seconds, slice_seconds)
     for target in order:
-        part = run_slice(workers, target, length)
+        part = ingest_slice(workers, target, length)
         total = totals[target.label]
         for key in ("ok", "errors", "seconds", "app_cpu", "redis_cpu", "posted"):
             total[key] += part[key]

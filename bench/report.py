@@ -4,6 +4,7 @@ import math
 import multiprocessing
 import platform
 import subprocess
+import sys
 from datetime import datetime, timezone
 
 
@@ -148,3 +149,17 @@ def write_results(path, params, rows, redis_binary, mode):
         "errors": [row["metric"] for row in rows if row.get("error")],
     }
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def guarded(rows, metric, fn, *args):
+    """Append fn(*args)'s rows to rows; if it crashes, append an error row instead and say why."""
+    import traceback  # noqa: PLC0415 - only on this path
+
+    try:
+        rows.extend(fn(*args))
+        return True
+    except Exception as exc:  # noqa: BLE001 - one crashed measurement must not end the run
+        print(f"[bench] ERROR in {metric}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        rows.append(error_row(metric, f"{type(exc).__name__}: {' / '.join(dict.fromkeys(lines[:1] + lines[-1:]))}"))
+        return False
