@@ -29,12 +29,36 @@ from server.cli_commands import COMMANDS, add_arguments  # noqa: E402
 from server.config import ConfigError  # noqa: E402
 
 
+def _server_options():
+    """Return options for eventlet's WSGI server; only this entry point touches eventlet."""
+    if "eventlet" not in sys.modules or not getattr(sys.modules["eventlet"], "patcher", None):
+        return {}
+    import socket
+
+    from eventlet import wsgi
+
+    class NoDelayProtocol(wsgi.HttpProtocol):
+        """Send answers at once: eventlet writes headers and a large body in two sends, and
+        Nagle would hold the body ~40 ms for the client's delayed ACK on kept-alive sockets."""
+
+        def setup(self):
+            super().setup()
+            try:
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                pass  # not TCP (a unix socket): nothing to do
+
+    return {"protocol": NoDelayProtocol}
+
+
 def main(argv=None):
     """Run a gatewatch subcommand; bad settings end with one clear line and exit status 2."""
     parser = argparse.ArgumentParser(prog="gatewatch", description="Gatewatch security operations")
     sub = parser.add_subparsers(dest="command", required=True)
     add_arguments(sub)
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        args.server_options = _server_options()
     logging.basicConfig(level=os.environ.get("GATEWATCH_LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -10,7 +10,7 @@ from server.app import build_context, create_app
 from server.auth import users
 from server.config import ConfigError, load_settings
 from server.errors import GatewatchError
-from server.store import UNAVAILABLE
+from server.store import REDIS_ERROR, UNAVAILABLE
 from server.venue import VenueError
 
 log = logging.getLogger("gatewatch")
@@ -37,6 +37,10 @@ def _closing(fn):
             return 1
         except UNAVAILABLE as exc:
             print(f"gatewatch: Redis is unreachable ({exc})", file=sys.stderr)
+            return 3
+        except REDIS_ERROR as exc:
+            print(f"gatewatch: Redis refused: {exc} (data from an older version? try `gatewatch rebuild`)",
+                  file=sys.stderr)
             return 3
         finally:
             if ctx.embedded:
@@ -142,7 +146,8 @@ def cmd_serve(args):
         watcher.start()
         if ctx.embedded:
             ctx.runner.start(_supervise_redis, ctx)
-        realtime.run(app, host=args.host, port=args.port, max_connections=ctx.settings.max_connections)
+        realtime.run(app, host=args.host, port=args.port, max_connections=ctx.settings.max_connections,
+                     server_options=getattr(args, "server_options", None))
     finally:
         shutdown()
     return 0

@@ -68,10 +68,10 @@ def start(app):
     app.extensions["gatewatch_hub"].start()
 
 
-def run(app, *, host, port, max_connections):
-    """Serve HTTP and Socket.IO with the configured async server."""
+def run(app, *, host, port, max_connections, server_options=None):
+    """Serve HTTP and Socket.IO with the configured async server (options from the entry point)."""
     socketio = socketio_of(app)
-    kwargs = {"host": host, "port": port, "log_output": False}
+    kwargs = {"host": host, "port": port, "log_output": False, **(server_options or {})}
     if socketio.async_mode == "eventlet":
         kwargs["max_size"] = max_connections  # eventlet's default is 1,024 (DESIGN §9.3)
     if socketio.async_mode == "threading":

@@ -16,6 +16,8 @@ KeyExists = _commit.KeyExists
 decode_entry = _commit.decode_entry
 dumps = _commit.dumps
 
+# Any error Redis answers with (for one-line CLI reports).
+REDIS_ERROR = redis.RedisError
 # Redis being away is a 503 with Retry-After, never a 500 (DESIGN §7 / issue 2).
 UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError,
                redis.exceptions.ReadOnlyError, redis.exceptions.MasterDownError)
@@ -183,6 +185,14 @@ class Store:
         else:
             entries = self.redis.xrange(key, min=low, max=high, count=count)
         return [i for i, _ in entries]
+
+    def index_holds(self, kind, value, ids):
+        """Return which of these event ids one timeline index holds (one round trip)."""
+        key = self.keys.index(kind, value)
+        pipe = self.redis.pipeline(transaction=False)
+        for sid in ids:
+            pipe.xrange(key, min=sid, max=sid, count=1)
+        return {sid for sid, found in zip(ids, pipe.execute()) if found}
 
     def index_length(self, kind, value):
         """Return how many events one timeline index holds."""

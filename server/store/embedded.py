@@ -53,6 +53,8 @@ class EmbeddedRedis:
             client.ping()
             client.close()
             return True
+        except redis.BusyLoadingError:
+            return True  # there, still loading its data
         except redis.RedisError:
             return False
 
@@ -88,15 +90,21 @@ class EmbeddedRedis:
                                         stderr=subprocess.DEVNULL, start_new_session=True)
 
     def _wait_ready(self, timeout):
-        """Wait until the server answers and has finished loading its AOF."""
+        """Wait until the server answers and has finished loading its AOF.
+
+        `timeout` bounds the wait for a first answer; loading a large AOF may take longer and
+        is waited for as long as the server is alive and says it is loading.
+        """
         waited = 0.0
         while waited < timeout:
             if self.process and self.process.poll() is not None:
                 log = (self.dir / "redis.log")
                 tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
                 raise ConfigError(f"embedded redis-server exited: {' '.join(tail) or 'see ' + str(log)}")
-            if self.alive() and self._loaded():
-                return
+            if self.alive():
+                if self._loaded():
+                    return
+                waited = 0.0  # loading and alive: keep waiting
             _wait(0.05)
             waited += 0.05
         raise ConfigError(f"embedded redis-server did not start within {timeout:.0f}s (see {self.dir}/redis.log)")

@@ -67,13 +67,18 @@ def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, a
     lo = f"({low}" if low_ex else low
     hi = f"({high}" if high_ex else high
     wanted = [(k, v) for k, v in (("type", type_), ("loc", location), ("actor", actor)) if v]
-    kind, value = min(wanted, key=lambda kv: store.index_length(*kv))
+    wanted.sort(key=lambda kv: store.index_length(*kv))
+    (kind, value), others = wanted[0], wanted[1:]
     found, batch = [], max(count, 200)
     while len(found) < count:
         ids = store.index_ids(kind, value, lo, hi, desc, batch)
         if not ids:
             break
-        for event in store.events_by_ids(ids):
+        matching = ids
+        for other in others:  # intersect on the small index entries before reading events
+            held = store.index_holds(*other, matching)
+            matching = [sid for sid in matching if sid in held]
+        for event in store.events_by_ids(matching):
             if _matches(event, type_, location, actor):
                 found.append(event)
         # keyset: continue strictly past the last id read
