@@ -159,18 +159,23 @@ def http_ok(url):
         return False
 
 
-def start_bare(workdir, name, redis_url):
-    """Start bench/bare_app.py and return (proc, base_url)."""
-    port = free_port()
-    argv = [sys.executable, str(BENCH / "bare_app.py"), "--port", str(port), "--redis-url", redis_url]
-    proc = Proc(name, argv, pathlib.Path(workdir) / f"{name}.log")
+def await_ready(proc, port, name):
+    """Wait until a started app answers /readyz; stop it and re-raise if it never does."""
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(proc, lambda: http_ok(base + "/readyz"), name)
     except HarnessError:
         proc.stop()
         raise
-    return proc, base
+    return base
+
+
+def start_bare(workdir, name, redis_url):
+    """Start bench/bare_app.py and return (proc, base_url)."""
+    port = free_port()
+    argv = [sys.executable, str(BENCH / "bare_app.py"), "--port", str(port), "--redis-url", redis_url]
+    proc = Proc(name, argv, pathlib.Path(workdir) / f"{name}.log")
+    return proc, await_ready(proc, port, name)
 
 
 def gatewatch_available():
@@ -233,13 +238,7 @@ def start_gatewatch(workdir, name, redis_url, async_mode=None):
     port = free_port()
     argv = gatewatch_argv() + ["serve", "--host", "127.0.0.1", "--port", str(port)]
     proc = Proc(name, argv, pathlib.Path(workdir) / f"{name}.log", env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(proc, lambda: http_ok(base + "/readyz"), name)
-    except HarnessError:
-        proc.stop()
-        raise
-    return proc, base, tokens
+    return proc, await_ready(proc, port, name), tokens
 
 
 def call(base, method, path, body=None, headers=None):

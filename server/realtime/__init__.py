@@ -1,7 +1,7 @@
 """Socket.IO: the /live namespace and this process's stream tailer (DESIGN §5)."""
 import logging
 
-from flask import current_app, request
+from flask import request
 from flask_socketio import Namespace, SocketIO, join_room
 
 from server import events as ev
@@ -77,8 +77,3 @@ def run(app, *, host, port, max_connections, server_options=None):
     if socketio.async_mode == "threading":
         kwargs["allow_unsafe_werkzeug"] = True
     socketio.run(app, **kwargs)
-
-
-def current_socketio():
-    """Return the SocketIO object of the current app."""
-    return socketio_of(current_app)

@@ -232,10 +232,6 @@ class Store:
         info = self.redis.info("persistence")
         return info.get("loading", 0) == 0
 
-    def info(self, section=None):
-        """Return Redis INFO (for /metrics and checks)."""
-        return self.redis.info(section) if section else self.redis.info()
-
     def hold_lease(self, name, owner, ttl_ms):
         """Take or renew a named lease; return True while this owner holds it."""
         key = self.keys.of("lease", name)

@@ -97,10 +97,6 @@ class Accounts:
         """Return (session, user record) of a live session, sliding its expiry; or (None, None)."""
         return self._cached(("s", sid), lambda: self.store.session_user(sid, ttl_seconds))
 
-    def session_exists(self, sid):
-        """Tell whether a session is still live."""
-        return bool(self.r.exists(self.keys.of("session", sid)))
-
     def end_session(self, sid, username):
         """Delete one session."""
         self.forget(sid=sid)

@@ -1,9 +1,6 @@
 """Timeline reads: keyset paging over the stream and its type / location / actor indexes."""
 from server.store import decode_entry
 
-MAX_ID = "18446744073709551615-18446744073709551615"
-
-
 def _bounds(after, before, from_ms, to_ms):
     """Return (low, high, low_exclusive, high_exclusive) stream-id bounds."""
     low, low_ex = "-", False
