@@ -148,7 +148,10 @@ class LiveConnection:
             if payload.startswith(self.event_prefix):
                 name, *args = json.loads(payload[len(self.event_prefix):])
                 if name == "event" and args and isinstance(args[0], dict):
-                    self.on_event(args[0].get("id"), arrived)
+                    self.on_event(args[0].get("id"), arrived)  # the bare app: one event per frame
+                elif name == "events" and args and isinstance(args[0], list):
+                    for event in args[0]:  # Gatewatch: a batch per frame, in stream order
+                        self.on_event(event.get("id"), arrived)
             elif payload == b"2":
                 self.send(frame(b"3"))
             elif payload.startswith(b"41") or payload.startswith(b"1"):

@@ -6,7 +6,8 @@ import time
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from server import api, auth, folds, realtime, web
+from server import api, auth, events as ev, realtime, web
+from server.concepts import REGISTRY
 from server.config import load_settings, secret_key
 from server.context import Gatewatch
 from server.metrics import Metrics
@@ -27,11 +28,10 @@ def build_context(settings):
         embedded = EmbeddedRedis(settings.data_dir)
         embedded.start()
         url = embedded.url
-    store = Store(url, venue.id)
-    ctx = Gatewatch(settings=settings, venue=venue, store=store, accounts=Accounts(store),
-                    metrics=Metrics(), embedded=embedded)
-    ctx.folds = folds.FOLDS
-    return ctx
+    store = Store(url, venue.id, reader=REGISTRY.upcast,
+                  envelope=lambda event: ev.envelope(event, venue.id))
+    return Gatewatch(settings=settings, venue=venue, store=store, accounts=Accounts(store),
+                     registry=REGISTRY, metrics=Metrics(), embedded=embedded)
 
 
 def _count_request(response):

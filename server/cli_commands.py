@@ -195,11 +195,10 @@ def _ask_password():
 @_closing
 def cmd_rebuild(ctx, args):
     """Recompute projections and indexes from the stream; report differences."""
-    from server import folds
-
-    before = ctx.store.raw_projections([f.NAME for f in folds.FOLDS])
+    folds = ctx.registry.folds
+    before = ctx.store.raw_projections([f.NAME for f in folds])
     events = list(ctx.store.scan_events())
-    state = ledger.fold_all(folds.FOLDS, events)
+    state = ledger.fold_all(folds, events)
     rebuilt = {name: {k: ctx.store.dumps(v) for k, v in values.items()} for name, values in state.items()}
     differing = sorted(name for name in rebuilt if rebuilt[name] != before.get(name, {}))
     print(f"folded {len(events)} events; projections differing before rebuild: "

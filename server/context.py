@@ -18,6 +18,7 @@ class Gatewatch:
     venue: object
     store: object
     accounts: object
+    registry: object = None
     metrics: object = None
     runner: Runner = field(default_factory=Runner)
     embedded: object = None

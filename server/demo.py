@@ -3,7 +3,7 @@ import random
 import threading
 import uuid
 
-from server import patrols
+from server.patrols import service as patrols
 from server.auth import users
 from server.errors import Conflict
 from server.store import Idempotency

@@ -14,9 +14,21 @@ class GatewatchError(Exception):
         if code:
             self.code = code
 
-    def to_dict(self):
-        """Return the JSON error body of DESIGN §5."""
-        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+    def to_dict(self, lang="en"):
+        """Return the JSON error body of DESIGN §5, field messages in the caller's language."""
+        fields = {k: (v.zh if lang == "zh" and isinstance(v, Text) else str(v))
+                  for k, v in self.fields.items()}
+        message = self.message.zh if lang == "zh" and isinstance(self.message, Text) else str(self.message)
+        return {"error": {"code": self.code, "message": message, "fields": fields}}
+
+
+class Text(str):
+    """A message for people: English, carrying its Chinese translation for zh callers."""
+
+    def __new__(cls, english, zh):
+        text = super().__new__(cls, english)
+        text.zh = zh
+        return text
 
 
 class InvalidInput(GatewatchError):

@@ -2,26 +2,14 @@
 import datetime as dt
 import re
 
-PATROL_CHECKIN = "patrol.checkin"
-PATROL_OVERDUE = "patrol.overdue"
-ALERT_RAISED = "alert.raised"
-ALERT_ACKNOWLEDGED = "alert.acknowledged"
-PHASE_CHANGED = "phase.changed"
+# Concepts name their own event types (server/<concept>/); these account events are used by
+# server/auth, which predates the concept packages.
 USER_CREATED = "user.created"
 USER_DISABLED = "user.disabled"
 USER_ENABLED = "user.enabled"
 USER_PASSWORD_RESET = "user.password_reset"
 USER_SIGNED_OUT = "user.signed_out"
 
-
-
-def placeholder(nonce, index):
-    """Return the stand-in for the index-th event's id, replaced inside the atomic commit.
-
-    Projections and answers written in the same commit refer to the event by it. The nonce is
-    random per commit, so no user text can contain it by accident or on purpose.
-    """
-    return f"@@{nonce}:{index}@@"
 
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 MAX_ID_PART = 2**64 - 1
@@ -31,16 +19,6 @@ def valid_id(text):
     """Tell whether text is a stream id Redis accepts (two 64-bit unsigned parts)."""
     return (isinstance(text, str) and bool(STREAM_ID.match(text))
             and all(int(part) <= MAX_ID_PART for part in text.split("-")))
-
-# Audit events about accounts travel on the stream (so every process can disconnect a
-# disabled user's sockets) but are not shown on the operational live feed.
-PRIVATE_PREFIXES = ("user.",)
-
-
-def is_private(event_type):
-    """Tell whether an event type stays off the operational live feed."""
-    return event_type.startswith(PRIVATE_PREFIXES)
-
 
 def utc_now():
     """Return the current time as an aware UTC datetime."""
@@ -101,6 +79,7 @@ def envelope(event, venue_id):
     out = {
         "id": event.get("id"),
         "type": event["type"],
+        "v": event.get("v", 1),
         "ts": event["ts"],
         "actor": event["actor"],
         "venue": venue_id,

@@ -7,7 +7,7 @@ import secrets
 from server import events as ev
 from server import merge
 from server.errors import Busy
-from server.store import Commit, Idempotency, StaleWrite
+from server.store import Commit, Idempotency, StaleWrite, placeholder
 
 ATTEMPTS = 8
 
@@ -22,7 +22,7 @@ def placeholder_ids(events):
     """Give drafted events the placeholder ids the commit script fills in; return the nonce."""
     nonce = secrets.token_hex(8)
     for i, event in enumerate(events):
-        event["id"] = ev.placeholder(nonce, i)
+        event["id"] = placeholder(nonce, i)
     return nonce
 
 
@@ -36,9 +36,9 @@ def fold_changes(ctx, events, rule=None, idem=None):
     `rule(state)` sees the current values of everything the events touch, read in the same
     attempt whose values the commit guards, so a rule checked here cannot be raced.
     """
-    wanted = {fold.NAME: set() for fold in ctx.folds}
+    wanted = {fold.NAME: set() for fold in ctx.registry.folds}
     for event in events:
-        for fold in ctx.folds:
+        for fold in ctx.registry.folds:
             wanted[fold.NAME].update(fold.touches(event))
     wanted = {n: sorted(f) for n, f in wanted.items() if f}
     if wanted or rule:
@@ -54,7 +54,7 @@ def fold_changes(ctx, events, rule=None, idem=None):
         rule({name: dict(values) for name, values in state.items()})
     changes = {}
     for event in events:
-        for fold in ctx.folds:
+        for fold in ctx.registry.folds:
             current = state.setdefault(fold.NAME, {})
             delta = fold.apply(current, event)
             for fld, value in delta.items():
@@ -67,7 +67,10 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
     """Commit drafted events with their projections; return the Committed answer.
 
     `absent` lists keys that must not exist at commit time (e.g. a new user's record).
+    Every event must match its registered schema; the current version is stamped on it.
     """
+    for event in events:
+        ctx.registry.validate(event)
     nonce = placeholder_ids(events)
     for attempt in range(ATTEMPTS):
         changes, expected = fold_changes(ctx, events, rule, idem)

@@ -1,50 +1,77 @@
-"""The state snapshot: projections read atomically with their cursor (DESIGN §5 /state)."""
-import datetime as dt
+"""The state snapshot: every concept's section, read atomically with its cursor (DESIGN §5)."""
+from dataclasses import dataclass
 
-from server import activity, alerts, events as ev, patrols, phase
-
-NAMES = (phase.NAME, patrols.NAME, alerts.NAME, activity.NAME)
-
-
-def patrol_rows(ctx):
-    """Return (phase, phase_since, current patrol status rows)."""
-    _, proj = ctx.store.snapshot([phase.NAME, patrols.NAME])
-    current, since = phase.current(ctx, proj[phase.NAME])
-    return current, since, patrols.status_rows(ctx.venue, current, since, proj[patrols.NAME], ev.utc_now())
-
-
-def guards_active(entries, now):
-    """Return guards seen in the last ACTIVE_MINUTES, most recent first."""
-    horizon = now - dt.timedelta(minutes=activity.ACTIVE_MINUTES)
-    rows = [e for e in entries.values() if ev.parse_iso(e["last_seen_at"]) >= horizon]
-    return sorted(rows, key=lambda e: e["last_seen_at"], reverse=True)
-
+from server import events as ev
 
 RECENT_EVENTS = 50
+# Keys whose values name a person in snapshot sections: the only names a screen needs.
+PERSON_KEYS = ("last_guard", "username", "acknowledged_by", "assignee", "reported_by")
+# Sections later concepts fill; present so clients can rely on the shape.
+PLACEHOLDERS = {"visitors": [], "incidents": [], "hazards": [], "clearance": {}}
 
 
-def current(ctx):
-    """Return the snapshot of now: every projection plus the cursor it corresponds to."""
+@dataclass
+class Reads:
+    """What one atomic read gave: projections, recent index ids, the time, who is looking."""
+
+    projections: dict
+    indexes: dict
+    now: object
+    viewer: object
+
+    @staticmethod
+    def time_of(stream_id):
+        """Return the ISO time a stream id was committed at."""
+        return ev.ms_to_iso(ev.id_ms(stream_id))
+
+
+def visible(ctx, events, viewer):
+    """Return the envelopes of events this viewer may see, each in the viewer's form."""
+    out = []
+    for event in events:
+        audience = ctx.registry.audience(event)
+        if audience and audience.admits(viewer.role, viewer.username):
+            out.append(ctx.registry.form(event["type"], ev.envelope(event, ctx.venue.id), viewer.role))
+    return out
+
+
+def _names(value, found):
+    """Collect the usernames a snapshot mentions."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in PERSON_KEYS and isinstance(item, str):
+                found.add(item)
+            else:
+                _names(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _names(item, found)
+    return found
+
+
+def people(ctx, state, viewer):
+    """Return display names of the viewer and the people this snapshot mentions, no others."""
+    wanted = _names(state, {viewer.username})
+    return {u["username"]: u.get("display_name") or u["username"]
+            for u in ctx.accounts.list_users() if u["username"] in wanted}
+
+
+def current(ctx, viewer):
+    """Return the snapshot of now as this viewer may see it, with the cursor it corresponds to."""
     now = ev.utc_now()
-    hour_ago = int((now - dt.timedelta(hours=1)).timestamp() * 1000)
-    cursor, proj, recent, checkin_ids = ctx.store.snapshot(
-        list(NAMES), recent=RECENT_EVENTS, since_ms=hour_ago, index=("type", ev.PATROL_CHECKIN))
-    current_phase, since = phase.current(ctx, proj[phase.NAME])
-    return {
-        "cursor": cursor,
-        "server_time": ev.iso(now),
-        "phase": current_phase,
-        "phase_since": since,
-        "patrols": patrols.status_rows(ctx.venue, current_phase, since, proj[patrols.NAME], now),
-        "alerts": alerts.open_alerts(proj[alerts.NAME]),
-        "guards_active": guards_active(proj[activity.NAME], now),
-        # What a wall screen shows before anything new happens: the last events (oldest
-        # first, all at or before the cursor), check-ins of the last hour, people's names.
-        "recent_events": [ev.envelope(e, ctx.venue.id) for e in reversed(recent)
-                          if not ev.is_private(e["type"])],
-        "checkins_last_hour": [{"id": i, "ts": ev.ms_to_iso(ev.id_ms(i))} for i in checkin_ids],
-        "people": {u["username"]: u.get("display_name") or u["username"]
-                   for u in ctx.accounts.list_users()},
-        # Concepts that later issues fill; present so clients can rely on the shape.
-        "visitors": [], "incidents": [], "hazards": [], "clearance": {},
-    }
+    indexes = [(kind, value, int((now - span).timestamp() * 1000))
+               for c in ctx.registry.concepts for kind, value, span in c.indexes]
+    cursor, projections, recent, ids = ctx.store.snapshot(ctx.registry.reads(), recent=RECENT_EVENTS,
+                                                          indexes=indexes)
+    reads = Reads(projections=projections, indexes=ids, now=now, viewer=viewer)
+    state = {"cursor": cursor, "server_time": ev.iso(now)}
+    for concept in ctx.registry.concepts:
+        if concept.snapshot:
+            state.update(concept.snapshot(ctx, reads, state))
+    # What a wall screen shows before anything new happens: the last events (oldest first,
+    # all at or before the cursor), in the form this viewer receives them live.
+    state["recent_events"] = visible(ctx, list(reversed(recent)), viewer)
+    state["people"] = people(ctx, state, viewer)
+    for key, empty in PLACEHOLDERS.items():
+        state.setdefault(key, empty)
+    return state

@@ -1,10 +1,10 @@
-"""Leader-elected timers: one process at a time raises overdue patrols (and, later, more)."""
+"""Leader-elected timers: one process at a time runs every concept's timers."""
 import logging
 import os
 import socket
 import uuid
 
-from server import events as ev, patrols, phase
+from server import events as ev
 from server.store import UNAVAILABLE
 
 log = logging.getLogger("gatewatch.watch")
@@ -55,18 +55,15 @@ class Watcher:
             log.info("watcher %s: %s leadership", self.owner, "took" if held else "lost")
             self.leader = held
         if held:
-            check_overdue(self.ctx, now or ev.utc_now())
+            run_timers(self.ctx, now or ev.utc_now())
 
 
-def check_overdue(ctx, now):
-    """Flag every checkpoint whose patrol window passed without a check-in, once per window."""
-    _, proj = ctx.store.snapshot([phase.NAME, patrols.NAME])
-    current, since = phase.current(ctx, proj[phase.NAME])
-    flagged = []
-    for cp in ctx.venue.checkpoints:
-        interval = ctx.venue.interval_min(cp.id, current)
-        due = patrols.missed_window(proj[patrols.NAME].get(cp.id), interval, since, now)
-        if due:
-            patrols.flag_overdue(ctx, checkpoint_id=cp.id, due=due, phase=current)
-            flagged.append(cp.id)
-    return flagged
+def run_timers(ctx, now):
+    """Run each concept's timers once; a failing timer does not stop the others."""
+    for timer in ctx.registry.timers():
+        try:
+            timer(ctx, now)
+        except UNAVAILABLE:
+            raise
+        except Exception:  # one concept's bug must not silence another's alerts
+            log.exception("timer %s.%s failed", timer.__module__, timer.__name__)

@@ -1,15 +1,24 @@
-"""JSON API v1: thin views — parse, authorise, call a service, answer."""
-from server.api import accounts, common, health, openapi, patrols
+"""JSON API v1: the core routes, every concept's blueprint (from the registry), error handlers."""
+import importlib
+
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from server.api import common, core, health, openapi
 from server.errors import GatewatchError
 from server.store import UNAVAILABLE, IdempotencyConflict
 
 
+def blueprint(spec):
+    """Import a concept's blueprint from its "module:attr" name."""
+    module, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
 def init_app(app):
     """Register the API blueprints and their error handlers."""
-    for module in (accounts, patrols, openapi, health):
-        app.register_blueprint(module.bp)
+    ctx = app.extensions["gatewatch"]
+    for bp in (core.bp, openapi.bp, health.bp, *map(blueprint, ctx.registry.views())):
+        app.register_blueprint(bp)
     app.register_error_handler(GatewatchError, common.error)
     app.register_error_handler(IdempotencyConflict, common.reused)
     app.register_error_handler(RequestEntityTooLarge, common.too_large)

@@ -1,10 +1,13 @@
 """Sign-in, sign-out and user administration."""
 from flask import Blueprint, jsonify, make_response, request
 
-from server.api.common import answered, body, gw, idempotency
-from server.auth import clear_session_cookie, current_user, require, set_session_cookie
+from server.accounts.models import (LoginAnswer, LoginRequest, MeAnswer, NewUserRequest,
+                                    PasswordRequest, UserAnswer, UsersAnswer)
+from server.api.common import answered, gw
+from server.api.spec import operation
+from server.auth import clear_session_cookie, current_user, set_session_cookie
 from server.auth import users as accounts
-from server.errors import Forbidden, GatewatchError, InvalidInput
+from server.errors import Forbidden, GatewatchError
 
 bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1")
 THROTTLE_FAILURES = 5
@@ -19,13 +22,10 @@ class Throttled(GatewatchError):
 
 
 @bp.post("/auth/login")
-def login():
+@operation(tag="auth", public=True, body=LoginRequest, answer=LoginAnswer, errors=(401, 429))
+def login(_user, body):
     """Sign in with username and password; set the session cookie."""
-    data = body()
-    username, password = data.get("username"), data.get("password")
-    fields = {k: "required" for k in ("username", "password") if not isinstance(data.get(k), str) or not data.get(k)}
-    if fields:
-        raise InvalidInput("Enter your username and password.", fields=fields)
+    username, password = body.username, body.password
     ctx, address = gw(), request.remote_addr or "-"
     if (ctx.accounts.failures(username, address) >= THROTTLE_FAILURES
             or ctx.accounts.failures("*", address) >= THROTTLE_ADDRESS_FAILURES):
@@ -45,7 +45,8 @@ def login():
 
 
 @bp.post("/auth/logout")
-def logout():
+@operation(tag="auth", public=True, status=204, errors=(403,))
+def logout(_user):
     """Sign out: end the session here and drop its live sockets everywhere."""
     user = current_user()
     if user and user.session_id:
@@ -56,7 +57,8 @@ def logout():
 
 
 @bp.get("/auth/me")
-def me():
+@operation(tag="auth", public=True, answer=MeAnswer, errors=(401,))
+def me(_user):
     """Return the signed-in user and a CSRF token (a phone re-checks before replaying its outbox)."""
     user = current_user()
     if not user:
@@ -66,39 +68,34 @@ def me():
 
 
 @bp.get("/users")
-@require("users.manage")
+@operation("users.manage", tag="admin", answer=UsersAnswer)
 def list_users(user):
     """List users."""
     return jsonify({"users": [accounts.public(r) for r in gw().accounts.list_users()]})
 
 
 @bp.post("/users")
-@require("users.manage")
-def create_user(user):
+@operation("users.manage", tag="admin", body=NewUserRequest, answer=UserAnswer, status=201,
+           creating=True, errors=(409,))
+def create_user(user, body, idem):
     """Create a user."""
-    idem = idempotency(user)
-    data = body()
-    return answered(accounts.add_user(gw(), actor=user.actor(), idem=idem,
-                                      username=data.get("username"), role=data.get("role"),
-                                      password=data.get("password"),
-                                      display_name=data.get("display_name") or None))
+    return answered(accounts.add_user(gw(), actor=user.actor(), idem=idem, username=body.username,
+                                      role=body.role, password=body.password,
+                                      display_name=body.display_name or None))
 
 
 @bp.post("/users/<username>/disable", defaults={"disabled": True})
 @bp.post("/users/<username>/enable", defaults={"disabled": False})
-@require("users.manage")
-def set_disabled(user, username, disabled):
+@operation("users.manage", tag="admin", answer=UserAnswer, creating=True, errors=(409,))
+def set_disabled(user, username, disabled, idem):
     """Disable a user (ending their sessions, tokens and live sockets), or enable them again."""
-    idem = idempotency(user)
     return answered(accounts.set_disabled(
         gw(), actor=user.actor(), username=username, disabled=disabled, idem=idem))
 
 
 @bp.post("/users/<username>/password")
-@require("users.manage")
-def reset_password(user, username):
+@operation("users.manage", tag="admin", body=PasswordRequest, answer=UserAnswer, creating=True)
+def reset_password(user, username, body, idem):
     """Set a user's password."""
-    idem = idempotency(user)
-    data = body()
     return answered(accounts.reset_password(gw(), actor=user.actor(), username=username,
-                                            password=data.get("password"), idem=idem))
+                                            password=body.password, idem=idem))

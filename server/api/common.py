@@ -72,9 +72,15 @@ def answered(committed):
     return response
 
 
+def lang():
+    """Return 'zh' when the caller prefers Chinese, else 'en' (for messages people read)."""
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="en")
+    return "zh" if best.startswith("zh") else "en"
+
+
 def error(exc, status=None):
-    """Answer a domain error as DESIGN §5 JSON."""
-    response = jsonify(exc.to_dict())
+    """Answer a domain error as DESIGN §5 JSON, field messages in the caller's language."""
+    response = jsonify(exc.to_dict(lang()))
     response.status_code = status or exc.status
     return response
 

@@ -3,19 +3,22 @@ from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from server.api.common import gw
+from server.api.spec import operation
 from server.store import UNAVAILABLE
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-def healthz():
+@operation(tag="meta", public=True)
+def healthz(_user):
     """Answer 200 while the process runs."""
     return jsonify({"status": "ok"})
 
 
 @bp.get("/readyz")
-def readyz():
+@operation(tag="meta", public=True)
+def readyz(_user):
     """Answer 200 when Redis is reachable and loaded, else 503."""
     try:
         ready = gw().store.ready()
@@ -27,7 +30,8 @@ def readyz():
 
 
 @bp.get("/metrics")
-def metrics():
+@operation(tag="meta", public=True, media="text/plain")
+def metrics(_user):
     """Export Prometheus metrics of this process."""
     ctx = gw()
     try:

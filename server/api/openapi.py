@@ -1,120 +1,136 @@
-"""The OpenAPI 3 document of the API as built so far."""
-from flask import Blueprint, jsonify
+"""The OpenAPI 3.1 document, generated from the route table and each view's declared models."""
+import re
 
-from server.auth import require
+from flask import Blueprint, current_app, jsonify
+
+from server.api.spec import operation, operation_of
 
 bp = Blueprint("api_openapi", __name__, url_prefix="/api/v1")
 
+DOCUMENTED = re.compile(r"^/api/v1/|^/(healthz|readyz|metrics)$")
+REF = "#/components/schemas/{model}"
 ERROR = {"$ref": "#/components/schemas/Error"}
-EVENT = {"$ref": "#/components/schemas/Event"}
+REASONS = {400: "Bad input: `error.fields` names each field", 401: "Not signed in",
+           403: "Role not allowed, or CSRF token missing", 404: "No such thing",
+           409: "The record's current state forbids it", 410: "Personal data purged",
+           413: "Too large", 422: "Idempotency-Key reused with another body",
+           429: "Throttled (Retry-After)", 503: "Event store unreachable (Retry-After)"}
+PATH_PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
-def _answer(description, schema=None):
-    """Return an OpenAPI response object."""
-    out = {"description": description}
-    if schema:
-        out["content"] = {"application/json": {"schema": schema}}
+def documented_rules(app):
+    """Return the (path, method, rule) triples the document must describe."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not DOCUMENTED.match(rule.rule):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((PATH_PARAM.sub(r"{\1}", rule.rule), method.lower(), rule))
+    return found
+
+
+class Schemas:
+    """Collect model schemas into components, referring to them by name."""
+
+    def __init__(self):
+        self.components = {"Error": {
+            "type": "object", "required": ["error"],
+            "properties": {"error": {"type": "object", "required": ["code", "message", "fields"],
+                                     "properties": {"code": {"type": "string"},
+                                                    "message": {"type": "string"},
+                                                    "fields": {"type": "object",
+                                                               "additionalProperties": {"type": "string"}}}}}}}
+
+    def ref(self, model, mode):
+        """Return a $ref to a model's schema, adding it (and what it uses) to components."""
+        schema = model.model_json_schema(ref_template=REF, mode=mode)
+        for name, sub in schema.pop("$defs", {}).items():
+            self.components.setdefault(name, sub)
+        self.components.setdefault(model.__name__, schema)
+        return {"$ref": REF.format(model=model.__name__)}
+
+    def parameters(self, model):
+        """Return query parameters from a query model's fields."""
+        schema = model.model_json_schema(ref_template=REF, by_alias=True)
+        required = set(schema.get("required", ()))
+        return [{"name": name, "in": "query", "required": name in required,
+                 "description": prop.get("description", ""),
+                 "schema": {k: v for k, v in prop.items() if k != "description"}}
+                for name, prop in schema["properties"].items()]
+
+
+def _responses(op, schemas, path):
+    """Return the responses of one operation: its answer and the errors it can give."""
+    answer = {"description": "OK" if not op.creating else
+              "Recorded (a replay of the same key answers the same, with Idempotent-Replayed: true)"}
+    if op.answer is not None:
+        answer["content"] = {op.media: {"schema": schemas.ref(op.answer, "serialization")}}
+    elif op.media != "application/json":
+        answer["content"] = {op.media: {"schema": {"type": "string"}}}
+    codes = set(op.errors) | {503}
+    if op.body is not None or op.query is not None or op.form is not None or op.creating:
+        codes.add(400)
+    if not op.public:
+        codes |= {401, 403}
+    if op.creating:
+        codes.add(422)
+    if "{" in path:
+        codes.add(404)
+    out = {str(op.status): answer}
+    out.update({str(c): {"description": REASONS[c], "content": {"application/json": {"schema": ERROR}}}
+                for c in sorted(codes)})
     return out
 
 
-def _errors(*codes):
-    """Return the standard error responses for the given status codes."""
-    text = {"400": "Bad input (see error.fields)", "401": "Not signed in", "403": "Role not allowed or CSRF",
-            "404": "Not found", "409": "Conflict", "422": "Idempotency-Key reused with another body",
-            "429": "Throttled", "503": "Event store unreachable (Retry-After)"}
-    return {c: _answer(text[c], ERROR) for c in codes}
-
-
-def _creating(summary, body, answer="201", result=None, tag="patrols"):
-    """Return a POST operation that records a fact (Idempotency-Key required)."""
-    return {"post": {
-        "summary": summary, "tags": [tag],
-        "parameters": [{"$ref": "#/components/parameters/IdempotencyKey"}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
-        "responses": {answer: _answer("Recorded (or replayed: header Idempotent-Replayed: true)",
-                                      result or {"type": "object", "properties": {"event": EVENT}}),
-                      **_errors("400", "401", "403", "409", "422", "503")}}}
-
-
-def _get(summary, schema, tag="patrols", params=None):
-    """Return a GET operation."""
-    op = {"summary": summary, "tags": [tag], "responses": {"200": _answer("OK", schema),
-                                                           **_errors("401", "403", "503")}}
+def _operation(op, schemas, path, method, rule):
+    """Return the OpenAPI operation object of one view."""
+    doc = {"summary": op.summary, "tags": [op.tag], "operationId": f"{method}_{rule.endpoint}",
+           "responses": _responses(op, schemas, path)}
+    if op.description:
+        doc["description"] = op.description
+    if op.permission:
+        doc["x-permission"] = op.permission
+    params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+              for name in PATH_PARAM.findall(rule.rule)]
+    if op.creating:
+        params.append({"$ref": "#/components/parameters/IdempotencyKey"})
+    if op.query is not None:
+        params += schemas.parameters(op.query)
     if params:
-        op["parameters"] = params
-    return {"get": op}
+        doc["parameters"] = params
+    if op.body is not None:
+        doc["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": schemas.ref(op.body, "validation")}}}
+    if op.form is not None:
+        doc["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.form}}}
+    if op.public:
+        doc["security"] = []
+    return doc
 
 
-def _query(name, description, schema=None):
-    """Return a query parameter."""
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema or {"type": "string"}}
-
-
-def _obj(**props):
-    """Return an object schema."""
-    return {"type": "object", "properties": props}
-
-
-S, N, B = {"type": "string"}, {"type": "number"}, {"type": "boolean"}
-CHECKIN = {"type": "object", "required": ["checkpoint_id", "status"],
-           "properties": {"checkpoint_id": S, "status": {"enum": ["clear", "issue"]},
-                          "note": {"type": "string", "maxLength": 1000,
-                                   "description": "required when status is issue"},
-                          "observed_at": {"type": "string", "format": "date-time"}}}
-PATROL = _obj(checkpoint_id=S, last_checkin_at=S, last_guard=S, last_status=S, interval_min=N,
-              due_at=S, overdue=B)
-USERNAME = {"parameters": [{"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}]}
-TIMELINE = [_query("after", "stream id: events after it, oldest first"),
-            _query("before", "stream id: events before it, newest first"),
-            _query("from", "ISO time, inclusive"), _query("to", "ISO time, inclusive"),
-            _query("type", "event type, e.g. patrol.checkin"),
-            _query("location", "checkpoint, entrance, zone or area id"),
-            _query("actor", "username"), _query("order", "asc or desc", {"enum": ["asc", "desc"]}),
-            _query("limit", "1..1000 (default 100)", {"type": "integer", "minimum": 1, "maximum": 1000})]
-
-
-def document():
-    """Build the OpenAPI document."""
-    users_body = _obj(username=S, role={"enum": ["guard", "operator", "commander", "admin", "display"]},
-                      display_name=S, password={"type": "string", "minLength": 10})
+def document(app):
+    """Build the OpenAPI 3.1 document of every documented route of the app."""
+    schemas, paths = Schemas(), {}
+    for path, method, rule in documented_rules(app):
+        op = operation_of(app.view_functions[rule.endpoint])
+        if op is None:
+            continue  # the route-table test names any route left undescribed
+        paths.setdefault(path, {})[method] = _operation(op, schemas, path, method, rule)
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "Gatewatch API", "version": "1",
-                 "description": "Every POST except /auth/* records a fact and needs Idempotency-Key."},
-        "paths": {
-            "/api/v1/auth/login": {"post": {"summary": "Sign in", "tags": ["auth"],
-                "requestBody": {"content": {"application/json": {"schema": _obj(username=S, password=S)}}},
-                "responses": {"200": _answer("Signed in; session cookie set",
-                                             _obj(user=_obj(username=S, role=S, display_name=S), csrf_token=S)),
-                              **_errors("400", "401", "429")}}},
-            "/api/v1/auth/logout": {"post": {"summary": "Sign out", "tags": ["auth"],
-                                             "responses": {"204": _answer("Signed out")}}},
-            "/api/v1/auth/me": _get("Current user and CSRF token", _obj(user=_obj(), csrf_token=S), "auth"),
-            "/api/v1/venue": _get("Venue configuration", _obj(id=S, name=_obj(), timezone=S)),
-            "/api/v1/checkins": _creating("Record a patrol check-in", CHECKIN),
-            "/api/v1/patrols": _get("Patrol status per checkpoint", _obj(patrols={"type": "array", "items": PATROL})),
-            "/api/v1/alerts": _get("Open alerts, newest first", _obj(alerts={"type": "array", "items": _obj()})),
-            "/api/v1/alerts/{alert_id}/acknowledge": {**_creating("Acknowledge an alert", _obj(), "200"),
-                "parameters": [{"name": "alert_id", "in": "path", "required": True, "schema": S}]},
-            "/api/v1/phase": _creating("Change the venue phase (commander)", _obj(phase=S), "201"),
-            "/api/v1/state": _get("Snapshot with its cursor", _obj(cursor=S, phase=S, patrols={"type": "array", "items": PATROL})),
-            "/api/v1/events": _get("Timeline page", _obj(events={"type": "array", "items": EVENT}, next=S),
-                                   params=TIMELINE),
-            "/api/v1/users": {**_get("Users (admin)", _obj(users={"type": "array", "items": _obj()}), "admin"),
-                              **_creating("Create a user (admin)", users_body, tag="admin")},
-            "/api/v1/users/{username}/disable": {**_creating("Disable a user", _obj(), "200", tag="admin"), **USERNAME},
-            "/api/v1/users/{username}/enable": {**_creating("Enable a user", _obj(), "200", tag="admin"), **USERNAME},
-            "/api/v1/users/{username}/password": {**_creating("Reset a password", _obj(password=S), "200", tag="admin"), **USERNAME},
-            "/api/v1/openapi.json": _get("This document", _obj(), "meta"),
-        },
+                 "description": "Real-time security operations for a venue. Every POST except "
+                                "/auth/* records a fact and needs an Idempotency-Key. Errors are "
+                                "`{error: {code, message, fields}}`; field messages follow "
+                                "Accept-Language (zh or en). `x-permission` names what the "
+                                "caller's role must hold."},
+        "paths": dict(sorted(paths.items())),
         "components": {
-            "parameters": {"IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": True,
-                                              "schema": {"type": "string", "pattern": "^[A-Za-z0-9\\-_.:]{1,128}$"}}},
-            "schemas": {
-                "Error": _obj(error=_obj(code=S, message=S, fields={"type": "object", "additionalProperties": S})),
-                "Event": _obj(id=S, type=S, ts=S, observed_at=S, actor=_obj(username=S, role=S), venue=S, data=_obj()),
-            },
+            "schemas": dict(sorted(schemas.components.items())),
+            "parameters": {"IdempotencyKey": {
+                "name": "Idempotency-Key", "in": "header", "required": True,
+                "description": "Unique per fact, per user; kept at least 7 days",
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9\\-_.:]{1,128}$"}}},
             "securitySchemes": {"cookie": {"type": "apiKey", "in": "cookie", "name": "gatewatch_session"},
                                 "bearer": {"type": "http", "scheme": "bearer"}},
         },
@@ -123,7 +139,7 @@ def document():
 
 
 @bp.get("/openapi.json")
-@require("venue.read")
+@operation(tag="meta", public=True)
 def openapi(user):
-    """Return the OpenAPI document."""
-    return jsonify(document())
+    """Return this OpenAPI document (readable without signing in; every operation still needs its role)."""
+    return jsonify(document(current_app))

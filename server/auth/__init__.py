@@ -94,20 +94,25 @@ def _check_csrf(user):
         raise Forbidden("Missing or wrong X-CSRF-Token header.", code="csrf")
 
 
+def authorize(permission):
+    """Return the signed-in user of this request if CSRF-checked and holding the permission."""
+    user = current_user()
+    if not user:
+        raise Unauthorized("Sign in first.")
+    _check_csrf(user)
+    if not can(user.role, permission):
+        log.warning("refused %s %s for %s (%s): needs %s", request.method, request.path,
+                    user.username, user.role, permission)
+        raise Forbidden(f"Your role ({user.role}) may not do this.")
+    return user
+
+
 def require(permission):
     """Decorate an API view: signed in, CSRF-checked, holding the permission."""
     def wrap(view):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            user = current_user()
-            if not user:
-                raise Unauthorized("Sign in first.")
-            _check_csrf(user)
-            if not can(user.role, permission):
-                log.warning("refused %s %s for %s (%s): needs %s", request.method, request.path,
-                            user.username, user.role, permission)
-                raise Forbidden(f"Your role ({user.role}) may not do this.")
-            return view(user, *args, **kwargs)
+            return view(authorize(permission), *args, **kwargs)
         return guarded
     return wrap
 

@@ -1,14 +1,17 @@
-"""Roles and what each may do (DESIGN §4)."""
+"""Roles and what each may do (DESIGN §4): core permissions plus every concept's grants."""
+from server.concepts import REGISTRY
+
 ROLES = ("guard", "operator", "commander", "admin", "display")
 
-GUARD = {"venue.read", "patrols.read", "checkin.create", "live.connect"}
-DISPLAY = {"venue.read", "patrols.read", "state.read", "live.connect", "live.feed", "alerts.read"}
-OPERATOR = GUARD | DISPLAY | {"alerts.acknowledge", "events.read"}
-COMMANDER = OPERATOR | {"phase.change"}
-ADMIN = COMMANDER | {"users.manage"}
-
-PERMISSIONS = {"guard": GUARD, "display": DISPLAY, "operator": OPERATOR,
-               "commander": COMMANDER, "admin": ADMIN}
+# Permissions of the core (not of any one concept); roles inherit as ROLE_PARENTS says.
+BASE = {
+    "guard": {"venue.read", "live.connect"},
+    "display": {"venue.read", "state.read", "live.connect", "live.feed"},
+    "operator": {"events.read"},
+    "commander": set(),
+    "admin": set(),
+}
+PERMISSIONS = REGISTRY.permissions(BASE)
 
 # Which pages each role may open.
 PAGES = {

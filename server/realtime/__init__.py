@@ -2,7 +2,7 @@
 import logging
 
 from flask import request
-from flask_socketio import Namespace, SocketIO, join_room
+from flask_socketio import Namespace, SocketIO
 
 from server import events as ev
 from server.auth import socket_user
@@ -29,10 +29,8 @@ class LiveNamespace(Namespace):
         since = (auth or {}).get("since")
         if since is not None and not ev.valid_id(since):
             raise ConnectionRefusedError("bad since cursor")
-        join_room(f"user:{user.username}")
-        join_room(f"role:{user.role}")
         # Last statement: the catch-up task must not run before the connection is accepted.
-        self.hub.connect(request.sid, user, since, feed=can(user.role, "live.feed"))
+        self.hub.connect(request.sid, user, since)
 
     def on_disconnect(self, *args):
         """Forget the client."""
@@ -46,6 +44,12 @@ class LiveNamespace(Namespace):
         return None
 
 
+def refuse_default(auth=None):
+    """Refuse the default namespace: everything live is on /live, behind sign-in."""
+    log.warning("refused connection to the default namespace from %s", request.remote_addr)
+    raise ConnectionRefusedError("use the /live namespace")
+
+
 def init_app(app):
     """Attach Socket.IO and the hub; background tasks start with start(app)."""
     ctx = app.extensions["gatewatch"]
@@ -54,6 +58,7 @@ def init_app(app):
                         ping_interval=10, ping_timeout=20, manage_session=False)
     hub = Hub(ctx, socketio)
     socketio.on_namespace(LiveNamespace(hub))
+    socketio.on_event("connect", refuse_default, namespace="/")
     ctx.runner = Runner(start=socketio.start_background_task, sleep=socketio.sleep)
     app.extensions["gatewatch_hub"] = hub
 

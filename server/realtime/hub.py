@@ -1,22 +1,39 @@
-"""Per-process delivery: one stream tailer, and each /live client's cursor.
+"""Per-process delivery: one stream tailer, and each /live client's cursor and audience.
 
 Every event reaches a client exactly once and in stream order: a new client first catches
 up from its cursor with XRANGE up to the tailer's position, while the tailer buffers what
-it reads for that client; the switch to the live room happens under the same lock the
+it reads for that client; the switch to the live rooms happens under the same lock the
 tailer holds while emitting, so nothing falls between the two (DESIGN §9.6).
+
+Each batch the tailer reads goes out as one `events` frame per audience: per role (in the
+form that role sees) and per user named by an event, each encoded once for its room.
 """
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from server import events as ev
-from server.store.accounts import session_tag
 from server.store import UNAVAILABLE
+from server.store.accounts import session_tag
 
 log = logging.getLogger("gatewatch.live")
 NAMESPACE = "/live"
-FEED = "feed"
+LIVE = "live"  # every caught-up client: heartbeats
 CATCH_UP_BATCH = 500
+TAIL_BLOCK_MS = 1000
+# The store counts as reachable while the tailer's last successful read is this recent.
+STORE_FRESH_SECONDS = 3.0
+
+
+def role_room(role):
+    """Return the room of caught-up clients of one role."""
+    return f"live:role:{role}"
+
+
+def user_room(username):
+    """Return the room of one user's caught-up clients."""
+    return f"live:user:{username}"
 
 
 @dataclass
@@ -25,9 +42,9 @@ class Client:
 
     sid: str
     username: str
+    role: str
     session: str | None
     cursor: str
-    feed: bool
     live: bool = False
     buffer: list = field(default_factory=list)
 
@@ -37,24 +54,23 @@ class Hub:
 
     def __init__(self, ctx, socketio):
         self.ctx, self.socketio = ctx, socketio
+        self.registry = ctx.registry
         self.clients = {}
         self.lock = threading.Lock()
         self.position = None
+        self.read_at = None  # monotonic time of the tailer's last successful read
         self.running = False
 
     # -- clients -------------------------------------------------------------------------
-    def connect(self, sid, user, since, feed):
+    def connect(self, sid, user, since):
         """Register a client; start its catch-up (call last in the connect handler)."""
         cursor = since or self.ctx.store.last_id()
-        client = Client(sid=sid, username=user.username, cursor=cursor, feed=feed,
+        client = Client(sid=sid, username=user.username, role=user.role, cursor=cursor,
                         session=session_tag(user.session_id) if user.session_id else None)
-        if not feed:
-            client.live, client.buffer = True, None  # guards get only what is addressed to them
         with self.lock:
             self.clients[sid] = client
         self.ctx.metrics.live_clients.set(len(self.clients))
-        if feed:
-            self.socketio.start_background_task(self._catch_up, client)
+        self.socketio.start_background_task(self._catch_up, client)
 
     def disconnect(self, sid):
         """Forget a client."""
@@ -62,12 +78,22 @@ class Hub:
             self.clients.pop(sid, None)
         self.ctx.metrics.live_clients.set(len(self.clients))
 
-    def _emit(self, event, to):
-        """Send one event envelope to a sid or room."""
-        self.socketio.emit("event", ev.envelope(event, self.ctx.venue.id), to=to, namespace=NAMESPACE)
+    def frame_for(self, events, role, username):
+        """Return the envelopes of events one viewer receives, in that viewer's form."""
+        frame = []
+        for event in events:
+            audience = self.registry.audience(event)
+            if audience and audience.admits(role, username):
+                envelope = ev.envelope(event, self.ctx.venue.id)
+                frame.append(self.registry.form(event["type"], envelope, role))
+        return frame
+
+    def _send(self, frame, to, skip=None):
+        """Emit one `events` frame (a list of envelopes in stream order) to a sid or room."""
+        self.socketio.emit("events", frame, to=to, skip_sid=skip or None, namespace=NAMESPACE)
 
     def _catch_up(self, client):
-        """Replay events after the client's cursor, then switch it to live delivery."""
+        """Replay events after the client's cursor in frames, then switch it to live delivery."""
         sent = 0
         try:
             while client.sid in self.clients:
@@ -75,11 +101,12 @@ class Hub:
                 if position is None:
                     return
                 batch = self._backlog(client.cursor, position)
-                for event in batch:
-                    if not ev.is_private(event["type"]):
-                        self._emit(event, client.sid)
-                        sent += 1
-                    client.cursor = event["id"]
+                frame = self.frame_for(batch, client.role, client.username)
+                if frame:
+                    self._send(frame, client.sid)
+                    sent += len(frame)
+                if batch:
+                    client.cursor = batch[-1]["id"]
                 if sent > self.ctx.settings.resync_after:
                     self._resync(client)
                     return
@@ -107,21 +134,24 @@ class Hub:
         return self.ctx.store.events_after(cursor, CATCH_UP_BATCH, upto=position)
 
     def _go_live(self, client):
-        """Flush the buffer and join the live room, atomically with respect to the tailer.
+        """Flush the buffer and join the live rooms, atomically with respect to the tailer.
 
         The buffer holds every event the tailer read since this client registered, and the
         backlog covered everything up to a position at or after that moment: together they
         leave no gap, and the cursor filter leaves no duplicate.
         """
         with self.lock:
-            for event in client.buffer:
-                if ev.id_key(event["id"]) > ev.id_key(client.cursor):
-                    if not ev.is_private(event["type"]):
-                        self._emit(event, client.sid)
-                    client.cursor = event["id"]
+            if client.sid not in self.clients:
+                return True
+            fresh = [e for e in client.buffer if ev.id_key(e["id"]) > ev.id_key(client.cursor)]
+            frame = self.frame_for(fresh, client.role, client.username)
+            if frame:
+                self._send(frame, client.sid)
+            if fresh:
+                client.cursor = fresh[-1]["id"]
             client.buffer, client.live = None, True
-            if client.feed:
-                self.socketio.server.enter_room(client.sid, FEED, namespace=NAMESPACE)
+            for room in (LIVE, role_room(client.role), user_room(client.username)):
+                self.socketio.server.enter_room(client.sid, room, namespace=NAMESPACE)
         return True
 
     def _resync(self, client):
@@ -144,7 +174,7 @@ class Hub:
         self.running = False
 
     def _tail(self):
-        """Read the stream with XREAD BLOCK and deliver each event once, in order."""
+        """Read the stream with XREAD BLOCK and deliver each batch once, in order."""
         conn, backoff = None, 0.5
         while self.running:
             try:
@@ -152,7 +182,9 @@ class Hub:
                     conn = self.ctx.store.tailer()
                 if self.position is None:
                     self.position = self.ctx.store.last_id()
-                batch = self.ctx.store.tail(conn, self.position, block_ms=1000)
+                batch = self.ctx.store.tail(conn, self.position, block_ms=TAIL_BLOCK_MS,
+                                            count=CATCH_UP_BATCH)
+                self.read_at = time.monotonic()
                 backoff = 0.5
             except UNAVAILABLE as exc:
                 log.warning("stream tailer: Redis unavailable (%s); retrying in %.1fs", exc, backoff)
@@ -164,47 +196,60 @@ class Hub:
                 self._deliver(batch)
 
     def _deliver(self, batch):
-        """Emit a batch to the live room and buffer it for clients still catching up."""
+        """Emit a batch once per audience and buffer it for clients still catching up."""
         with self.lock:
-            catching_up = [c for c in self.clients.values() if not c.live]
-            for event in batch:
-                for client in catching_up:
-                    client.buffer.append(event)
-                if not ev.is_private(event["type"]):
-                    self._emit(event, FEED)
-                    self.ctx.metrics.emitted.inc()
-                self.position = event["id"]
+            for client in self.clients.values():
+                if not client.live:
+                    client.buffer.extend(batch)
+            self._fan_out(batch)
+            self.position = batch[-1]["id"]
+            self.ctx.metrics.emitted.inc(len(batch))
             self._sessions_ended(batch)
         lag = ev.utc_now() - ev.parse_iso(batch[-1]["ts"])
         self.ctx.metrics.tailer_lag.set(max(lag.total_seconds(), 0.0))
 
-    def _sessions_ended(self, batch):
-        """Drop sockets of users signed out, disabled or reset (in every process)."""
+    def _fan_out(self, batch):
+        """Send each role room its frame, and each user an event names a frame of their own."""
+        named = set()
         for event in batch:
-            kind, data = event["type"], event["data"]
-            if kind not in (ev.USER_SIGNED_OUT, ev.USER_DISABLED, ev.USER_PASSWORD_RESET):
-                continue
-            if kind == ev.USER_SIGNED_OUT:
-                self.ctx.accounts.forget(tag=data.get("session"))
-            else:
-                self.ctx.accounts.forget(username=data.get("username"))
-            for client in list(self.clients.values()):
-                if client.username != data.get("username"):
-                    continue
-                if kind == ev.USER_SIGNED_OUT and client.session != data.get("session"):
-                    continue
-                self.clients.pop(client.sid, None)
-                self.socketio.start_background_task(self._drop, client.sid)
+            audience = self.registry.audience(event)
+            if audience:
+                named |= audience.users
+        live = [c for c in self.clients.values() if c.live]
+        for role in {c.role for c in live}:
+            frame = self.frame_for(batch, role, None)
+            # A named user gets one frame of their own below, so skip them here.
+            skip = [c.sid for c in live if c.role == role and c.username in named]
+            if frame:
+                self._send(frame, role_room(role), skip)
+        for username, role in {(c.username, c.role) for c in live if c.username in named}:
+            frame = self.frame_for(batch, role, username)
+            if frame:
+                self._send(frame, user_room(username))
+
+    def _sessions_ended(self, batch):
+        """Drop sockets of sessions an event ends (sign-out, disable, reset), in every process."""
+        for event in batch:
+            for username, tag in self.registry.sessions_ended(self.ctx, event):
+                for client in list(self.clients.values()):
+                    if client.username == username and (tag is None or client.session == tag):
+                        self.clients.pop(client.sid, None)
+                        self.socketio.start_background_task(self._drop, client.sid)
 
     def _drop(self, sid):
         """Disconnect one socket (outside the delivery lock)."""
         self.socketio.server.disconnect(sid, namespace=NAMESPACE)
         self.ctx.metrics.live_clients.set(len(self.clients))
 
+    def store_reachable(self):
+        """Tell whether the tailer read the stream successfully within the last few seconds."""
+        return self.read_at is not None and time.monotonic() - self.read_at < STORE_FRESH_SECONDS
+
     def _heartbeat(self):
-        """Tell live clients the feed is alive, with the current cursor."""
+        """Tell live clients the cursor and whether the store is reachable (a stale feed shows)."""
         while self.running:
             self.socketio.sleep(self.ctx.settings.heartbeat_seconds)
             with self.lock:
-                beat = {"cursor": self.position, "server_time": ev.iso(ev.utc_now())}
-                self.socketio.emit("heartbeat", beat, to=FEED, namespace=NAMESPACE)
+                beat = {"cursor": self.position, "server_time": ev.iso(ev.utc_now()),
+                        "store": "ok" if self.store_reachable() else "unreachable"}
+                self.socketio.emit("heartbeat", beat, to=LIVE, namespace=NAMESPACE)

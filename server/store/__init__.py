@@ -3,7 +3,6 @@ import json
 
 import redis
 
-from server import events as ev
 from server.store import commit as _commit
 from server.store.keys import Keys
 
@@ -15,6 +14,7 @@ StaleWrite = _commit.StaleWrite
 KeyExists = _commit.KeyExists
 decode_entry = _commit.decode_entry
 dumps = _commit.dumps
+placeholder = _commit.placeholder
 
 # Any error Redis answers with (for one-line CLI reports).
 REDIS_ERROR = redis.RedisError
@@ -33,7 +33,13 @@ def connect(url, *, timeout=5.0):
 class Store:
     """Reads and writes for one venue."""
 
-    def __init__(self, url, venue_id):
+    def __init__(self, url, venue_id, *, reader=None, envelope=None):
+        """Connect; `reader` upgrades each decoded event, `envelope` renders one for answers.
+
+        Both come from the concept registry: the store itself knows no event type.
+        """
+        self.reader = reader or (lambda event: event)
+        self.envelope = envelope or (lambda event: event)
         self.url = url
         self.venue_id = venue_id
         self.keys = Keys(venue_id)
@@ -54,6 +60,10 @@ class Store:
             "if not u then return nil end "
             "return redis.call('HGETALL', ARGV[1] .. u)")
 
+    def decode(self, stream_id, fields):
+        """Decode one stream entry and bring it to the current version of its type."""
+        return self.reader(decode_entry(stream_id, fields))
+
     # -- writing -------------------------------------------------------------------------
     def commit(self, commit, idem=None):
         """Commit one fact atomically; raise IdempotencyConflict or StaleWrite."""
@@ -66,7 +76,7 @@ class Store:
         def put_back(value):
             if isinstance(value, dict):
                 if set(value) == {"$event"}:
-                    return ev.envelope(events[value["$event"]], self.venue_id)
+                    return self.envelope(events[value["$event"]])
                 return {k: put_back(v) for k, v in value.items()}
             if isinstance(value, list):
                 return [put_back(v) for v in value]
@@ -119,25 +129,27 @@ class Store:
         raw = self.redis.hgetall(self.keys.projection(name))
         return {k: json.loads(v) for k, v in raw.items()}
 
-    def snapshot(self, names, recent=0, since_ms=None, index=None):
-        """Return (cursor, {name: projection}, recent events newest first, index ids) atomically.
+    def snapshot(self, names, recent=0, indexes=()):
+        """Return (cursor, {name: projection}[, recent events newest first, index ids]) atomically.
 
-        `recent` newest events come along (a wall screen's feed is not empty on load), and the
-        ids in `index` (a timeline index kind/value) from `since_ms` on.
+        `recent` newest events come along (a wall screen's feed is not empty on load), and for
+        each (kind, value, since_ms) in `indexes` the ids of that timeline index from since_ms on.
         """
         pipe = self.redis.pipeline(transaction=True)
         pipe.xrevrange(self.keys.stream, count=max(recent, 1))
         for name in names:
             pipe.hgetall(self.keys.projection(name))
-        if index:
-            pipe.xrange(self.keys.index(*index), min=f"{since_ms}-0", count=5000)
+        for kind, value, since_ms in indexes:
+            pipe.xrange(self.keys.index(kind, value), min=f"{since_ms}-0", count=5000)
         last, *rest = pipe.execute()
-        ids = [i for i, _ in rest.pop()] if index else []
+        found = {}
+        for kind, value, _ in reversed(indexes):
+            found[(kind, value)] = [i for i, _ in rest.pop()]
         cursor = last[0][0] if last else "0-0"
         projections = {name: {k: json.loads(v) for k, v in h.items()} for name, h in zip(names, rest)}
-        if not (recent or index):
+        if not (recent or indexes):
             return cursor, projections
-        return cursor, projections, [decode_entry(i, f) for i, f in last[:recent]], ids
+        return cursor, projections, [self.decode(i, f) for i, f in last[:recent]], found
 
     def raw_projections(self, names):
         """Return {name: {field: raw json}} exactly as stored (for rebuild checks)."""
@@ -175,7 +187,7 @@ class Store:
     def events_after(self, cursor, count, upto="+"):
         """Return up to count events strictly after cursor (and at most upto), oldest first."""
         entries = self.redis.xrange(self.keys.stream, min=f"({cursor}", max=upto, count=count)
-        return [decode_entry(i, f) for i, f in entries]
+        return [self.decode(i, f) for i, f in entries]
 
     def index_ids(self, kind, value, low, high, desc, count):
         """Return event ids of one timeline index within stream-id bounds ('(' = exclusive)."""
@@ -203,7 +215,7 @@ class Store:
         pipe = self.redis.pipeline(transaction=False)
         for sid in ids:
             pipe.xrange(self.keys.stream, min=sid, max=sid, count=1)
-        return [decode_entry(*r[0]) for r in pipe.execute() if r]
+        return [self.decode(*r[0]) for r in pipe.execute() if r]
 
     def scan_events(self, batch=2000):
         """Yield every event, oldest first."""
@@ -224,7 +236,7 @@ class Store:
         answer = client.xread({self.keys.stream: cursor}, block=block_ms, count=count)
         if not answer:
             return []
-        return [decode_entry(i, f) for i, f in answer[0][1]]
+        return [self.decode(i, f) for i, f in answer[0][1]]
 
     # -- health & leadership -----------------------------------------------------------------
     def ready(self):

@@ -3,8 +3,6 @@ import json
 import pathlib
 from dataclasses import dataclass, field
 
-from server import events as ev
-from server.merge import IfNewer
 
 SCRIPT = (pathlib.Path(__file__).with_name("commit.lua")).read_text(encoding="utf-8")
 IDEMPOTENCY_TTL = 8 * 24 * 3600  # DESIGN §5: kept at least 7 days
@@ -61,10 +59,19 @@ class Commit:
     absent: list = field(default_factory=list)  # keys that must not exist
 
 
+def placeholder(nonce, index):
+    """Return the stand-in for the index-th event's id, replaced inside the atomic commit.
+
+    Projections and answers written in the same commit refer to the event by it. The nonce is
+    random per commit, so no user text can contain it by accident or on purpose.
+    """
+    return f"@@{nonce}:{index}@@"
+
+
 def fill_ids(text, ids, nonce):
     """Replace event id placeholders the way commit.lua does."""
     for i, stream_id in enumerate(ids):
-        text = text.replace(ev.placeholder(nonce, i), stream_id)
+        text = text.replace(placeholder(nonce, i), stream_id)
     return text
 
 
@@ -75,6 +82,8 @@ def entry_fields(event):
               "d", dumps(event["data"])]
     if event.get("observed_at"):
         fields += ["o", event["observed_at"]]
+    if event.get("v", 1) != 1:  # version 1 is implied: most events never change shape
+        fields += ["v", str(event["v"])]
     if event.get("_locations"):
         fields += ["l", ",".join(event["_locations"])]
     return fields
@@ -85,7 +94,7 @@ def decode_entry(stream_id, fields):
     username, _, role = fields.get("a", "system|system").partition("|")
     event = {"id": stream_id, "type": fields["t"], "ts": fields["ts"],
              "actor": {"username": username, "role": role},
-             "data": json.loads(fields.get("d") or "{}")}
+             "data": json.loads(fields.get("d") or "{}"), "v": int(fields.get("v") or 1)}
     if fields.get("o"):
         event["observed_at"] = fields["o"]
     event["_locations"] = [x for x in (fields.get("l") or "").split(",") if x]
@@ -135,7 +144,7 @@ def build_args(keys, commit, idem):
         for fld, value in changes.items():
             if value is None:
                 ops.append(("HDEL", keys.projection(name), fld))
-            elif isinstance(value, IfNewer):
+            elif getattr(value, "order_key", None):  # replace only by something newer
                 ops.append(("HSET_NEWER", keys.projection(name), fld, dumps(value), value.order_key))
             else:
                 ops.append(("HSET", keys.projection(name), fld, dumps(value)))

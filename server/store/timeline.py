@@ -1,5 +1,4 @@
 """Timeline reads: keyset paging over the stream and its type / location / actor indexes."""
-from server.store import decode_entry
 
 def _bounds(after, before, from_ms, to_ms):
     """Return (low, high, low_exclusive, high_exclusive) stream-id bounds."""
@@ -56,7 +55,7 @@ def _plain(store, low, high, low_ex, high_ex, desc, count):
     hi = f"({high}" if high_ex else high
     r, key = store.redis, store.keys.stream
     entries = r.xrevrange(key, max=hi, min=lo, count=count) if desc else r.xrange(key, min=lo, max=hi, count=count)
-    return [decode_entry(i, f) for i, f in entries]
+    return [store.decode(i, f) for i, f in entries]
 
 
 def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, actor):

@@ -13,8 +13,6 @@ from .i18n import localized, translate
 
 bp = Blueprint("web", __name__)
 
-EVENT_TYPES = ("patrol.checkin", "patrol.overdue", "alert.raised", "alert.acknowledged", "phase.changed",
-               "user.created", "user.disabled", "user.enabled", "user.password_reset", "user.signed_out")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'")
@@ -145,8 +143,9 @@ def command():
     if refusal:
         return refusal
     venue = venue_public()
+    types = current_app.extensions["gatewatch"].registry.types
     return render_page("command.html", "command", user, locations=floorplan.locations(venue),
-                       event_types=EVENT_TYPES)
+                       event_types=tuple(types))
 
 
 @bp.route("/admin")

@@ -25,7 +25,7 @@ export function idMs(id) {
 
 export class Live {
   // handlers: onSnapshot(state), onEvent(envelope), onState({state, since, lastActivity}),
-  // onHeartbeat(payload), onAuthLost(). state is connecting|live|stale|reconnecting|down.
+  // onHeartbeat(payload), onAuthLost(). state is connecting|live|stale|degraded|reconnecting|down.
   constructor(handlers = {}) {
     this.h = handlers;
     this.cursor = null;
@@ -35,6 +35,7 @@ export class Live {
     this.disconnectedAt = Date.now();
     this.clockOffset = 0; // server time minus client time
     this.state = "connecting";
+    this.storeDown = false;
     this.resyncing = false;
   }
 
@@ -112,9 +113,14 @@ export class Live {
       }
       this.retryLater();
     });
-    socket.on("event", (env) => this.apply(env));
+    // Each frame is a list of envelopes in stream order; apply them one by one.
+    socket.on("events", (frame) => {
+      for (const env of Array.isArray(frame) ? frame : []) this.apply(env);
+    });
     socket.on("heartbeat", (payload = {}) => {
       this.lastActivity = Date.now();
+      // The server's tailer could not read the store: connected, but nothing new can arrive.
+      this.storeDown = payload.store === "unreachable";
       this.noteServerTime(payload.server_time);
       this.h.onHeartbeat?.(payload);
       this.tick();
@@ -155,7 +161,9 @@ export class Live {
   tick() {
     const now = Date.now();
     let state;
-    if (this.connected) {
+    if (this.connected && this.storeDown) {
+      state = "degraded";
+    } else if (this.connected) {
       state = this.lastActivity && now - this.lastActivity > STALE_MS ? "stale" : "live";
     } else if (!this.socket) {
       state = "connecting";

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from server import events as ev
-from server import watch
+from server.patrols.service import check_overdue
 
 pytestmark = pytest.mark.usefixtures("quick_hashes")
 CHECKPOINTS = 16  # E1-E5 and C1-C11 are all patrolled in pre_event ...
@@ -63,11 +63,11 @@ def test_unknown_phase_is_400(login_as, operator, phase):
 
 
 def test_overdue_raises_one_alert_per_missed_window(ctx, phase_since, operator, timeline):
-    assert watch.check_overdue(ctx, phase_since + minutes(29)) == []
-    flagged = watch.check_overdue(ctx, phase_since + minutes(31))
+    assert check_overdue(ctx, phase_since + minutes(29)) == []
+    flagged = check_overdue(ctx, phase_since + minutes(31))
     assert set(flagged) == HALF_HOURLY
-    assert watch.check_overdue(ctx, phase_since + minutes(31)) == []  # called twice: nothing new
-    assert watch.check_overdue(ctx, phase_since + minutes(45)) == []  # still the same window
+    assert check_overdue(ctx, phase_since + minutes(31)) == []  # called twice: nothing new
+    assert check_overdue(ctx, phase_since + minutes(45)) == []  # still the same window
     assert len(timeline("patrol.overdue")) == len(timeline("alert.raised")) == len(HALF_HOURLY)
     e1 = [a for a in open_alerts(operator) if a["checkpoint_id"] == "E1"]
     assert len(e1) == 1
@@ -76,8 +76,8 @@ def test_overdue_raises_one_alert_per_missed_window(ctx, phase_since, operator, 
     c1 = next(a for a in open_alerts(operator) if a["checkpoint_id"] == "C1")
     assert c1["severity"] == 3
     # the next window is missed too: a second alert, each window once (and the hourly ones' first)
-    assert len(watch.check_overdue(ctx, phase_since + minutes(61))) == CHECKPOINTS
-    watch.check_overdue(ctx, phase_since + minutes(62))
+    assert len(check_overdue(ctx, phase_since + minutes(61))) == CHECKPOINTS
+    check_overdue(ctx, phase_since + minutes(62))
     assert len(timeline("alert.raised")) == len(HALF_HOURLY) + CHECKPOINTS
     e1 = [a for a in open_alerts(operator) if a["checkpoint_id"] == "E1"]
     assert sorted(ev.parse_iso(a["due_at"]) - phase_since for a in e1) == [minutes(30), minutes(60)]
@@ -91,19 +91,19 @@ def test_a_checkin_resets_the_overdue_patrol(ctx, auth, operator, timeline):
     row = next(r for r in operator.client.get("/api/v1/patrols").get_json()["patrols"] if r["checkpoint_id"] == "C1")
     assert row["overdue"] is True
     now = ev.utc_now()
-    assert watch.check_overdue(ctx, now) == ["C1"]
-    assert watch.check_overdue(ctx, now) == []
+    assert check_overdue(ctx, now) == ["C1"]
+    assert check_overdue(ctx, now) == []
     alert = next(a for a in open_alerts(operator) if a["checkpoint_id"] == "C1")
     assert ev.parse_iso(alert["due_at"]) == ev.parse_iso(late) + minutes(90)  # the latest missed window
     assert auth.post("/api/v1/checkins", json={"checkpoint_id": "C1", "status": "clear"}).status_code == 201
     row = next(r for r in operator.client.get("/api/v1/patrols").get_json()["patrols"] if r["checkpoint_id"] == "C1")
     assert row["overdue"] is False and row["last_guard"] == "gus"
-    assert watch.check_overdue(ctx, ev.utc_now() + minutes(20)) == []
+    assert check_overdue(ctx, ev.utc_now() + minutes(20)) == []
     assert len(timeline("patrol.overdue")) == 1
 
 
 def test_acknowledge_flow(ctx, phase_since, operator, login_as, timeline):
-    watch.check_overdue(ctx, phase_since + minutes(31))
+    check_overdue(ctx, phase_since + minutes(31))
     alerts = open_alerts(operator)
     assert len(alerts) == len(HALF_HOURLY)
     target = alerts[0]["alert_id"]
@@ -133,8 +133,8 @@ def test_acknowledging_an_unknown_alert_is_404(operator, timeline):
 
 
 def test_alerts_list_newest_first(ctx, phase_since, operator):
-    watch.check_overdue(ctx, phase_since + minutes(31))
-    watch.check_overdue(ctx, phase_since + minutes(61))
+    check_overdue(ctx, phase_since + minutes(31))
+    check_overdue(ctx, phase_since + minutes(61))
     raised = [a["raised_at"] for a in open_alerts(operator)]
     assert raised == sorted(raised, reverse=True)
     first_of_second_window = open_alerts(operator)[0]
@@ -144,7 +144,7 @@ def test_alerts_list_newest_first(ctx, phase_since, operator):
 def test_state_snapshot(ctx, auth, operator, phase_since, reader):
     auth.login("gus", "guard")
     assert auth.post("/api/v1/checkins", json={"checkpoint_id": "E2", "status": "clear"}).status_code == 201
-    watch.check_overdue(ctx, phase_since + minutes(31))
+    check_overdue(ctx, phase_since + minutes(31))
     answer = operator.client.get("/api/v1/state")
     assert answer.status_code == 200
     state = answer.get_json()

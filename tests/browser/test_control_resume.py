@@ -29,7 +29,7 @@ def test_control_screen_shows_the_drop_and_resumes_without_gaps(browser, live_re
         expect(pill).not_to_have_attribute("data-state", "live")
 
         # Facts keep happening while the screen is cut off (another process records them).
-        from server import patrols
+        from server.patrols import service as patrols
         missed = [patrols.record_checkin(server.ctx, actor={"username": "g_wall", "role": "guard"},
                                          checkpoint_id=cp, status="clear").ids[0] for cp in ("E2", "E4", "E5")]
 

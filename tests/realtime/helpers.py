@@ -17,11 +17,11 @@ class Listener:
     def __init__(self, url, token=None, since=None, headers=None, transport="websocket"):
         self.url, self.token, self.since, self.headers = url, token, since, headers or {}
         self.transport = transport
-        self.events, self.resyncs, self.heartbeats = [], [], []
+        self.events, self.resyncs, self.heartbeats, self.frames = [], [], [], []
         self.disconnected = threading.Event()
         self.lock = threading.Lock()
         self.sio = socketio.Client(reconnection=False)
-        self.sio.on("event", self._on_event, namespace="/live")
+        self.sio.on("events", self._on_frame, namespace="/live")
         self.sio.on("resync", lambda data: self.resyncs.append(data), namespace="/live")
         self.sio.on("heartbeat", lambda data: self.heartbeats.append(data), namespace="/live")
         self.sio.on("disconnect", lambda *a: self.disconnected.set(), namespace="/live")
@@ -41,10 +41,11 @@ class Listener:
             return original(event, *args, **kwargs)
         self.sio.eio._trigger_event = trigger
 
-    def _on_event(self, envelope):
-        """Record one event."""
+    def _on_frame(self, frame):
+        """Record one frame: a list of envelopes in stream order."""
         with self.lock:
-            self.events.append(envelope)
+            self.frames.append(len(frame))
+            self.events.extend(frame)
 
     def connect(self):
         """Connect over websocket with the token and cursor."""

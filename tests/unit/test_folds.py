@@ -6,7 +6,12 @@ import types
 import pytest
 
 from server.merge import IfNewer
-from server import activity, alerts, folds, ledger, patrols, phase
+from server import ledger
+from server.activity import Fold as activity
+from server.alerts import fold as alerts
+from server.concepts import REGISTRY
+from server.patrols import fold as patrols
+from server.phase import fold as phase
 from server import events as ev
 from server.venue import load_venue
 
@@ -38,29 +43,29 @@ def stored(n, type_, data, actor=GUARD, minute=0, observed_at=None):
 
 def checkin(n, cp, minute, actor=GUARD, status="clear", observed_at=None):
     """Return a stored check-in."""
-    return stored(n, ev.PATROL_CHECKIN, {"checkpoint_id": cp, "status": status, "note": ""}, actor, minute, observed_at)
+    return stored(n, patrols.CHECKIN, {"checkpoint_id": cp, "status": status, "note": ""}, actor, minute, observed_at)
 
 
 def overdue(n, cp, due_minute, minute):
     """Return a stored overdue mark."""
-    return stored(n, ev.PATROL_OVERDUE, {"checkpoint_id": cp, "due_at": ev.iso(at(due_minute)),
+    return stored(n, patrols.OVERDUE, {"checkpoint_id": cp, "due_at": ev.iso(at(due_minute)),
                                          "interval_min": 30, "phase": "pre_event"}, SYSTEM, minute)
 
 
 def raised(n, alert_id, minute, cp="E1"):
     """Return a stored alert.raised."""
-    return stored(n, ev.ALERT_RAISED, {"alert_id": alert_id, "kind": "patrol_overdue", "checkpoint_id": cp,
+    return stored(n, alerts.RAISED, {"alert_id": alert_id, "kind": "patrol_overdue", "checkpoint_id": cp,
                                        "due_at": ev.iso(at(minute - 1)), "severity": 2}, SYSTEM, minute)
 
 
 def acked(n, alert_id, minute, actor=OPERATOR):
     """Return a stored alert.acknowledged."""
-    return stored(n, ev.ALERT_ACKNOWLEDGED, {"alert_id": alert_id}, actor, minute)
+    return stored(n, alerts.ACKNOWLEDGED, {"alert_id": alert_id}, actor, minute)
 
 
 def phase_changed(n, to, minute, previous=None):
     """Return a stored phase.changed."""
-    return stored(n, ev.PHASE_CHANGED, {"phase": to, "previous": previous}, SYSTEM, minute)
+    return stored(n, phase.CHANGED, {"phase": to, "previous": previous}, SYSTEM, minute)
 
 
 def test_patrols_fold_a_checkin():
@@ -130,7 +135,7 @@ def test_touches_names_every_entry_whose_outcome_depends_on_state():
     """A fold may skip reading an entry only if it writes it with IfNewer (no read-modify-write)."""
     history = [phase_changed(0, "pre_event", 0), checkin(1, "E1", 1), overdue(2, "C3", 60, 61),
                raised(3, "a1", 61), acked(4, "a1", 62, actor=OPERATOR), checkin(5, "C2", 63, actor=OPERATOR)]
-    for fold in folds.FOLDS:
+    for fold in REGISTRY.folds:
         for event in history:
             for fld, value in fold.apply({}, event).items():
                 assert fld in fold.touches(event) or isinstance(value, IfNewer), (fold.NAME, event["type"])
@@ -139,7 +144,7 @@ def test_touches_names_every_entry_whose_outcome_depends_on_state():
 def test_a_late_checkin_never_moves_the_last_checkin_back():
     """Folding a newer then an older check-in keeps the newer one, in any delivery order."""
     newer, older = checkin(2, "E1", 30), checkin(3, "E1", 10)
-    state = ledger.fold_all(folds.FOLDS, [newer, older])
+    state = ledger.fold_all(REGISTRY.folds, [newer, older])
     assert state["patrols"]["E1"]["last_checkin_at"] == ev.iso(at(30))
 
 
@@ -147,7 +152,7 @@ def test_fold_all_replays_history():
     history = [phase_changed(0, "pre_event", 0), checkin(1, "E1", 1), checkin(2, "E1", 10, actor=OPERATOR),
                overdue(3, "C1", 30, 31), raised(4, "a1", 31, cp="C1"), acked(5, "a1", 33),
                phase_changed(6, "in_session", 40, previous="pre_event"), checkin(7, "C1", 41)]
-    state = ledger.fold_all(folds.FOLDS, history)
+    state = ledger.fold_all(REGISTRY.folds, history)
     assert set(state) == {"meta", "patrols", "alerts", "activity"}
     assert state["meta"]["phase"]["phase"] == "in_session" and state["meta"]["phase"]["since"] == ev.iso(at(40))
     assert state["patrols"]["E1"]["last_guard"] == "otto"
@@ -155,11 +160,11 @@ def test_fold_all_replays_history():
     assert "overdue_due_at" not in state["patrols"]["C1"]
     assert state["alerts"]["a1"]["status"] == "acknowledged"
     assert state["activity"] == {"gus": {"username": "gus", "last_seen_at": ev.iso(at(41))}}
-    assert ledger.fold_all(folds.FOLDS, []) == {"meta": {}, "patrols": {}, "alerts": {}, "activity": {}}
+    assert ledger.fold_all(REGISTRY.folds, []) == {"meta": {}, "patrols": {}, "alerts": {}, "activity": {}}
     # folding in two halves gives the same state as folding at once (snapshot + later events)
-    half = ledger.fold_all(folds.FOLDS, history[:4])
+    half = ledger.fold_all(REGISTRY.folds, history[:4])
     for event in history[4:]:
-        for fold in folds.FOLDS:
+        for fold in REGISTRY.folds:
             half[fold.NAME].update(fold.apply(half[fold.NAME], event))
     assert half == state
 

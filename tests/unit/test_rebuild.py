@@ -5,10 +5,15 @@ import uuid
 
 import pytest
 
-from server import activity, alerts, folds, patrols, phase, watch
+from server.activity import Fold as activity
+from server.alerts import fold as alerts
+from server.concepts import REGISTRY
+from server.patrols import fold as patrols
+from server.patrols.service import check_overdue
+from server.phase import fold as phase
 from server import events as ev
 
-NAMES = [fold.NAME for fold in folds.FOLDS]
+NAMES = [fold.NAME for fold in REGISTRY.folds]
 
 
 class Actor:
@@ -56,8 +61,8 @@ def busy_shift(ctx, people):
     gus.post("/api/v1/checkins", {"checkpoint_id": "E1", "status": "clear"})
     gail.post("/api/v1/checkins", {"checkpoint_id": "C2", "status": "issue", "note": "cable across the aisle",
                                    "observed_at": ev.iso(ev.utc_now() - dt.timedelta(minutes=3))})
-    watch.check_overdue(ctx, start + dt.timedelta(minutes=31))
-    watch.check_overdue(ctx, start + dt.timedelta(minutes=61))
+    check_overdue(ctx, start + dt.timedelta(minutes=31))
+    check_overdue(ctx, start + dt.timedelta(minutes=61))
     open_now = otto.get("/api/v1/alerts")["alerts"]
     for alert in open_now[:3]:
         otto.post(f"/api/v1/alerts/{alert['alert_id']}/acknowledge", {})
@@ -135,7 +140,7 @@ def view(venue, projections, now):
 def test_snapshot_plus_later_events_equals_a_fresh_snapshot(ctx, people):
     gus, otto, chief = people["gus"], people["otto"], people["chief"]
     gus.post("/api/v1/checkins", {"checkpoint_id": "E2", "status": "clear"})
-    watch.check_overdue(ctx, since(ctx) + dt.timedelta(minutes=31))
+    check_overdue(ctx, since(ctx) + dt.timedelta(minutes=31))
     snap = otto.get("/api/v1/state")
     # the world moves on after the snapshot
     first_alert = snap["alerts"][0]["alert_id"]
@@ -143,7 +148,7 @@ def test_snapshot_plus_later_events_equals_a_fresh_snapshot(ctx, people):
     chief.post("/api/v1/phase", {"phase": "in_session"})
     people["gail"].post("/api/v1/checkins", {"checkpoint_id": "E3", "status": "issue", "note": "lock broken"})
     gus.post("/api/v1/checkins", {"checkpoint_id": "E2", "status": "clear"})
-    watch.check_overdue(ctx, ev.utc_now() + dt.timedelta(minutes=16))
+    check_overdue(ctx, ev.utc_now() + dt.timedelta(minutes=16))
     later = otto.get(f"/api/v1/events?after={snap['cursor']}&limit=1000")["events"]
     assert later and ev.id_key(later[0]["id"]) > ev.id_key(snap["cursor"])
     fresh = otto.get("/api/v1/state")

@@ -1,21 +1,8 @@
-"""The venue's phase (pre_event, in_session, post_event, closed): fold and service."""
+"""Phase services: read the current phase, change it, open the venue on first start."""
 from server import events as ev
 from server import ledger
-from server.errors import check
-
-NAME = "meta"
-
-
-def touches(event):
-    """Return the meta fields an event may change."""
-    return ["phase"] if event["type"] == ev.PHASE_CHANGED else []
-
-
-def apply(state, event):
-    """Fold a phase change into the meta projection."""
-    if event["type"] != ev.PHASE_CHANGED:
-        return {}
-    return {"phase": {"phase": event["data"]["phase"], "since": event["ts"], "event_id": event["id"]}}
+from server.errors import Text, check
+from server.phase.fold import CHANGED, NAME
 
 
 def current(ctx, meta=None):
@@ -29,9 +16,11 @@ def current(ctx, meta=None):
 
 def change_phase(ctx, *, actor, phase, idem=None):
     """Move the venue into another phase."""
-    check({} if phase in ctx.venue.phase_ids() else {"phase": f"unknown phase {phase!r}"})
+    if phase not in ctx.venue.phase_ids():
+        check({"phase": Text(f"unknown phase; one of: {', '.join(ctx.venue.phase_ids())}",
+                             f"未知阶段；应为：{', '.join(ctx.venue.phase_ids())}")})
     previous, _ = current(ctx)
-    event = ev.draft(ev.PHASE_CHANGED, actor=actor, data={"phase": phase, "previous": previous})
+    event = ev.draft(CHANGED, actor=actor, data={"phase": phase, "previous": previous})
     return ledger.record(ctx, [event], idem=idem, body=lambda envs: {"event": envs[0]})
 
 
@@ -39,7 +28,7 @@ def ensure_phase(ctx):
     """Open the venue in its default phase on first start (idempotent across processes)."""
     if ctx.store.projection(NAME).get("phase"):
         return
-    event = ev.draft(ev.PHASE_CHANGED, actor=ev.SYSTEM_ACTOR,
+    event = ev.draft(CHANGED, actor=ev.SYSTEM_ACTOR,
                      data={"phase": ctx.venue.default_phase, "previous": None})
     idem = ledger.system_idempotency("bootstrap-phase", {"phase": ctx.venue.default_phase})
     ledger.record(ctx, [event], idem=idem)

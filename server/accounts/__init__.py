@@ -1,0 +1,60 @@
+"""Accounts: user administration and sign-out as audited events that close live sockets.
+
+These events travel on the stream so that every process closes the sockets of a user who
+was signed out, disabled or given a new password; no screen receives them live.
+"""
+from pydantic import Field
+
+from server import events as ev
+from server.concept import Concept, EventData, EventType, nobody
+
+
+class UserData(EventData):
+    """An account event names the user it is about."""
+
+    username: str
+
+
+class CreatedData(UserData):
+    """user.created."""
+
+    role: str
+
+
+class SignedOutData(UserData):
+    """user.signed_out: one session ended (the tag is a hash, not the session id)."""
+
+    session: str = Field(description="a hash of the session id")
+
+
+def ends_sessions(ctx, event):
+    """Return the sockets an account event closes, after dropping cached sign-ins."""
+    kind, data = event["type"], event["data"]
+    if kind == ev.USER_SIGNED_OUT:
+        ctx.accounts.forget(tag=data.get("session"))
+        return [(data["username"], data.get("session"))]
+    if kind in (ev.USER_DISABLED, ev.USER_PASSWORD_RESET):
+        ctx.accounts.forget(username=data.get("username"))
+        return [(data["username"], None)]
+    return []
+
+
+def _private(name, model, doc):
+    """Return an account event type that no live screen receives."""
+    return EventType(name, model, doc, audience=nobody, audience_doc="nobody (audit only)")
+
+
+CONCEPT = Concept(
+    name="accounts",
+    doc=__doc__,
+    events=(
+        _private(ev.USER_CREATED, CreatedData, "An administrator created a user."),
+        _private(ev.USER_DISABLED, UserData, "A user was disabled (their sessions end)."),
+        _private(ev.USER_ENABLED, UserData, "A user was enabled again."),
+        _private(ev.USER_PASSWORD_RESET, UserData, "A user's password was reset (sessions end)."),
+        _private(ev.USER_SIGNED_OUT, SignedOutData, "A user signed out of one session."),
+    ),
+    views="server.api.accounts:bp",
+    permissions={"users.manage": ("admin",)},
+    ends_sessions=ends_sessions,
+)

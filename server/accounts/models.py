@@ -1,0 +1,67 @@
+"""Account request and answer models (the rules on names and passwords live in server/auth/users.py)."""
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from server.validation import RequestModel
+from server.wire import Envelope
+
+Role = Literal["guard", "operator", "commander", "admin", "display"]
+
+
+class LoginRequest(RequestModel):
+    """Sign in."""
+
+    username: str = Field(min_length=1, max_length=128)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class PublicUser(BaseModel):
+    """What may be shown of a user."""
+
+    username: str
+    role: str
+    display_name: str
+    disabled: bool = False
+
+
+class LoginAnswer(BaseModel):
+    """The signed-in user and the CSRF token to send as X-CSRF-Token on writes."""
+
+    user: PublicUser
+    csrf_token: str
+
+
+class MeAnswer(BaseModel):
+    """The signed-in user; csrf_token is null for bearer-token callers (they need none)."""
+
+    user: PublicUser
+    csrf_token: str | None
+
+
+class NewUserRequest(RequestModel):
+    """Create a user."""
+
+    username: str = Field(max_length=128, description="2–32 lower-case letters, digits, '.', '_' or '-'")
+    role: Role
+    password: str = Field(max_length=1024, description="at least 8 characters, not a common password")
+    display_name: str | None = Field(None, max_length=64)
+
+
+class PasswordRequest(RequestModel):
+    """Set a user's password."""
+
+    password: str = Field(max_length=1024)
+
+
+class UsersAnswer(BaseModel):
+    """Every user."""
+
+    users: list[PublicUser]
+
+
+class UserAnswer(BaseModel):
+    """A user and the event that changed them."""
+
+    user: PublicUser
+    event: Envelope

@@ -1,0 +1,43 @@
+"""Who is active: the last time each guard did anything (a fold over every concept's events)."""
+import datetime as dt
+
+from server import events as ev
+from server.concept import Concept
+from server.merge import IfNewer
+
+NAME = "activity"
+ACTIVE_MINUTES = 15
+
+
+class Fold:
+    """The last-seen fold (an object, so the package can also hold the descriptor)."""
+
+    NAME = NAME
+
+    @staticmethod
+    def touches(event):
+        """Return no entries: a guard's simultaneous submissions must not contend here."""
+        return []
+
+    @staticmethod
+    def apply(state, event):
+        """Fold a guard's event into their last-seen time."""
+        if event["actor"]["role"] != "guard":
+            return {}
+        name = event["actor"]["username"]
+        return {name: IfNewer({"username": name, "last_seen_at": event["ts"]}, "last_seen_at")}
+
+
+def guards_active(entries, now):
+    """Return guards seen in the last ACTIVE_MINUTES, most recent first."""
+    horizon = now - dt.timedelta(minutes=ACTIVE_MINUTES)
+    rows = [e for e in entries.values() if ev.parse_iso(e["last_seen_at"]) >= horizon]
+    return sorted(rows, key=lambda e: e["last_seen_at"], reverse=True)
+
+
+def snapshot(ctx, reads, state):
+    """Return the guards active in the last 15 minutes."""
+    return {"guards_active": guards_active(reads.projections[NAME], reads.now)}
+
+
+CONCEPT = Concept(name="activity", doc=__doc__, folds=(Fold,), snapshot=snapshot, reads=(NAME,))

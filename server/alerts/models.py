@@ -1,0 +1,52 @@
+"""Alert event data and answer models."""
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.concept import EventData
+from server.wire import Envelope
+
+
+class RaisedData(EventData):
+    """alert.raised: something needs a human. Kinds add their own fields (e.g. checkpoint_id)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    alert_id: str = Field(min_length=1)
+    kind: str = Field(min_length=1, description="patrol_overdue, watchlist_hit, incident_unacknowledged, …")
+    severity: int = Field(ge=1, le=4, description="1 = most severe")
+    checkpoint_id: str | None = None
+    due_at: str | None = None
+
+
+class AcknowledgedData(EventData):
+    """alert.acknowledged: an operator took the alert."""
+
+    alert_id: str
+
+
+class Alert(BaseModel):
+    """An alert as the control room lists it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    alert_id: str
+    kind: str
+    severity: int
+    status: str
+    raised_at: str
+    raised_event_id: str
+    checkpoint_id: str | None = None
+    due_at: str | None = None
+    acknowledged_at: str | None = None
+    acknowledged_by: str | None = None
+
+
+class AlertsAnswer(BaseModel):
+    """Open alerts, newest first."""
+
+    alerts: list[Alert]
+
+
+class AcknowledgeAnswer(BaseModel):
+    """The acknowledgement."""
+
+    event: Envelope

@@ -1,0 +1,53 @@
+"""Routes of the core, not of one concept: venue, state snapshot and the timeline."""
+from flask import Blueprint, jsonify, request
+
+from server import events as ev, snapshot
+from server.api.common import gw
+from server.api.models import EventsAnswer, State, TimelineQuery, VenueAnswer
+from server.api.spec import operation
+from server.errors import Text, check
+from server.store import timeline
+
+bp = Blueprint("core", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/venue")
+@operation("venue.read", tag="core", answer=VenueAnswer)
+def venue(user):
+    """Return the venue configuration: entrances, zones, checkpoints, categories, checklists."""
+    return jsonify(gw().venue.to_public())
+
+
+@bp.get("/state")
+@operation("state.read", tag="core", answer=State, errors=(400,))
+def state(user):
+    """Return the current snapshot with its cursor, as the caller's role may see it.
+
+    Apply live events strictly after `cursor` to stay current. `at` (state at a past moment)
+    is not available yet and answers 400.
+    """
+    if request.args.get("at"):
+        check({"at": Text("state at a past moment is not available yet", "暂不支持查询过去某时刻的状态")})
+    return jsonify(snapshot.current(gw(), user))
+
+
+def _query_args(query):
+    """Check a timeline query against the venue; return service arguments."""
+    fields = {}
+    if query.location and query.location not in gw().venue.location_ids():
+        fields["location"] = Text("unknown location", "未知地点")
+    check(fields)
+    ms = {name: int(getattr(query, name).timestamp() * 1000) if getattr(query, name) else None
+          for name in ("from_", "to")}
+    return dict(after=query.after, before=query.before, from_ms=ms["from_"], to_ms=ms["to"],
+                type_=query.type, location=query.location, actor=query.actor, limit=query.limit,
+                order=query.order)
+
+
+@bp.get("/events")
+@operation("events.read", tag="core", query=TimelineQuery, answer=EventsAnswer)
+def list_events(user, query):
+    """Page the timeline: newest first by default; `next` continues in the same direction."""
+    ctx = gw()
+    found, cursor = timeline.page(ctx.store, **_query_args(query))
+    return jsonify({"events": [ev.envelope(e, ctx.venue.id) for e in found], "next": cursor})

@@ -1,0 +1,115 @@
+"""Request and answer models of the core routes (venue, state, timeline)."""
+import datetime as dt
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from server import events as ev
+from server.alerts.models import Alert
+from server.patrols.models import PatrolRow
+from server.validation import rule
+from server.wire import Envelope
+
+
+class QueryModel(BaseModel):
+    """Base of query strings: unknown parameters are ignored, as browsers and proxies add some."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
+
+
+class TimelineQuery(QueryModel):
+    """Timeline filters and paging."""
+
+    after: str | None = Field(None, description="stream id: events after it, oldest first")
+    before: str | None = Field(None, description="stream id: events before it, newest first")
+    from_: AwareDatetime | None = Field(None, alias="from", description="ISO time, inclusive")
+    to: AwareDatetime | None = Field(None, description="ISO time, inclusive")
+    type: str | None = Field(None, max_length=64, description="event type, e.g. patrol.checkin")
+    location: str | None = Field(None, max_length=64, description="checkpoint, entrance, zone or area id")
+    actor: str | None = Field(None, max_length=64, description="username")
+    order: Literal["asc", "desc"] | None = None
+    limit: int = Field(100, ge=1, le=1000)
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _in_range(cls, value):
+        """Refuse a time with no UTC counterpart (year 1 at +01:00)."""
+        try:
+            return value.astimezone(dt.timezone.utc) if value is not None else None
+        except OverflowError:
+            raise rule("time_range", "is out of range", "超出范围") from None
+
+    @field_validator("after", "before")
+    @classmethod
+    def _stream_id(cls, value):
+        """Accept only ids Redis would accept (two 64-bit parts)."""
+        if value is not None and not ev.valid_id(value):
+            raise rule("stream_id", "not a stream id (like 1764050000000-0)", "不是流 ID（如 1764050000000-0）")
+        return value
+
+
+class EventsAnswer(BaseModel):
+    """One timeline page; pass `next` as after/before to continue, null at the end."""
+
+    events: list[Envelope]
+    next: str | None
+
+
+class Named(BaseModel):
+    """Something of the venue file with an id and names per language."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+
+
+class VenueAnswer(BaseModel):
+    """The venue file, as the pages and phones need it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    name: dict[str, str]
+    timezone: str
+    phases: list[Named]
+    entrances: list[Named]
+    zones: list[Named]
+    checkpoints: list[Named]
+    incident_categories: list[Named]
+    checklists: list[Named]
+    agencies: list[Named]
+
+
+class GuardActive(BaseModel):
+    """A guard and when they last did anything."""
+
+    username: str
+    last_seen_at: str
+
+
+class CheckinMark(BaseModel):
+    """A check-in of the last hour (for rate counters)."""
+
+    id: str
+    ts: str
+
+
+class State(BaseModel):
+    """The snapshot: apply live events strictly after `cursor` to stay current."""
+
+    model_config = ConfigDict(extra="allow")
+
+    cursor: str
+    server_time: str
+    phase: str
+    phase_since: str | None
+    patrols: list[PatrolRow]
+    checkins_last_hour: list[CheckinMark]
+    alerts: list[Alert]
+    guards_active: list[GuardActive]
+    recent_events: list[Envelope]
+    people: dict[str, str] = Field(description="display names of the people this snapshot mentions")
+    visitors: list
+    incidents: list
+    hazards: list
+    clearance: dict

@@ -1,0 +1,71 @@
+"""How an API view declares itself: who may call it, and its request and answer models.
+
+The same declaration authorises the call, validates the body and query (400 with field
+errors in the caller's language) and, through `server/api/openapi.py`, documents the route.
+"""
+import functools
+from dataclasses import dataclass
+
+from flask import request
+
+from server import validation
+from server.api import common
+from server.auth import authorize
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the OpenAPI document says about one view."""
+
+    permission: str | None
+    summary: str
+    tag: str
+    body: type | None = None
+    query: type | None = None
+    answer: type | None = None
+    status: int = 200
+    creating: bool = False
+    public: bool = False
+    errors: tuple = ()  # extra documented statuses, e.g. (404, 409)
+    media: str = "application/json"
+    form: dict | None = None  # a multipart body's JSON schema
+    description: str = ""
+
+
+lang = common.lang
+
+
+def operation(permission=None, *, tag, body=None, query=None, answer=None, status=200,
+              creating=False, public=False, errors=(), media="application/json", form=None):
+    """Declare a view: authorise, require Idempotency-Key when creating, parse body and query.
+
+    The view receives the signed-in user first (None when public), its path arguments, and
+    `body=`, `query=` (validated models) and `idem=` when declared.
+    """
+    def wrap(view):
+        doc = (view.__doc__ or "").strip().splitlines()
+        op = Operation(permission=permission, summary=doc[0] if doc else view.__name__, tag=tag,
+                       body=body, query=query, answer=answer, status=status, creating=creating,
+                       public=public, errors=tuple(errors), media=media, form=form,
+                       description="\n".join(doc[1:]).strip())
+
+        @functools.wraps(view)
+        def handler(**path):
+            user = None if public else authorize(permission)
+            extra = {}
+            if creating:
+                extra["idem"] = common.idempotency(user)
+            if body is not None:
+                extra["body"] = validation.parse(body, common.body(), lang=lang())
+            if query is not None:
+                args = {k: v for k, v in request.args.items() if v != ""}  # empty = not given
+                extra["query"] = validation.parse(query, args, lang=lang(), what="query")
+            return view(user, **path, **extra)
+        handler.operation = op
+        return handler
+    return wrap
+
+
+def operation_of(view):
+    """Return the Operation a view was declared with, or None."""
+    return getattr(view, "operation", None)

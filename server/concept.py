@@ -1,0 +1,89 @@
+"""The shape every concept package exposes: one descriptor the registry iterates.
+
+A concept (patrols, alerts, phase, visitors, incidents…) lives in `server/<concept>/` and
+describes itself with a `Concept`: its event types (each with a pydantic `data` model, a
+version and an audience), its folds, where its routes live, the permissions it adds, its
+watcher timers, its section of the snapshot and what its events do to open live sockets.
+Nothing here imports Flask, Socket.IO or Redis.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from pydantic import BaseModel, ConfigDict
+
+# Roles whose screens show the operational live feed (DESIGN §4).
+FEED_ROLES = frozenset({"display", "operator", "commander", "admin"})
+STAFF_ROLES = frozenset({"operator", "commander", "admin"})
+# Who a role inherits from: operators may do all a guard and a display may, and so on.
+ROLE_PARENTS = {"guard": (), "display": (), "operator": ("guard", "display"),
+                "commander": ("operator",), "admin": ("commander",)}
+
+
+class EventData(BaseModel):
+    """Base of every event's `data` model: unknown fields are a programming error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who receives one event live (and on resume): roles, and named users."""
+
+    roles: frozenset = frozenset()
+    users: frozenset = frozenset()
+
+    def admits(self, role, username):
+        """Tell whether a connection of this role and user receives the event."""
+        return role in self.roles or username in self.users
+
+
+FEED = Audience(roles=FEED_ROLES)
+NOBODY = Audience()
+
+
+def feed(_event):
+    """Return the audience of an ordinary operational event: every feed screen."""
+    return FEED
+
+
+def nobody(_event):
+    """Return the audience of an audit-only event: it travels on the stream, not to screens."""
+    return NOBODY
+
+
+def as_is(envelope, _role):
+    """Return the envelope unchanged: every admitted role sees the same form."""
+    return envelope
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One event type: its data model and version, who sees it, and how old versions read."""
+
+    name: str
+    data: type
+    doc: str
+    v: int = 1
+    audience: Callable = feed  # event -> Audience
+    form: Callable = as_is  # (envelope, role) -> the envelope that role receives
+    # {old version: function(data) -> data of the next version}: replay reads years-old history.
+    upcasters: dict = field(default_factory=dict)
+    audience_doc: str = "display, operator, commander, admin"
+
+
+@dataclass(frozen=True)
+class Concept:
+    """Everything the rest of the server needs to know about one concept."""
+
+    name: str
+    doc: str
+    events: tuple = ()
+    folds: tuple = ()  # objects with NAME, touches(event) and apply(state, event)
+    views: str | None = None  # "module:blueprint", imported by the API layer only
+    permissions: dict = field(default_factory=dict)  # permission -> roles (and those above them)
+    timers: tuple = ()  # functions (ctx, now) run by the leader-elected watcher
+    snapshot: Callable | None = None  # (ctx, projections, viewer, now) -> {key: value}
+    reads: tuple = ()  # projections the snapshot section needs
+    indexes: tuple = ()  # (kind, value, timedelta): recent ids of a timeline index, for the snapshot
+    # (ctx, event) -> [(username, session tag or None)] whose live sockets must close.
+    ends_sessions: Callable | None = None

@@ -1,0 +1,93 @@
+"""The registry: the one list of concepts that every other part of the server iterates."""
+from pydantic import ValidationError
+
+from server import accounts, activity, alerts, patrols, phase
+from server.concept import ROLE_PARENTS
+
+# Order matters only for folds: a concept's fold sees the events in stream order either way.
+CONCEPTS = (phase.CONCEPT, patrols.CONCEPT, alerts.CONCEPT, activity.CONCEPT, accounts.CONCEPT)
+
+
+class InvalidEvent(Exception):
+    """A drafted event does not match its registered schema: a programming error."""
+
+
+class Registry:
+    """Lookups over a tuple of concepts: event types, folds, roles, timers, audiences."""
+
+    def __init__(self, concepts):
+        self.concepts = tuple(concepts)
+        self.types = {t.name: t for c in self.concepts for t in c.events}
+        self.folds = tuple(f for c in self.concepts for f in c.folds)
+
+    def event_type(self, name):
+        """Return the registered EventType of a name, or None."""
+        return self.types.get(name)
+
+    def validate(self, event):
+        """Refuse a drafted event whose type is unknown or whose data breaks its model."""
+        kind = self.types.get(event["type"])
+        if kind is None:
+            raise InvalidEvent(f"unregistered event type {event['type']!r}")
+        try:
+            kind.data.model_validate(event["data"])
+        except ValidationError as exc:
+            raise InvalidEvent(f"{event['type']} v{kind.v}: {exc}") from None
+        event["v"] = kind.v
+
+    def upcast(self, event):
+        """Bring a stored event up to its type's current version (in place); return it."""
+        kind = self.types.get(event["type"])
+        if kind is None:
+            return event
+        while event.get("v", 1) < kind.v:
+            old = event.get("v", 1)
+            event["data"] = kind.upcasters[old](event["data"])
+            event["v"] = old + 1
+        return event
+
+    def audience(self, event):
+        """Return who receives an event live and on resume."""
+        kind = self.types.get(event["type"])
+        return kind.audience(event) if kind else None
+
+    def form(self, event_type, envelope, role):
+        """Return the form of an envelope that a role receives."""
+        kind = self.types.get(event_type)
+        return kind.form(envelope, role) if kind else envelope
+
+    def permissions(self, base):
+        """Return {role: permissions}: the base table plus every concept's grants, inherited."""
+        table = {role: set(perms) for role, perms in base.items()}
+        for concept in self.concepts:
+            for permission, roles in concept.permissions.items():
+                for role in roles:
+                    table[role].add(permission)
+        return {role: frozenset(_inherited(table, role)) for role in table}
+
+    def views(self):
+        """Return the "module:attr" of every concept's blueprint."""
+        return [c.views for c in self.concepts if c.views]
+
+    def timers(self):
+        """Return every concept's watcher timers."""
+        return [t for c in self.concepts for t in c.timers]
+
+    def reads(self):
+        """Return the projections every snapshot section needs."""
+        return sorted({name for c in self.concepts for name in c.reads})
+
+    def sessions_ended(self, ctx, event):
+        """Return [(username, session tag or None)] whose sockets an event closes."""
+        return [hit for c in self.concepts if c.ends_sessions for hit in c.ends_sessions(ctx, event)]
+
+
+def _inherited(table, role):
+    """Return a role's own permissions plus those of the roles it inherits from."""
+    perms = set(table.get(role, ()))
+    for parent in ROLE_PARENTS.get(role, ()):
+        perms |= _inherited(table, parent)
+    return perms
+
+
+REGISTRY = Registry(CONCEPTS)

@@ -1,0 +1,74 @@
+"""Patrol check-ins: request, answer and event data models (validation and API docs alike)."""
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, ValidationInfo, field_validator
+
+from server.concept import EventData
+from server.validation import RequestModel, rule
+from server.wire import Envelope
+
+NOTE_MAX = 1000
+Status = Literal["clear", "issue"]
+
+
+class CheckinRequest(RequestModel):
+    """A guard's check-in at a checkpoint."""
+
+    checkpoint_id: str = Field(min_length=1, max_length=64, description="an entrance or checkpoint id")
+    status: Status
+    note: str | None = Field(None, max_length=NOTE_MAX, validate_default=True,
+                             description="required when status is issue")
+    observed_at: AwareDatetime | None = Field(
+        None, description="when the guard was there (an outbox may send it later); at most 7 days "
+                          "ago; a phone clock up to 5 minutes fast is clamped to the server's time")
+
+    @field_validator("note")
+    @classmethod
+    def _issue_needs_note(cls, note, info: ValidationInfo):
+        """Ask for a description when the guard reports an issue."""
+        if info.data.get("status") == "issue" and not (note or "").strip():
+            raise rule("issue_note", "describe the issue", "请描述发现的问题")
+        return note
+
+
+class CheckinData(EventData):
+    """patrol.checkin: a guard was at a checkpoint."""
+
+    checkpoint_id: str
+    status: Status
+    note: str = ""
+
+
+class OverdueData(EventData):
+    """patrol.overdue: a checkpoint's patrol window passed without a check-in."""
+
+    checkpoint_id: str
+    due_at: str
+    interval_min: float | None
+    phase: str
+
+
+class PatrolRow(BaseModel):
+    """One checkpoint's patrol status."""
+
+    checkpoint_id: str
+    last_checkin_at: str | None
+    last_guard: str | None
+    last_status: Status | None
+    interval_min: float | None = Field(description="minutes between visits in this phase; null = not patrolled")
+    due_at: str | None
+    overdue: bool
+
+
+class CheckinAnswer(BaseModel):
+    """The recorded check-in."""
+
+    event: Envelope
+
+
+class PatrolsAnswer(BaseModel):
+    """Each checkpoint's status, and the phase the intervals come from."""
+
+    patrols: list[PatrolRow]
+    phase: str
+    phase_since: str | None

@@ -1,0 +1,26 @@
+"""The venue's phase (pre_event, in_session, post_event, closed): what patrol intervals apply."""
+from server.concept import Concept, EventType
+from server.phase import fold
+from server.phase.models import ChangedData
+from server.phase.service import change_phase, current, ensure_phase
+
+NAME = fold.NAME
+__all__ = ["CONCEPT", "NAME", "change_phase", "current", "ensure_phase"]
+
+
+def snapshot(ctx, reads, state):
+    """Return the current phase and since when."""
+    phase, since = current(ctx, reads.projections[NAME])
+    return {"phase": phase, "phase_since": since}
+
+
+CONCEPT = Concept(
+    name="phase",
+    doc=__doc__,
+    events=(EventType(fold.CHANGED, ChangedData, "The venue moved into another phase."),),
+    folds=(fold,),
+    views="server.phase.views:bp",
+    permissions={"phase.change": ("commander",)},
+    snapshot=snapshot,
+    reads=(NAME,),
+)

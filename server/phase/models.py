@@ -1,0 +1,25 @@
+"""Phase request, answer and event data models."""
+from pydantic import BaseModel, Field
+
+from server.concept import EventData
+from server.validation import RequestModel
+from server.wire import Envelope
+
+
+class PhaseRequest(RequestModel):
+    """Move the venue to another phase."""
+
+    phase: str = Field(min_length=1, max_length=64, description="a phase id of the venue file")
+
+
+class ChangedData(EventData):
+    """phase.changed: the venue moved into another phase."""
+
+    phase: str
+    previous: str | None
+
+
+class PhaseAnswer(BaseModel):
+    """The recorded phase change."""
+
+    event: Envelope
