@@ -10,6 +10,10 @@ const out = join(root, "static", "vendor");
 const files = [
   { pkg: "socket.io-client", from: "dist/socket.io.esm.min.js", to: "socket.io.esm.min.js" },
   { pkg: "socket.io-client", from: "dist/socket.io.esm.min.js.map", to: "socket.io.esm.min.js.map", optional: true },
+  // /api/docs: the Swagger UI bundle (a classic script defining window.SwaggerUIBundle) and its stylesheet.
+  { pkg: "swagger-ui-dist", from: "swagger-ui-bundle.js", to: "swagger-ui/swagger-ui-bundle.js" },
+  { pkg: "swagger-ui-dist", from: "swagger-ui.css", to: "swagger-ui/swagger-ui.css" },
+  { pkg: "swagger-ui-dist", from: "LICENSE", to: "swagger-ui/LICENSE" },
 ];
 
 // Web fonts: only the weights the stylesheets need (600 and 800 fall back to the 700 face),

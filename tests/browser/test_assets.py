@@ -1,4 +1,5 @@
-"""Locally served assets: the Noto Sans SC web font on /guard."""
+"""Locally served assets: the Noto Sans SC web font on /guard, and the /api/docs reference page."""
+import requests
 from playwright.sync_api import expect
 
 from .pw_helpers import PASSWORD, PHONE, sign_in_api
@@ -45,3 +46,20 @@ def test_guard_headings_use_the_served_noto_sans_sc(make_context, live_server):
     assert any("/static/vendor/fonts/" in u and u.endswith(".woff2") for u in urls)
     assert not _foreign(urls, live_server)
 
+
+def test_api_docs_renders_the_openapi_document_under_the_strict_csp(make_context, live_server):
+    assert requests.get(live_server.url + "/api/docs", timeout=10).status_code == 200  # no sign-in needed
+    live_server.add_user("docs_admin", "admin", PASSWORD)
+    context = make_context(lang="en")
+    sign_in_api(context, "docs_admin")  # /api/v1/openapi.json may need a session
+    urls, errors = _watch(context, live_server)
+    page = context.new_page()
+    answer = page.goto("/api/docs")
+    assert "'unsafe-" not in answer.headers["content-security-policy"]
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Gatewatch API")
+    operation = page.locator(".opblock-summary-path", has_text="/api/v1/checkins")
+    expect(operation.first).to_be_visible()
+    operation.first.click()
+    expect(page.locator(".opblock-body").first).to_be_visible()
+    assert not errors
+    assert not _foreign(urls, live_server)
