@@ -7,3 +7,4 @@ def init_app(app):
     """Register the page routes and the i18n helpers on the Flask app."""
     init_i18n(app)
     app.register_blueprint(bp)
+    app.register_blueprint(__import__("server.web.apidocs", fromlist=["bp"]).bp)
