@@ -1,4 +1,5 @@
-"""HTML pages (login, guard app, control room, command desk, admin) and their i18n."""
+"""HTML pages (login, guard app, control room, command desk, admin, API docs) and their i18n."""
+from . import apidocs
 from .i18n import init_i18n
 from .pages import bp
 
@@ -7,4 +8,4 @@ def init_app(app):
     """Register the page routes and the i18n helpers on the Flask app."""
     init_i18n(app)
     app.register_blueprint(bp)
-    app.register_blueprint(__import__("server.web.apidocs", fromlist=["bp"]).bp)
+    app.register_blueprint(apidocs.bp)
