@@ -38,12 +38,23 @@ class Audience:
 
 
 FEED = Audience(roles=FEED_ROLES)
+FEED_AND_GUARDS = Audience(roles=FEED_ROLES | {"guard"})
 NOBODY = Audience()
 
 
 def feed(_event):
     """Return the audience of an ordinary operational event: every feed screen."""
     return FEED
+
+
+def feed_and_guards(_event):
+    """Return the audience of an event every guard's phone needs too (phase, overdue gates)."""
+    return FEED_AND_GUARDS
+
+
+def feed_and_actor(event):
+    """Return every feed screen plus the user who caused the event (their other devices)."""
+    return Audience(roles=FEED_ROLES, users=frozenset({event["actor"]["username"]}))
 
 
 def nobody(_event):

@@ -1,6 +1,7 @@
 """The registry: the one list of concepts that every other part of the server iterates."""
 from pydantic import ValidationError
 
+from server import events as ev
 from server import accounts, activity, alerts, patrols, phase
 from server.concept import ROLE_PARENTS
 
@@ -47,14 +48,21 @@ class Registry:
         return event
 
     def audience(self, event):
-        """Return who receives an event live and on resume."""
+        """Return who receives an event live and on resume (None for an unknown type)."""
         kind = self.types.get(event["type"])
         return kind.audience(event) if kind else None
 
-    def form(self, event_type, envelope, role):
-        """Return the form of an envelope that a role receives."""
-        kind = self.types.get(event_type)
-        return kind.form(envelope, role) if kind else envelope
+    def visible(self, events, role, username, venue_id):
+        """Return the envelopes of events one viewer receives, each in that viewer's form.
+
+        The one rule for live frames, resume and snapshots alike.
+        """
+        out = []
+        for event in events:
+            kind = self.types.get(event["type"])
+            if kind and kind.audience(event).admits(role, username):
+                out.append(kind.form(ev.envelope(event, venue_id), role))
+        return out
 
     def permissions(self, base):
         """Return {role: permissions}: the base table plus every concept's grants, inherited."""

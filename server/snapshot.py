@@ -27,12 +27,7 @@ class Reads:
 
 def visible(ctx, events, viewer):
     """Return the envelopes of events this viewer may see, each in the viewer's form."""
-    out = []
-    for event in events:
-        audience = ctx.registry.audience(event)
-        if audience and audience.admits(viewer.role, viewer.username):
-            out.append(ctx.registry.form(event["type"], ev.envelope(event, ctx.venue.id), viewer.role))
-    return out
+    return ctx.registry.visible(events, viewer.role, viewer.username, ctx.venue.id)
 
 
 def _names(value, found):

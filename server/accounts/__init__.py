@@ -12,13 +12,13 @@ from server.concept import Concept, EventData, EventType, nobody
 class UserData(EventData):
     """An account event names the user it is about."""
 
-    username: str
+    username: str = Field(description="the account concerned")
 
 
 class CreatedData(UserData):
     """user.created."""
 
-    role: str
+    role: str = Field(description="guard, operator, commander, admin or display")
 
 
 class SignedOutData(UserData):

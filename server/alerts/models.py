@@ -10,17 +10,17 @@ class RaisedData(EventData):
 
     model_config = ConfigDict(extra="allow")
 
-    alert_id: str = Field(min_length=1)
+    alert_id: str = Field(min_length=1, description="stable id: raising it again is idempotent")
     kind: str = Field(min_length=1, description="patrol_overdue, watchlist_hit, incident_unacknowledged, …")
     severity: int = Field(ge=1, le=4, description="1 = most severe")
-    checkpoint_id: str | None = None
-    due_at: str | None = None
+    checkpoint_id: str | None = Field(None, description="where, for patrol alerts")
+    due_at: str | None = Field(None, description="when the missed visit was due, for patrol alerts")
 
 
 class AcknowledgedData(EventData):
     """alert.acknowledged: an operator took the alert."""
 
-    alert_id: str
+    alert_id: str = Field(description="the alert taken")
 
 
 class Alert(BaseModel):

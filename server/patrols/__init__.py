@@ -1,7 +1,7 @@
 """Patrol check-ins at entrances and checkpoints, and the overdue timer."""
 import datetime as dt
 
-from server.concept import Concept, EventType
+from server.concept import Concept, EventType, feed_and_actor, feed_and_guards
 from server.patrols import fold, service
 from server.patrols.models import CheckinData, OverdueData
 
@@ -20,8 +20,11 @@ CONCEPT = Concept(
     name="patrols",
     doc=__doc__,
     events=(
-        EventType(fold.CHECKIN, CheckinData, "A guard checked in at a checkpoint (clear or issue)."),
-        EventType(fold.OVERDUE, OverdueData, "A checkpoint's patrol window passed without a check-in."),
+        EventType(fold.CHECKIN, CheckinData, "A guard checked in at a checkpoint (clear or issue).",
+                  audience=feed_and_actor,
+                  audience_doc="display, operator, commander, admin; and the guard who checked in"),
+        EventType(fold.OVERDUE, OverdueData, "A checkpoint's patrol window passed without a check-in.",
+                  audience=feed_and_guards, audience_doc="every role (guards go to the gate)"),
     ),
     folds=(fold,),
     views="server.patrols.views:bp",

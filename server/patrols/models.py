@@ -34,18 +34,18 @@ class CheckinRequest(RequestModel):
 class CheckinData(EventData):
     """patrol.checkin: a guard was at a checkpoint."""
 
-    checkpoint_id: str
-    status: Status
-    note: str = ""
+    checkpoint_id: str = Field(description="the entrance or checkpoint visited")
+    status: Status = Field(description="clear, or issue (then the note says what)")
+    note: str = Field("", description="what the guard found; may be empty when clear")
 
 
 class OverdueData(EventData):
     """patrol.overdue: a checkpoint's patrol window passed without a check-in."""
 
-    checkpoint_id: str
-    due_at: str
-    interval_min: float | None
-    phase: str
+    checkpoint_id: str = Field(description="the checkpoint not visited in time")
+    due_at: str = Field(description="when the missed visit was due (ISO 8601 UTC)")
+    interval_min: float | None = Field(description="the patrol interval in force, in minutes")
+    phase: str = Field(description="the phase whose interval applied")
 
 
 class PatrolRow(BaseModel):

@@ -1,5 +1,5 @@
 """The venue's phase (pre_event, in_session, post_event, closed): what patrol intervals apply."""
-from server.concept import Concept, EventType
+from server.concept import Concept, EventType, feed_and_guards
 from server.phase import fold
 from server.phase.models import ChangedData
 from server.phase.service import change_phase, current, ensure_phase
@@ -17,7 +17,8 @@ def snapshot(ctx, reads, state):
 CONCEPT = Concept(
     name="phase",
     doc=__doc__,
-    events=(EventType(fold.CHANGED, ChangedData, "The venue moved into another phase."),),
+    events=(EventType(fold.CHANGED, ChangedData, "The venue moved into another phase.",
+                      audience=feed_and_guards, audience_doc="every role (patrol intervals change)"),),
     folds=(fold,),
     views="server.phase.views:bp",
     permissions={"phase.change": ("commander",)},

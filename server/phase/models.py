@@ -15,8 +15,8 @@ class PhaseRequest(RequestModel):
 class ChangedData(EventData):
     """phase.changed: the venue moved into another phase."""
 
-    phase: str
-    previous: str | None
+    phase: str = Field(description="the phase now in force")
+    previous: str | None = Field(description="the phase before (null on first start)")
 
 
 class PhaseAnswer(BaseModel):

@@ -80,13 +80,7 @@ class Hub:
 
     def frame_for(self, events, role, username):
         """Return the envelopes of events one viewer receives, in that viewer's form."""
-        frame = []
-        for event in events:
-            audience = self.registry.audience(event)
-            if audience and audience.admits(role, username):
-                envelope = ev.envelope(event, self.ctx.venue.id)
-                frame.append(self.registry.form(event["type"], envelope, role))
-        return frame
+        return self.registry.visible(events, role, username, self.ctx.venue.id)
 
     def _send(self, frame, to, skip=None):
         """Emit one `events` frame (a list of envelopes in stream order) to a sid or room."""

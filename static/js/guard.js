@@ -2,6 +2,8 @@
 import { ApiError, get, post, setCsrfToken } from "./api.js";
 import { clearErrors, errorText, loadVenue, page, setFieldError, setFormError, venueIndex } from "./common.js";
 import { t, timeHM } from "./i18n.js";
+import { io } from "/static/vendor/socket.io.esm.min.js";
+import { compareIds } from "./live.js";
 import { Outbox } from "./outbox.js";
 import { patrolStatus } from "./patrol.js";
 
@@ -227,6 +229,22 @@ async function refresh() {
   }
 }
 
+// Listen live: a phase change, an overdue gate or this guard's own check-in (from any of
+// their devices) refreshes the patrol list at once instead of at the next minute's poll.
+function listen() {
+  let cursor = null;
+  const socket = io("/live", {
+    path: "/socket.io", transports: ["websocket", "polling"], withCredentials: true,
+    auth: (cb) => cb(cursor ? { since: cursor } : {}),
+  });
+  socket.on("events", (frame) => {
+    const fresh = (frame || []).filter((env) => !cursor || compareIds(env.id, cursor) > 0);
+    if (!fresh.length) return;
+    cursor = fresh[fresh.length - 1].id;
+    refresh();
+  });
+}
+
 function renderNet() {
   $("[data-net]").hidden = navigator.onLine;
 }
@@ -248,6 +266,7 @@ async function start() {
   await refresh();
   document.body.dataset.ready = "true";
   setInterval(refresh, 60000);
+  listen(); // the minute's poll still keeps the list current when the socket cannot connect
   setInterval(renderDue, 15000);
   outbox.flush();
   if ("serviceWorker" in navigator && window.isSecureContext) {

@@ -69,6 +69,7 @@ def test_resume_from_cursor_has_no_gap_and_no_duplicate(live_server, tokens):
         assert resumed.wait_ids(expected)
         assert resumed.wait_for(lambda s: len(s.ids) >= len(expected))
         assert resumed.ids == expected  # exactly these, in order: no gap, no duplicate
+        assert max(resumed.frames) > 1, "events travel in batched frames"
     finally:
         resumed.close()
 
@@ -87,10 +88,11 @@ def test_unauthenticated_and_foreign_origin_are_refused(live_server, tokens):
 
 def test_guard_does_not_receive_the_operational_feed(live_server, tokens):
     """Guards connect for messages addressed to them, not the whole feed."""
+    live_server.add_user("g_other", "guard")
     guard = Listener(live_server.url, tokens["guard"]).connect()
     watcher = Listener(live_server.url, tokens["operator"]).connect()
     try:
-        eid = checkin(live_server, tokens["guard"])
+        eid = checkin(live_server, live_server.token("g_other"))
         assert watcher.wait_ids([eid])
         assert eid not in guard.ids
     finally:
@@ -116,7 +118,8 @@ def test_heartbeat_carries_the_cursor(live_server, tokens):
     listener = Listener(live_server.url, tokens["display"]).connect()
     try:
         assert listener.wait_for(lambda s: s.heartbeats, timeout=5)
-        assert "cursor" in listener.heartbeats[0] and "server_time" in listener.heartbeats[0]
+        beat = listener.heartbeats[0]
+        assert "cursor" in beat and "server_time" in beat and beat["store"] == "ok"
     finally:
         listener.close()
 
