@@ -104,7 +104,8 @@ def main(argv=None):
     start = writer.xinfo_stream(STREAM)["last-generated-id"] if writer.exists(STREAM) else "0-0"
     socketio.start_background_task(tail, socketio, tailer_conn, start)
     print(f"bare_app: serving on {args.host}:{args.port} at {time.strftime('%H:%M:%S')}", flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False)
+    # The same connection limit as Gatewatch (eventlet accepts 1,024 by default): 1,000 clients fit both.
+    socketio.run(app, host=args.host, port=args.port, log_output=False, max_size=4096)
 
 
 if __name__ == "__main__":

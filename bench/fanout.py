@@ -18,7 +18,7 @@ import socketio
 import wsclient
 from harness import HarnessError, say
 from probes import NAMESPACE, Poster, in_wire_order, percentile, stream_key
-from report import absolute_row, info_row, ms
+from report import absolute_row, info_row, ms, target_row
 
 CONNECT_TIMEOUT = 120.0
 WARMUP_TIMEOUT = 30.0
@@ -304,24 +304,26 @@ def run_app(target, kind, clients, procs, rate, seconds):
     return fig
 
 
-def measure(targets, kind, clients, procs, rate, seconds):
+def measure(targets, kind, clients, procs, rate, seconds, tag="fan-out"):
     """Run the fan-out on each target in turn; return table rows (bare first, candidate second)."""
     figs = [run_app(target, kind, clients, procs, rate, seconds) for target in targets]
     b, c = figs
     pct = 100.0
     return [
-        absolute_row(f"fan-out p99 delivery, {clients} clients, {rate:g} ev/s", "ms", b["p99"], c["p99"], "lt", 100.0),
-        info_row("fan-out p50 delivery", "ms", b["p50"], c["p50"]),
-        info_row("fan-out max delivery", "ms", b["max"], c["max"]),
-        absolute_row("fan-out events lost (sum over clients)", "n", b["lost"], c["lost"], "eq", 0, show_ratio=False),
-        absolute_row("fan-out events duplicated", "n", b["dup"], c["dup"], "eq", 0, show_ratio=False),
-        absolute_row("fan-out events out of order", "n", b["ooo"], c["ooo"], "eq", 0, show_ratio=False),
-        info_row("fan-out clients with any of these", "n", b["bad_clients"], c["bad_clients"], show_ratio=False),
-        info_row("fan-out clients connected", "n", b["connected"], c["connected"], show_ratio=False),
-        info_row("fan-out check-ins posted (201)", "n", b["posted"], c["posted"], show_ratio=False),
-        info_row("fan-out failed posts", "n", sum(b["failures"].values()), sum(c["failures"].values()),
+        target_row(f"{tag} p99 delivery, {clients} clients in {procs} client processes, {rate:g} ev/s",
+                   "ms", b["p99"], c["p99"], "max", 1.0),
+        absolute_row(f"{tag} p99 delivery under 100 ms", "ms", b["p99"], c["p99"], "lt", 100.0),
+        info_row(f"{tag} p50 delivery", "ms", b["p50"], c["p50"]),
+        info_row(f"{tag} max delivery", "ms", b["max"], c["max"]),
+        absolute_row(f"{tag} events lost (sum over clients)", "n", b["lost"], c["lost"], "eq", 0, show_ratio=False),
+        absolute_row(f"{tag} events duplicated", "n", b["dup"], c["dup"], "eq", 0, show_ratio=False),
+        absolute_row(f"{tag} events out of order", "n", b["ooo"], c["ooo"], "eq", 0, show_ratio=False),
+        info_row(f"{tag} clients with any of these", "n", b["bad_clients"], c["bad_clients"], show_ratio=False),
+        info_row(f"{tag} clients connected", "n", b["connected"], c["connected"], show_ratio=False),
+        info_row(f"{tag} check-ins posted (201)", "n", b["posted"], c["posted"], show_ratio=False),
+        info_row(f"{tag} failed posts", "n", sum(b["failures"].values()), sum(c["failures"].values()),
                  show_ratio=False),
-        info_row("fan-out app CPU (100 % = one core)", "%", b["app_cpu"] * pct, c["app_cpu"] * pct),
-        info_row("fan-out busiest client process CPU", "%", b["client_cpu"] * pct, c["client_cpu"] * pct,
+        info_row(f"{tag} app CPU (100 % = one core)", "%", b["app_cpu"] * pct, c["app_cpu"] * pct),
+        info_row(f"{tag} busiest client process CPU", "%", b["client_cpu"] * pct, c["client_cpu"] * pct,
                  show_ratio=False),
     ]

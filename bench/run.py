@@ -96,6 +96,8 @@ def parse_args(argv=None):
         help="all ingest posters sign in as one guard (worst-case contention) instead of one guard each")
     add("--fanout-clients", type=int, default=200, help="live clients in the fan-out (default 200)")
     add("--fanout-procs", type=int, default=4, help="processes holding them (default 4)")
+    add("--fanout-large", type=int, default=1000,
+        help="a second fan-out with this many clients on the one app process (default 1000; 0 skips)")
     add("--fanout-client", choices=("raw", "socketio"), default="raw",
         help="lean selector-based clients (default) or python-socketio clients (a thread each; "
              "CPU-bound on a small machine)")
@@ -295,8 +297,13 @@ def measure_fanout(args, targets):
         with contextlib.suppress(Exception):  # it may already be gone
             target.listener.disconnect()
     say(f"fan-out: {args.fanout_clients} clients, {args.fanout_rate:g} ev/s for {args.fanout_seconds:g} s per app")
-    return fanout.measure(targets, args.fanout_client, args.fanout_clients, args.fanout_procs, args.fanout_rate,
+    rows = fanout.measure(targets, args.fanout_client, args.fanout_clients, args.fanout_procs, args.fanout_rate,
                           args.fanout_seconds)
+    if args.fanout_large:
+        say(f"fan-out: {args.fanout_large} clients on one app process, {args.fanout_rate:g} ev/s")
+        rows += fanout.measure(targets, args.fanout_client, args.fanout_large, max(args.fanout_procs, 8),
+                               args.fanout_rate, args.fanout_seconds, tag=f"fan-out {args.fanout_large}")
+    return rows
 
 
 def run(args, workdir, redis_binary):
