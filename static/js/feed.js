@@ -1,5 +1,9 @@
 // One line of text per event, in the viewer's language, for the live feed and the timeline.
-import { t, tOr, timeHM, timeHMS } from "./i18n.js";
+import { alertText } from "./concepts/alerts.js";
+import { conceptOf } from "./concepts/index.js";
+import { t, tOr, timeHMS } from "./i18n.js";
+
+export { alertText };
 
 // Return the location id an event is about, if any.
 export function eventLocation(env, places = new Map()) {
@@ -28,35 +32,12 @@ export function actorName(actor) {
   return actor.display_name || people[actor.username] || actor.username || "";
 }
 
-// Return the localized text of an alert (by kind, else the server's message).
-export function alertText(alert, index) {
-  if (alert.kind === "patrol_overdue" && alert.checkpoint_id) {
-    return t("alert.patrol_overdue", { checkpoint: index.label(alert.checkpoint_id) });
-  }
-  return alert.message || alert.kind || "";
-}
-
-// Return what happened, without the event type's name.
+// Return what happened, without the event type's name: the concept's own words, else the
+// catalogue's `feed.<type>` template filled with the event's data, else nothing.
 export function details(env, index) {
-  const d = env.data || {};
-  switch (env.type) {
-    case "patrol.checkin":
-      return [tOr(`status.${d.status}`, d.status || ""), d.note ? `· ${d.note}` : ""].filter(Boolean).join(" ");
-    case "patrol.overdue":
-      return t("feed.overdue", { time: timeHM(d.due_at), interval: d.interval_min ?? "?" });
-    case "alert.raised":
-      return alertText(d, index);
-    case "phase.changed":
-      return d.previous
-        ? t("feed.phase", { previous: index.phaseName(d.previous), phase: index.phaseName(d.phase) })
-        : index.phaseName(d.phase);
-    default:
-      if (String(env.type).startsWith("user.") && d.username) {
-        return d.role ? t("feed.user_role", { username: d.username, role: tOr(`role.${d.role}`, d.role) })
-          : t("feed.user", { username: d.username });
-      }
-      return "";
-  }
+  const concept = conceptOf(env.type);
+  if (concept?.details) return concept.details(env, index);
+  return tOr(`feed.${env.type}`, "", env.data || {});
 }
 
 // Return the summary part of an event line: its type's name, then what happened.

@@ -1,0 +1,39 @@
+// Alerts on the wall screen: raised and acknowledged (mirrors server/alerts/fold.py).
+import { t } from "../i18n.js";
+
+export const types = ["alert.raised", "alert.acknowledged"];
+
+// Load the open alerts of a snapshot.
+export function load(model, state) {
+  model.alerts = new Map();
+  for (const a of state.alerts || []) {
+    if (a.acknowledged || (a.status && a.status !== "open")) continue;
+    model.alerts.set(a.alert_id, { ...a });
+    if (a.checkpoint_id) model.alertPlaces.set(a.alert_id, a.checkpoint_id);
+  }
+}
+
+// Apply an alert being raised or acknowledged.
+export function apply(model, env) {
+  const d = env.data || {};
+  if (env.type === "alert.acknowledged") return model.alerts.delete(d.alert_id);
+  model.alerts.set(d.alert_id, {
+    alert_id: d.alert_id, kind: d.kind, checkpoint_id: d.checkpoint_id, severity: d.severity,
+    message: d.message, raised_at: env.ts, acknowledged: false,
+  });
+  if (d.checkpoint_id) model.alertPlaces.set(d.alert_id, d.checkpoint_id);
+  return true;
+}
+
+// Return the localized text of an alert (by kind, else the server's message).
+export function alertText(alert, index) {
+  if (alert.kind === "patrol_overdue" && alert.checkpoint_id) {
+    return t("alert.patrol_overdue", { checkpoint: index.label(alert.checkpoint_id) });
+  }
+  return alert.message || alert.kind || "";
+}
+
+// Return what happened, for the feed line.
+export function details(env, index) {
+  return env.type === "alert.raised" ? alertText(env.data || {}, index) : "";
+}

@@ -1,0 +1,15 @@
+// The page modules of the concepts: the browser's side of server/concepts.py.
+// A concept's module exports `types` and may export load(model, state), apply(model, env)
+// and details(env, index); fold.js and feed.js iterate this list and switch on nothing.
+import * as accounts from "./accounts.js";
+import * as alerts from "./alerts.js";
+import * as patrols from "./patrols.js";
+import * as phase from "./phase.js";
+
+export const CONCEPTS = [phase, patrols, alerts, accounts];
+
+// Return the concept module that handles an event type.
+export const conceptOf = (() => {
+  const byType = new Map(CONCEPTS.flatMap((c) => c.types.map((type) => [type, c])));
+  return (type) => byType.get(type);
+})();
