@@ -69,6 +69,12 @@ export function seedCheckins(model, events) {
 // Apply one event envelope to the model; return true when anything changed.
 export function applyEvent(model, env) {
   const d = env.data || {};
+  // Any event a guard causes makes them active (server/activity): by its time, never back.
+  const seen = ms(env.ts);
+  if (env.actor?.role === "guard" && env.actor.username && !Number.isNaN(seen)
+      && !(model.guards.get(env.actor.username) > seen)) {
+    model.guards.set(env.actor.username, seen);
+  }
   switch (env.type) {
     case "patrol.checkin": {
       const at = env.observed_at || env.ts;
@@ -80,7 +86,6 @@ export function applyEvent(model, env) {
         });
       }
       if (!Number.isNaN(ms(at))) model.checkins.set(env.id, ms(at));
-      if (env.actor?.username) model.guards.set(env.actor.username, Math.max(ms(env.ts), ms(at)));
       return true;
     }
     case "patrol.overdue": {
