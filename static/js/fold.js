@@ -58,11 +58,13 @@ export function loadSnapshot(model, state) {
   return model;
 }
 
-// Seed the recent check-in times from a page of patrol.checkin events.
+// Seed the recent check-in times from the snapshot's checkins_last_hour ({id, ts}).
+// A check-in counts from when it was recorded (its stream id), as on the server: an outbox
+// delivery of an old visit is a check-in of the last hour.
 export function seedCheckins(model, events) {
   for (const e of events || []) {
-    const at = ms(e.observed_at || e.ts);
-    if (e.id && !Number.isNaN(at)) model.checkins.set(e.id, at);
+    const at = idMs(e.id);
+    if (e.id && at > 0) model.checkins.set(e.id, at);
   }
 }
 
@@ -85,7 +87,7 @@ export function applyEvent(model, env) {
           last_status: d.status, overdue: false,
         });
       }
-      if (!Number.isNaN(ms(at))) model.checkins.set(env.id, ms(at));
+      if (env.id) model.checkins.set(env.id, idMs(env.id));
       return true;
     }
     case "patrol.overdue": {
