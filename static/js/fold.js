@@ -91,8 +91,11 @@ export function applyEvent(model, env) {
       return true;
     }
     case "patrol.overdue": {
+      // The mark is the feed's and the alert's business: whether a gate is overdue follows from
+      // its last check-in, the phase and the clock (server/patrols/fold.py:status_rows), so a
+      // mark drafted just before a newer check-in landed does not turn the gate red again.
       const prev = model.patrols.get(d.checkpoint_id) || { checkpoint_id: d.checkpoint_id };
-      model.patrols.set(d.checkpoint_id, { ...prev, overdue: true, due_at: d.due_at ?? prev.due_at });
+      model.patrols.set(d.checkpoint_id, { ...prev, due_at: d.due_at ?? prev.due_at });
       return true;
     }
     case "alert.raised":
