@@ -99,9 +99,14 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
     raise Busy("Too many simultaneous changes to the same record; please retry.")
 
 
-def fold_all(folds, events):
-    """Fold a sequence of stored events from scratch: {projection: {field: value}}."""
-    state = {fold.NAME: {} for fold in folds}
+def fold_all(folds, events, state=None):
+    """Fold a sequence of stored events: {projection: {field: value}}.
+
+    From scratch, or onto `state` (changed in place), e.g. projections read with a cursor.
+    """
+    state = {} if state is None else state
+    for fold in folds:
+        state.setdefault(fold.NAME, {})
     for event in events:
         for fold in folds:
             current = state[fold.NAME]

@@ -51,6 +51,15 @@ def people(ctx, state, viewer):
             for u in ctx.accounts.list_users() if u["username"] in wanted}
 
 
+def sections(ctx, reads, cursor):
+    """Return every concept's snapshot section computed from one read, with its cursor."""
+    state = {"cursor": cursor, "server_time": ev.iso(reads.now)}
+    for concept in ctx.registry.concepts:
+        if concept.snapshot:
+            state.update(concept.snapshot(ctx, reads, state))
+    return state
+
+
 def current(ctx, viewer):
     """Return the snapshot of now as this viewer may see it, with the cursor it corresponds to."""
     now = ev.utc_now()
@@ -59,10 +68,7 @@ def current(ctx, viewer):
     cursor, projections, recent, ids = ctx.store.snapshot(ctx.registry.reads(), recent=RECENT_EVENTS,
                                                           indexes=indexes)
     reads = Reads(projections=projections, indexes=ids, now=now, viewer=viewer)
-    state = {"cursor": cursor, "server_time": ev.iso(now)}
-    for concept in ctx.registry.concepts:
-        if concept.snapshot:
-            state.update(concept.snapshot(ctx, reads, state))
+    state = sections(ctx, reads, cursor)
     # What a wall screen shows before anything new happens: the last events (oldest first,
     # all at or before the cursor), in the form this viewer receives them live.
     state["recent_events"] = visible(ctx, list(reversed(recent)), viewer)

@@ -2,7 +2,7 @@
 import { ApiError, post } from "./api.js";
 import { errorText, h, loadVenue, venueIndex } from "./common.js";
 import { alertText, eventLine, setPeople } from "./feed.js";
-import { applyEvent, counters, createModel, loadSnapshot, seedCheckins } from "./fold.js";
+import { applyEvent, counters, createModel, loadSnapshot, openAlerts, seedCheckins } from "./fold.js";
 import { t, timeHM, timeHMS } from "./i18n.js";
 import { Live } from "./live.js";
 import { minutesUntil, patrolStatus, urgency } from "./patrol.js";
@@ -42,7 +42,7 @@ function renderFeed() {
 }
 
 function renderAlerts() {
-  const alerts = [...model.alerts.values()].sort((a, b) => Date.parse(b.raised_at || 0) - Date.parse(a.raised_at || 0));
+  const alerts = openAlerts(model);
   $("[data-alerts]").replaceChildren(...alerts.map((a) => h("li", { "data-alert": a.alert_id, "data-kind": a.kind },
     h("span", { class: "c-alert-text" }, alertText(a, index)),
     h("span", { class: "c-alert-time" }, t("alert.raised_at", { time: timeHMS(a.raised_at) })),

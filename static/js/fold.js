@@ -1,7 +1,29 @@
 // The control room's client-side state: a snapshot from /api/v1/state, then a fold of events.
+// The server folds the same events (server/*/fold.py); tests/fixtures/fold_vectors/ holds the
+// cases both must answer alike (screenState below is what those vectors check).
+import { patrolStatus } from "./patrol.js";
+
 const HOUR = 3600000;
+const GUARD_ACTIVE_MS = 15 * 60000; // server/activity: ACTIVE_MINUTES
 
 const ms = (v) => (v ? Date.parse(v) : NaN);
+
+// Compare two stream ids ("ms-seq") numerically; return <0, 0 or >0.
+export function compareIds(a, b) {
+  if (a === b) return 0;
+  if (!a) return -1;
+  if (!b) return 1;
+  const [am, as = "0"] = String(a).split("-");
+  const [bm, bs = "0"] = String(b).split("-");
+  const d = Number(am) - Number(bm);
+  if (d) return d;
+  return Number(as) - Number(bs);
+}
+
+// Return the epoch milliseconds encoded in a stream id.
+export function idMs(id) {
+  return Number(String(id || "0").split("-")[0]);
+}
 
 // Return an empty model.
 export function createModel() {
@@ -23,7 +45,7 @@ export function loadSnapshot(model, state) {
   model.patrols = new Map((state.patrols || []).map((p) => [p.checkpoint_id, { ...p }]));
   model.alerts = new Map();
   for (const a of state.alerts || []) {
-    if (a.acknowledged) continue;
+    if (a.acknowledged || (a.status && a.status !== "open")) continue;
     model.alerts.set(a.alert_id, { ...a });
     if (a.checkpoint_id) model.alertPlaces.set(a.alert_id, a.checkpoint_id);
   }
@@ -36,17 +58,25 @@ export function loadSnapshot(model, state) {
   return model;
 }
 
-// Seed the recent check-in times from a page of patrol.checkin events.
+// Seed the recent check-in times from the snapshot's checkins_last_hour ({id, ts}).
+// A check-in counts from when it was recorded (its stream id), as on the server: an outbox
+// delivery of an old visit is a check-in of the last hour.
 export function seedCheckins(model, events) {
   for (const e of events || []) {
-    const at = ms(e.observed_at || e.ts);
-    if (e.id && !Number.isNaN(at)) model.checkins.set(e.id, at);
+    const at = idMs(e.id);
+    if (e.id && at > 0) model.checkins.set(e.id, at);
   }
 }
 
 // Apply one event envelope to the model; return true when anything changed.
 export function applyEvent(model, env) {
   const d = env.data || {};
+  // Any event a guard causes makes them active (server/activity): by its time, never back.
+  const seen = ms(env.ts);
+  if (env.actor?.role === "guard" && env.actor.username && !Number.isNaN(seen)
+      && !(model.guards.get(env.actor.username) > seen)) {
+    model.guards.set(env.actor.username, seen);
+  }
   switch (env.type) {
     case "patrol.checkin": {
       const at = env.observed_at || env.ts;
@@ -57,13 +87,15 @@ export function applyEvent(model, env) {
           last_status: d.status, overdue: false,
         });
       }
-      if (!Number.isNaN(ms(at))) model.checkins.set(env.id, ms(at));
-      if (env.actor?.username) model.guards.set(env.actor.username, Math.max(ms(env.ts), ms(at)));
+      if (env.id) model.checkins.set(env.id, idMs(env.id));
       return true;
     }
     case "patrol.overdue": {
+      // The mark is the feed's and the alert's business: whether a gate is overdue follows from
+      // its last check-in, the phase and the clock (server/patrols/fold.py:status_rows), so a
+      // mark drafted just before a newer check-in landed does not turn the gate red again.
       const prev = model.patrols.get(d.checkpoint_id) || { checkpoint_id: d.checkpoint_id };
-      model.patrols.set(d.checkpoint_id, { ...prev, overdue: true, due_at: d.due_at ?? prev.due_at });
+      model.patrols.set(d.checkpoint_id, { ...prev, due_at: d.due_at ?? prev.due_at });
       return true;
     }
     case "alert.raised":
@@ -85,6 +117,16 @@ export function applyEvent(model, env) {
   }
 }
 
+// Return the open alerts, newest first.
+export function openAlerts(model) {
+  return [...model.alerts.values()].sort((a, b) => Date.parse(b.raised_at || 0) - Date.parse(a.raised_at || 0));
+}
+
+// Return the usernames of the guards active at time now (seen in the last 15 minutes), sorted.
+export function activeGuards(model, now) {
+  return [...model.guards].filter(([, seen]) => now - seen <= GUARD_ACTIVE_MS).map(([name]) => name).sort();
+}
+
 // Return the counters shown on the wall at time now.
 export function counters(model, now) {
   let recent = 0;
@@ -92,13 +134,46 @@ export function counters(model, now) {
     if (now - t > HOUR * 1.5) model.checkins.delete(id);
     else if (now - t <= HOUR) recent++;
   }
-  let guards = 0;
-  for (const seen of model.guards.values()) if (now - seen <= 15 * 60000) guards++;
   return {
     checkins_hour: recent,
-    guards_active: guards,
+    guards_active: activeGuards(model, now).length,
     open_alerts: model.alerts.size,
     visitors: model.visitors,
     vehicles: model.vehicles,
+  };
+}
+
+// Return what the wall shows at time now (ms) after a snapshot and a sequence of live events,
+// applied the way control.js and live.js do: events at or before the cursor are dropped.
+// venue: GET /api/v1/venue. The shape is the one tests/fixtures/fold_vectors/ describes.
+export function screenState(venue, snapshot, events, now) {
+  const model = loadSnapshot(createModel(), snapshot);
+  let cursor = snapshot.cursor || null;
+  seedCheckins(model, (snapshot.checkins_last_hour || []).filter((e) => !cursor || compareIds(e.id, cursor) <= 0));
+  for (const env of events || []) {
+    if (!env || !env.id || compareIds(env.id, cursor) <= 0) continue;
+    cursor = env.id;
+    applyEvent(model, env);
+  }
+  const patrols = {};
+  for (const cp of venue.checkpoints || []) {
+    const p = model.patrols.get(cp.id);
+    const st = patrolStatus(cp, p, model.phase, model.phaseSince, now);
+    patrols[cp.id] = {
+      last_checkin_at: p?.last_checkin_at ?? null,
+      last_guard: p?.last_guard ?? null,
+      last_status: p?.last_status ?? null,
+      interval_min: st.interval,
+      due_at: st.dueAt == null ? null : new Date(st.dueAt).toISOString(),
+      overdue: st.status === "overdue",
+    };
+  }
+  return {
+    cursor,
+    phase: model.phase,
+    patrols,
+    alerts: openAlerts(model).map((a) => ({ alert_id: a.alert_id, status: "open" })),
+    guards_active: activeGuards(model, now),
+    checkins_last_hour: counters(model, now).checkins_hour,
   };
 }

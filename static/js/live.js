@@ -2,26 +2,13 @@
 // (/live) strictly after the cursor; resync on request; connection state for the screen.
 import { io } from "/static/vendor/socket.io.esm.min.js";
 import { ApiError, get } from "./api.js";
+import { compareIds, idMs } from "./fold.js";
+
+// The cursor rules live with the fold (pure, shared with the wall screen and its tests).
+export { compareIds, idMs };
 
 const STALE_MS = 15000;
 const DOWN_MS = 30000;
-
-// Compare two stream ids ("ms-seq") numerically; return <0, 0 or >0.
-export function compareIds(a, b) {
-  if (a === b) return 0;
-  if (!a) return -1;
-  if (!b) return 1;
-  const [am, as = "0"] = String(a).split("-");
-  const [bm, bs = "0"] = String(b).split("-");
-  const d = Number(am) - Number(bm);
-  if (d) return d;
-  return Number(as) - Number(bs);
-}
-
-// Return the epoch milliseconds encoded in a stream id.
-export function idMs(id) {
-  return Number(String(id || "0").split("-")[0]);
-}
 
 export class Live {
   // handlers: onSnapshot(state), onEvent(envelope), onState({state, since, lastActivity}),

@@ -23,7 +23,8 @@ export function patrolStatus(checkpoint, patrol, phase, phaseSince, now) {
   const dueAt = Number.isFinite(base) ? base + interval * MIN : ms(patrol?.due_at);
   const soonWindow = Math.max(SOON_MIN_MS, interval * MIN * SOON_FRACTION);
   let status = "fresh";
-  if (patrol?.overdue || (dueAt != null && now >= dueAt)) status = "overdue";
+  // Overdue strictly after the due time, as on the server (server/patrols/fold.py:status_rows).
+  if (patrol?.overdue || (dueAt != null && now > dueAt)) status = "overdue";
   else if (dueAt == null || dueAt - now <= soonWindow) status = "due_soon";
   return { status, dueAt, interval, lastAt };
 }

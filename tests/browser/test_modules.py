@@ -60,10 +60,11 @@ def test_fold_applies_events_and_acknowledgements(browser, live_server):
             guards_active: [],
         });
         const ts = '2026-05-16T06:00:00.000Z';
-        f.applyEvent(m, { id: '1-0', type: 'patrol.checkin', ts, actor: { username: 'g', role: 'guard' },
+        const id = (seq) => `${Date.parse(ts)}-${seq}`;  // a stream id: the commit time
+        f.applyEvent(m, { id: id(0), type: 'patrol.checkin', ts, actor: { username: 'g', role: 'guard' },
                           data: { checkpoint_id: 'E3', status: 'clear' } });
-        f.applyEvent(m, { id: '2-0', type: 'alert.acknowledged', ts, data: { alert_id: 'a1' } });
-        f.applyEvent(m, { id: '3-0', type: 'phase.changed', ts, data: { phase: 'in_session', previous: 'pre_event' } });
+        f.applyEvent(m, { id: id(1), type: 'alert.acknowledged', ts, data: { alert_id: 'a1' } });
+        f.applyEvent(m, { id: id(2), type: 'phase.changed', ts, data: { phase: 'in_session', previous: 'pre_event' } });
         const c = f.counters(m, Date.parse(ts) + 60000);
         return { e3: m.patrols.get('E3'), alerts: m.alerts.size, phase: m.phase, c };
     }""")
