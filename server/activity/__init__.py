@@ -21,8 +21,8 @@ class Fold:
 
     @staticmethod
     def apply(state, event):
-        """Fold a guard's event into their last-seen time."""
-        if event["actor"]["role"] != "guard":
+        """Fold a guard's event into their last-seen time (signing in or out is not a patrol)."""
+        if event["actor"]["role"] != "guard" or event["type"].startswith("user."):
             return {}
         name = event["actor"]["username"]
         return {name: IfNewer({"username": name, "last_seen_at": event["ts"]}, "last_seen_at")}

@@ -4,7 +4,7 @@ import datetime as dt
 from server import events as ev
 from server import ledger, phase
 from server.alerts import fold as alerts
-from server.errors import Text, check
+from server.errors import Conflict, Text, check
 from server.patrols.fold import CHECKIN, NAME, OVERDUE, missed_window
 
 # A phone's outbox may hold a check-in for days (DESIGN §1.4); farther back is a typo.
@@ -43,8 +43,12 @@ def record_checkin(ctx, *, actor, checkpoint_id, status, note=None, observed_at=
     return ledger.record(ctx, [event], idem=idem, body=lambda envs: {"event": envs[0]})
 
 
-def flag_overdue(ctx, *, checkpoint_id, due, phase_id):
-    """Record a missed patrol window and raise its alert, once (idempotent by window)."""
+def flag_overdue(ctx, *, checkpoint_id, due, phase_id, since=None, now=None):
+    """Record a missed patrol window and raise its alert, once (idempotent by window).
+
+    With `since` and `now`, the window is judged again on the state the commit guards: a
+    check-in that landed after the watcher's read answers Conflict instead of a false alert.
+    """
     cp = ctx.venue.checkpoint(checkpoint_id)
     interval = ctx.venue.interval_min(checkpoint_id, phase_id)
     due_at = ev.iso(due)
@@ -56,7 +60,12 @@ def flag_overdue(ctx, *, checkpoint_id, due, phase_id):
                      data={"alert_id": alert_id, "kind": "patrol_overdue", "checkpoint_id": cp.id,
                            "due_at": due_at, "severity": 2 if cp.kind == "entrance" else 3})
     idem = ledger.system_idempotency(alert_id, {"checkpoint_id": cp.id, "due_at": due_at})
-    return ledger.record(ctx, [overdue, alert], idem=idem)
+
+    def still_missed(state):
+        """Refuse when the window is no longer missed on the state this commit guards."""
+        if now is not None and missed_window(state[NAME].get(cp.id), interval, since, now) != due:
+            raise Conflict(f"{cp.id} was visited meanwhile")
+    return ledger.record(ctx, [overdue, alert], idem=idem, rule=still_missed)
 
 
 def check_overdue(ctx, now):
@@ -67,7 +76,11 @@ def check_overdue(ctx, now):
     for cp in ctx.venue.checkpoints:
         interval = ctx.venue.interval_min(cp.id, current)
         due = missed_window(proj[NAME].get(cp.id), interval, since, now)
-        if due:
-            flag_overdue(ctx, checkpoint_id=cp.id, due=due, phase_id=current)
-            flagged.append(cp.id)
+        if not due:
+            continue
+        try:
+            flag_overdue(ctx, checkpoint_id=cp.id, due=due, phase_id=current, since=since, now=now)
+        except Conflict:
+            continue  # a guard checked in between the read and the commit: nothing was missed
+        flagged.append(cp.id)
     return flagged

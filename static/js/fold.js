@@ -1,6 +1,7 @@
 // The control room's client-side state: a snapshot from /api/v1/state, then a fold of events.
 // The server folds the same events (server/*/fold.py); tests/fixtures/fold_vectors/ holds the
 // cases both must answer alike (screenState below is what those vectors check).
+import { CONCEPTS, conceptOf } from "./concepts/index.js";
 import { patrolStatus } from "./patrol.js";
 
 const HOUR = 3600000;
@@ -38,17 +39,9 @@ export function createModel() {
   };
 }
 
-// Replace the model's contents with a snapshot from /api/v1/state.
+// Replace the model's contents with a snapshot from /api/v1/state: each concept loads its part.
 export function loadSnapshot(model, state) {
-  model.phase = state.phase ?? null;
-  model.phaseSince = state.phase_since ?? null;
-  model.patrols = new Map((state.patrols || []).map((p) => [p.checkpoint_id, { ...p }]));
-  model.alerts = new Map();
-  for (const a of state.alerts || []) {
-    if (a.acknowledged || (a.status && a.status !== "open")) continue;
-    model.alerts.set(a.alert_id, { ...a });
-    if (a.checkpoint_id) model.alertPlaces.set(a.alert_id, a.checkpoint_id);
-  }
+  for (const concept of CONCEPTS) concept.load?.(model, state);
   for (const g of state.guards_active || []) {
     const seen = ms(g.last_seen_at);
     if (!Number.isNaN(seen)) model.guards.set(g.username, Math.max(seen, model.guards.get(g.username) || 0));
@@ -70,51 +63,14 @@ export function seedCheckins(model, events) {
 
 // Apply one event envelope to the model; return true when anything changed.
 export function applyEvent(model, env) {
-  const d = env.data || {};
   // Any event a guard causes makes them active (server/activity): by its time, never back.
   const seen = ms(env.ts);
   if (env.actor?.role === "guard" && env.actor.username && !Number.isNaN(seen)
       && !(model.guards.get(env.actor.username) > seen)) {
     model.guards.set(env.actor.username, seen);
   }
-  switch (env.type) {
-    case "patrol.checkin": {
-      const at = env.observed_at || env.ts;
-      const prev = model.patrols.get(d.checkpoint_id) || { checkpoint_id: d.checkpoint_id };
-      if (!prev.last_checkin_at || ms(at) >= ms(prev.last_checkin_at)) {
-        model.patrols.set(d.checkpoint_id, {
-          ...prev, last_checkin_at: at, last_guard: env.actor?.username,
-          last_status: d.status, overdue: false,
-        });
-      }
-      if (env.id) model.checkins.set(env.id, idMs(env.id));
-      return true;
-    }
-    case "patrol.overdue": {
-      // The mark is the feed's and the alert's business: whether a gate is overdue follows from
-      // its last check-in, the phase and the clock (server/patrols/fold.py:status_rows), so a
-      // mark drafted just before a newer check-in landed does not turn the gate red again.
-      const prev = model.patrols.get(d.checkpoint_id) || { checkpoint_id: d.checkpoint_id };
-      model.patrols.set(d.checkpoint_id, { ...prev, due_at: d.due_at ?? prev.due_at });
-      return true;
-    }
-    case "alert.raised":
-      model.alerts.set(d.alert_id, {
-        alert_id: d.alert_id, kind: d.kind, checkpoint_id: d.checkpoint_id,
-        message: d.message, raised_at: env.ts, acknowledged: false,
-      });
-      if (d.checkpoint_id) model.alertPlaces.set(d.alert_id, d.checkpoint_id);
-      return true;
-    case "alert.acknowledged":
-      return model.alerts.delete(d.alert_id);
-    case "phase.changed":
-      model.phase = d.phase;
-      model.phaseSince = env.ts;
-      for (const p of model.patrols.values()) p.overdue = false;
-      return true;
-    default:
-      return false;
-  }
+  const concept = conceptOf(env.type);
+  return concept?.apply ? concept.apply(model, env) : false;
 }
 
 // Return the open alerts, newest first.

@@ -175,3 +175,15 @@ def test_display_sees_the_snapshot_without_buttons(login_as):
     answer = wall.client.post("/api/v1/alerts/whatever/acknowledge", json={},
                               headers={"X-CSRF-Token": wall.csrf, "Idempotency-Key": uuid.uuid4().hex})
     assert answer.status_code == 403
+
+
+def test_a_checkin_landing_before_the_overdue_commit_prevents_a_false_alert(ctx, auth, operator, phase_since):
+    """The watcher judged E1 missed on an old read; a guard checked in before its commit: no alert."""
+    from server.errors import Conflict
+    from server.patrols.service import flag_overdue
+    due, now = phase_since + minutes(30), phase_since + minutes(31)
+    auth.login("gus", "guard")
+    assert auth.post("/api/v1/checkins", json={"checkpoint_id": "E1", "status": "clear"}).status_code == 201
+    with pytest.raises(Conflict):  # the window now runs from the check-in, not the phase start
+        flag_overdue(ctx, checkpoint_id="E1", due=due, phase_id="pre_event", since=ev.iso(phase_since), now=now)
+    assert not any(a["checkpoint_id"] == "E1" for a in open_alerts(operator))

@@ -15,7 +15,10 @@ export function apply(model, env) {
   const d = env.data || {};
   const prev = model.patrols.get(d.checkpoint_id) || { checkpoint_id: d.checkpoint_id };
   if (env.type === "patrol.overdue") {
-    model.patrols.set(d.checkpoint_id, { ...prev, overdue: true, due_at: d.due_at ?? prev.due_at });
+    // The mark is the feed's and the alert's business: whether a gate is overdue follows from
+    // its last check-in, the phase and the clock (server/patrols/fold.py:status_rows), so a
+    // mark drafted just before a newer check-in landed does not turn the gate red again.
+    model.patrols.set(d.checkpoint_id, { ...prev, due_at: d.due_at ?? prev.due_at });
     return true;
   }
   const at = env.observed_at || env.ts;
@@ -24,7 +27,8 @@ export function apply(model, env) {
       ...prev, last_checkin_at: at, last_guard: env.actor?.username, last_status: d.status, overdue: false,
     });
   }
-  if (!Number.isNaN(ms(at))) model.checkins.set(env.id, ms(at));
+  // A check-in counts from when it was recorded (its stream id), as on the server.
+  if (env.id) model.checkins.set(env.id, Number(String(env.id).split("-")[0]));
   return true;
 }
 
