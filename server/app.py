@@ -43,6 +43,19 @@ def _count_request(response):
     return response
 
 
+def safe_headers(wsgi_app):
+    """Wrap a WSGI app: every answer is nosniff, and JSON answers are never cached."""
+    def app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            present = {name.lower(): value for name, value in headers}
+            extra = [] if "x-content-type-options" in present else [("X-Content-Type-Options", "nosniff")]
+            if present.get("content-type", "").startswith("application/json") and "cache-control" not in present:
+                extra.append(("Cache-Control", "no-store"))  # sessions, tokens, personal data
+            return start_response(status, list(headers) + extra, exc_info)
+        return wsgi_app(environ, start)
+    return app
+
+
 def create_app(config=None, ctx=None):
     """Create the Flask app; `config` overrides Flask settings, `ctx` injects services."""
     root = __file__.rsplit("/server/", 1)[0]
@@ -72,4 +85,6 @@ def create_app(config=None, ctx=None):
     api.init_app(app)
     web.init_app(app)
     realtime.init_app(app)
+    # Outermost, so Socket.IO's own answers get the headers too.
+    app.wsgi_app = safe_headers(app.wsgi_app)
     return app
