@@ -4,6 +4,7 @@ import json
 import re
 
 from flask import current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from server.errors import GatewatchError, InvalidInput
 from server.store import Idempotency
@@ -12,6 +13,10 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9\-_.:]{1,128}$")
 # A lone UTF-16 surrogate parses (as "\\ud800" or as raw bytes, which json reads with
 # surrogatepass) but cannot be encoded again: Redis and our own JSON answers would fail on it.
 SURROGATE = re.compile("[\ud800-\udfff]")
+API_PREFIX = "/api/v1"
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "too_large", 414: "uri_too_long", 429: "throttled",
+              500: "internal_error", 503: "unavailable"}
 
 
 def gw():
@@ -142,4 +147,25 @@ def too_large(_exc):
     response = jsonify({"error": {"code": "too_large", "fields": {"body": f"at most {limit} bytes"},
                                   "message": "The request body is too large."}})
     response.status_code = 413
+    return response
+
+
+def _under_api():
+    """Tell whether this request is under /api/v1."""
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def http_error(exc):
+    """Answer an HTTP error under /api/v1 in the API's JSON shape; pages keep werkzeug's HTML."""
+    if not _under_api():
+        return exc
+    status = exc.code or 500
+    message = ("Something went wrong on the server; it has been logged." if status >= 500
+               else exc.description or exc.name)
+    code = HTTP_CODES.get(status) or re.sub(r"\W+", "_", exc.name.lower()).strip("_")
+    response = jsonify({"error": {"code": code, "message": message, "fields": {}}})
+    response.status_code = status
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value  # e.g. Allow on a 405
     return response
