@@ -11,7 +11,8 @@ def session_tag(session_id):
 
 def _token_hash(token):
     """Hash a bearer token; only the hash is stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: a broken string from a Socket.IO handshake is just an unknown token.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Accounts:

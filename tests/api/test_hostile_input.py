@@ -62,3 +62,9 @@ def test_broken_utf8_in_query_and_path_is_never_a_5xx(reader, bearer, app):
     answer = app.test_client().post("/api/v1/users/a%ED%A0%80/disable",
                                     headers={**bearer("boss", "admin"), "Idempotency-Key": "k1"})
     assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
+
+
+def test_lone_surrogate_in_a_live_token_is_refused_not_a_crash(app):
+    socketio = app.extensions["socketio"]
+    client = socketio.test_client(app, namespace="/live", auth={"token": "gw_" + LONE})
+    assert not client.is_connected("/live")
