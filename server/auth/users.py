@@ -12,6 +12,10 @@ from server.store import KeyExists
 from server.store.accounts import session_tag
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
+# The actors the server records for itself (the watcher and bootstrap, `gatewatch users …`,
+# `gatewatch demo`): a user by one of these names would pass for the system on the timeline
+# and share its idempotency scope.
+RESERVED_USERNAMES = frozenset({ev.SYSTEM_ACTOR["username"], "cli", "demo"})
 PASSWORD_MIN = 10
 # A hash to check against when the user does not exist, so timing does not reveal names.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -27,6 +31,8 @@ def _validate(username, role, password, display_name):
     fields = {}
     if not isinstance(username, str) or not USERNAME.match(username):
         fields["username"] = "2–32 lower-case letters, digits, '.', '_' or '-'"
+    elif username in RESERVED_USERNAMES:
+        fields["username"] = "reserved for the system; choose another name"
     if role not in ROLES:
         fields["role"] = f"one of {', '.join(ROLES)}"
     fields.update(_password_errors(password))
