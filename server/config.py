@@ -24,6 +24,7 @@ class Settings:
     async_mode: str = "eventlet"
     retention_days: int = 30
     session_hours: float = 12.0
+    login_lock_seconds: float = 60.0
     watch_interval: float = 5.0
     resync_after: int = 50000
     heartbeat_seconds: float = 5.0
@@ -104,6 +105,7 @@ def load_settings(env=None, *, dotenv=True):
         async_mode=mode,
         retention_days=_number(env, "GATEWATCH_RETENTION_DAYS", 30, int),
         session_hours=_number(env, "GATEWATCH_SESSION_HOURS", 12.0),
+        login_lock_seconds=_number(env, "GATEWATCH_LOGIN_LOCK_SECONDS", 60.0),
         watch_interval=_number(env, "GATEWATCH_WATCH_INTERVAL", 5.0),
         resync_after=_number(env, "GATEWATCH_RESYNC_AFTER", 50000, int),
         heartbeat_seconds=_number(env, "GATEWATCH_HEARTBEAT_SECONDS", 5.0),
