@@ -68,7 +68,7 @@ def create_app(config=None, ctx=None):
     # so the cookie need not be re-signed on every request (it was ~6 % of a check-in's CPU).
     app.config.update(SECRET_KEY=secret_key(ctx.settings), JSON_AS_ASCII=False,
                       MAX_CONTENT_LENGTH=16 * 1024 * 1024, SESSION_REFRESH_EACH_REQUEST=False,
-                      PERMANENT_SESSION_LIFETIME=dt.timedelta(days=30))
+                      PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=ctx.settings.session_hours))
     app.json.ensure_ascii = False
     app.config.update(config or {})
     if ctx.settings.proxy_hops:

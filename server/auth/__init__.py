@@ -15,7 +15,10 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 # The cookie carries only an opaque random session id (256 bits); Redis holds the session.
 # Nothing to sign or decode per request: an unknown id is simply not a session.
 COOKIE = "gatewatch_session"
-COOKIE_DAYS = 30
+# The cookie must not outlive the session: its Max-Age is the session lifetime less this
+# margin, because Redis slides a session's expiry only once it has lagged a minute and a
+# process trusts its cached look-up for a few seconds (server/store/accounts.py).
+COOKIE_MARGIN_SECONDS = 120
 
 
 @dataclass
@@ -112,11 +115,26 @@ def require(permission):
     return wrap
 
 
+def cookie_seconds():
+    """Return the session cookie's Max-Age: the sliding session lifetime, less the margin."""
+    lifetime = _gw().settings.session_hours * 3600
+    return int(max(lifetime - COOKIE_MARGIN_SECONDS, lifetime / 2))
+
+
 def set_session_cookie(response, sid):
     """Give the browser its session id: HttpOnly, SameSite=Lax, Secure under HTTPS."""
     secure = _gw().settings.secure_cookies or request.is_secure
-    response.set_cookie(COOKIE, sid, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
+    response.set_cookie(COOKIE, sid, max_age=cookie_seconds(), httponly=True, samesite="Lax",
                         secure=secure, path="/")
+    return response
+
+
+def _slide_cookie(response):
+    """Renew the session cookie on an answer to a signed-in request, as the session slides."""
+    user = g.get("user")
+    if user and user.session_id and not any(v.startswith(COOKIE + "=")
+                                            for v in response.headers.getlist("Set-Cookie")):
+        set_session_cookie(response, user.session_id)  # not after sign-out, which clears it
     return response
 
 
@@ -139,5 +157,6 @@ class NoFlaskSession(SessionInterface):
 
 
 def init_app(app):
-    """Turn Flask's own cookie session off."""
+    """Turn Flask's own cookie session off; slide the session cookie with the session."""
     app.session_interface = NoFlaskSession()
+    app.after_request(_slide_cookie)
