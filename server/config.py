@@ -32,6 +32,7 @@ class Settings:
     secure_cookies: bool = False
     max_connections: int = 4096
     proxy_hops: int = 0
+    metrics_token: str = ""
     testing: bool = False
 
 
@@ -113,6 +114,7 @@ def load_settings(env=None, *, dotenv=True):
         secure_cookies=(env.get("GATEWATCH_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         max_connections=_number(env, "GATEWATCH_MAX_CONNECTIONS", 4096, int),
         proxy_hops=_number(env, "GATEWATCH_PROXY_HOPS", 0, int, minimum=-1),
+        metrics_token=env.get("GATEWATCH_METRICS_TOKEN") or "",
     )
 
 

@@ -3,6 +3,8 @@ from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from server.api.common import gw
+from server.auth import may_read_metrics
+from server.errors import Forbidden
 from server.store import UNAVAILABLE
 
 bp = Blueprint("health", __name__)
@@ -28,7 +30,9 @@ def readyz():
 
 @bp.get("/metrics")
 def metrics():
-    """Export Prometheus metrics of this process."""
+    """Export Prometheus metrics of this process (to loopback or the metrics token)."""
+    if not may_read_metrics():
+        raise Forbidden("Metrics are served to this machine or with GATEWATCH_METRICS_TOKEN only.")
     ctx = gw()
     try:
         ctx.metrics.stream_length.set(ctx.store.count_events())

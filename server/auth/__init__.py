@@ -1,6 +1,7 @@
 """Sign-in state for HTTP: sessions, bearer tokens, CSRF and the role checks on every route."""
 import functools
 import hmac
+import ipaddress
 import logging
 from dataclasses import dataclass
 
@@ -79,6 +80,31 @@ def current_user():
     if "user" not in g:
         g.user = _load_user()
     return g.user
+
+
+def _loopback(address):
+    """Tell whether an address is this machine's own (127/8, ::1, or v4-mapped 127/8)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return ip.is_loopback or bool(getattr(ip, "ipv4_mapped", None) and ip.ipv4_mapped.is_loopback)
+
+
+def may_read_metrics():
+    """Tell whether this request may read /metrics: from loopback, or with the metrics token.
+
+    Behind the compose nginx the forwarded client address counts (GATEWATCH_PROXY_HOPS).
+    """
+    token = _gw().settings.metrics_token
+    header = request.headers.get("Authorization", "")
+    if token and header.lower().startswith("bearer "):
+        if hmac.compare_digest(header[7:].strip().encode(), token.encode()):
+            return True
+    allowed = _loopback(request.remote_addr)
+    if not allowed:
+        log.warning("refused /metrics to %s: not loopback and no metrics token", request.remote_addr)
+    return allowed
 
 
 def csrf_token():
