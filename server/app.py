@@ -18,13 +18,14 @@ from server.venue import load_venue
 log = logging.getLogger("gatewatch")
 
 
-def build_context(settings):
-    """Load the venue and connect the store (starting the embedded Redis if needed)."""
+def build_context(settings, embedded=None):
+    """Load the venue and connect the store (starting the embedded Redis, or `embedded`, if needed)."""
     venue = load_venue(settings.venue_path)
-    embedded = None
     url = settings.redis_url
-    if not url:
-        embedded = EmbeddedRedis(settings.data_dir)
+    if url:
+        embedded = None
+    else:
+        embedded = embedded or EmbeddedRedis(settings.data_dir)
         embedded.start()
         url = embedded.url
     store = Store(url, venue.id)
