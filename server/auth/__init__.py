@@ -118,7 +118,8 @@ def _check_csrf(user):
     if user.via_token or request.method not in UNSAFE:
         return
     sent = request.headers.get("X-CSRF-Token", "")
-    if not user.csrf or not hmac.compare_digest(sent, user.csrf):
+    # As bytes: compare_digest refuses non-ASCII str, and a header may hold any latin-1 byte.
+    if not user.csrf or not hmac.compare_digest(sent.encode(), user.csrf.encode()):
         log.warning("refused %s %s for %s: bad CSRF token", request.method, request.path, user.username)
         raise Forbidden("Missing or wrong X-CSRF-Token header.", code="csrf")
 

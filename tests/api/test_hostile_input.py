@@ -68,3 +68,10 @@ def test_lone_surrogate_in_a_live_token_is_refused_not_a_crash(app):
     socketio = app.extensions["socketio"]
     client = socketio.test_client(app, namespace="/live", auth={"token": "gw_" + LONE})
     assert not client.is_connected("/live")
+
+
+def test_a_non_ascii_csrf_header_is_403_not_a_crash(auth, client):
+    auth.login("guard1", "guard")
+    answer = client.post("/api/v1/checkins", json={"checkpoint_id": "E1", "status": "clear"},
+                         headers={"X-CSRF-Token": "caf\u00e9", "Idempotency-Key": "k-1"})
+    assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "csrf"
