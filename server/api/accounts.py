@@ -18,6 +18,12 @@ def login():
     fields = {k: "required" for k in ("username", "password") if not isinstance(data.get(k), str) or not data.get(k)}
     if fields:
         raise InvalidInput("Enter your username and password.", fields=fields)
+    # No account has a longer name or password; refusing them keeps a megabyte "username"
+    # out of the throttle keys and a megabyte "password" out of the hash.
+    fields = {k: f"at most {n} characters" for k, n in (("username", 64), ("password", 1024))
+              if len(data[k]) > n}
+    if fields:
+        raise InvalidInput("Wrong username or password.", fields=fields)
     ctx, address = gw(), request.remote_addr or "-"
     try:
         throttle.check(ctx, username, address)

@@ -75,3 +75,12 @@ def test_a_non_ascii_csrf_header_is_403_not_a_crash(auth, client):
     answer = client.post("/api/v1/checkins", json={"checkpoint_id": "E1", "status": "clear"},
                          headers={"X-CSRF-Token": "caf\u00e9", "Idempotency-Key": "k-1"})
     assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "csrf"
+
+
+def test_absurdly_long_sign_in_fields_are_400_and_leave_no_keys(client, redis_server):
+    before = redis_server.client().dbsize()
+    answer = client.post(LOGIN, json={"username": "u" * 100_000, "password": "correct-horse-1"})
+    assert answer.status_code == 400 and "username" in answer.get_json()["error"]["fields"]
+    answer = client.post(LOGIN, json={"username": "alice", "password": "p" * 1_000_000})
+    assert answer.status_code == 400 and "password" in answer.get_json()["error"]["fields"]
+    assert redis_server.client().dbsize() == before
