@@ -19,13 +19,14 @@ from server.venue import load_venue
 log = logging.getLogger("gatewatch")
 
 
-def build_context(settings):
-    """Load the venue and connect the store (starting the embedded Redis if needed)."""
+def build_context(settings, embedded=None):
+    """Load the venue and connect the store (starting the embedded Redis, or `embedded`, if needed)."""
     venue = load_venue(settings.venue_path)
-    embedded = None
     url = settings.redis_url
-    if not url:
-        embedded = EmbeddedRedis(settings.data_dir)
+    if url:
+        embedded = None
+    else:
+        embedded = embedded or EmbeddedRedis(settings.data_dir)
         embedded.start()
         url = embedded.url
     store = Store(url, venue.id, reader=REGISTRY.upcast,
@@ -43,6 +44,19 @@ def _count_request(response):
     return response
 
 
+def safe_headers(wsgi_app):
+    """Wrap a WSGI app: every answer is nosniff, and JSON answers are never cached."""
+    def app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            present = {name.lower(): value for name, value in headers}
+            extra = [] if "x-content-type-options" in present else [("X-Content-Type-Options", "nosniff")]
+            if present.get("content-type", "").startswith("application/json") and "cache-control" not in present:
+                extra.append(("Cache-Control", "no-store"))  # sessions, tokens, personal data
+            return start_response(status, list(headers) + extra, exc_info)
+        return wsgi_app(environ, start)
+    return app
+
+
 def create_app(config=None, ctx=None):
     """Create the Flask app; `config` overrides Flask settings, `ctx` injects services."""
     root = __file__.rsplit("/server/", 1)[0]
@@ -55,7 +69,7 @@ def create_app(config=None, ctx=None):
     # so the cookie need not be re-signed on every request (it was ~6 % of a check-in's CPU).
     app.config.update(SECRET_KEY=secret_key(ctx.settings), JSON_AS_ASCII=False,
                       MAX_CONTENT_LENGTH=16 * 1024 * 1024, SESSION_REFRESH_EACH_REQUEST=False,
-                      PERMANENT_SESSION_LIFETIME=dt.timedelta(days=30))
+                      PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=ctx.settings.session_hours))
     app.json.ensure_ascii = False
     app.config.update(config or {})
     if ctx.settings.proxy_hops:
@@ -72,4 +86,6 @@ def create_app(config=None, ctx=None):
     api.init_app(app)
     web.init_app(app)
     realtime.init_app(app)
+    # Outermost, so Socket.IO's own answers get the headers too.
+    app.wsgi_app = safe_headers(app.wsgi_app)
     return app

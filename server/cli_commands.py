@@ -11,16 +11,18 @@ from server.auth import users
 from server.config import ConfigError, load_settings
 from server.errors import GatewatchError
 from server.store import REDIS_ERROR, UNAVAILABLE
+from server.store.embedded import EmbeddedRedis, StartCancelled
 from server.venue import VenueError
 
 log = logging.getLogger("gatewatch")
 CLI_ACTOR = {"username": "cli", "role": "admin"}
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
-def _context():
+def _context(settings=None, embedded=None):
     """Load settings and connect, turning venue errors into one-line ConfigErrors."""
     try:
-        return build_context(load_settings())
+        return build_context(settings or load_settings(), embedded)
     except VenueError as exc:
         raise ConfigError(str(exc)) from None
 
@@ -100,43 +102,100 @@ def _supervise_redis(ctx):
         log.error("embedded redis-server is gone; starting it again")
         try:
             ctx.embedded.restart()
-        except ConfigError as exc:
+        except (ConfigError, StartCancelled) as exc:
             log.error("could not restart embedded redis-server: %s", exc)
 
 
-def cmd_serve(args):
-    """Serve HTTP and Socket.IO until interrupted."""
-    from server import realtime
+class StopSignals:
+    """SIGTERM, SIGINT and SIGHUP stop serve, from before Redis starts to the end.
+
+    A handler must not raise (under eventlet it may run in any green thread, the hub's too):
+    during start-up it only takes note and tells a starting embedded Redis to give up; once
+    serving, it shuts down from a task of its own and exits.
+    """
+
+    def __init__(self, embedded):
+        self.embedded, self.signum = embedded, None
+        self.runner = self.shutdown = None
+        self.exiting = False
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self._noted)
+
+    def _noted(self, signum, frame):
+        """Remember the signal; act on it at once if serving."""
+        self.signum = signum
+        if self.embedded:
+            self.embedded.stopping = True
+        if self.shutdown:
+            self.runner.start(self.exit, signum)
+
+    def check(self):
+        """Raise StartCancelled if a stop signal came during start-up."""
+        if self.signum is not None:
+            raise StartCancelled(f"signal {self.signum} during start-up")
+
+    def serving(self, runner, shutdown):
+        """From now on, shut down and exit on a stop signal (or now, if one just came)."""
+        self.runner, self.shutdown = runner, shutdown
+        if self.signum is not None:
+            self.exit(self.signum)
+
+    def exit(self, signum):
+        """Shut down once and leave: every 2xx is already durable."""
+        if self.exiting:
+            return
+        self.exiting = True
+        try:
+            self.shutdown()
+        finally:
+            log.info("stopped (signal %s)", signum)
+            logging.shutdown()
+            os._exit(0)
+
+
+def _start(settings, stops):
+    """Connect, build the app and bootstrap, giving up at once on a stop signal."""
     from server.watch import Watcher
 
-    ctx = _context()
+    ctx = _context(settings, stops.embedded)
+    stops.check()
     app = create_app(ctx=ctx)
     watcher = Watcher(ctx)
-
-    def shutdown():
-        """Hand the watch lease over, stop the embedded Redis, and leave."""
-        watcher.stop()
-        app.extensions["gatewatch_hub"].stop()
-        if ctx.embedded:
-            ctx.embedded.stop()
-
-    def _terminate(signum, frame):
-        # A signal lands in whatever green thread runs; raising there would not stop the
-        # server. Shut down from a task of our own, then exit: every 2xx is already durable.
-        def _exit():
-            try:
-                shutdown()
-            finally:
-                log.info("stopped (signal %s)", signum)
-                logging.shutdown()
-                os._exit(0)
-        ctx.runner.start(_exit)
-
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, _terminate)
+    stops.check()
     if not _bootstrap(ctx, ctx.runner.sleep, retry=False):
         log.warning("Redis is unreachable; serving anyway (readiness and writes answer 503)")
         ctx.runner.start(_bootstrap, ctx, ctx.runner.sleep)
+    stops.check()
+    return ctx, app, watcher
+
+
+def _shutdown(ctx, app, watcher):
+    """Hand the watch lease over, stop the hub, and (whatever fails before) the embedded Redis."""
+    try:
+        watcher.stop()
+        app.extensions["gatewatch_hub"].stop()
+    finally:
+        if ctx.embedded:
+            ctx.embedded.stop()
+
+
+def cmd_serve(args):
+    """Serve HTTP and Socket.IO until a stop signal; the embedded Redis stops with it, always."""
+    from server import realtime
+
+    settings = load_settings()
+    embedded = None if settings.redis_url else EmbeddedRedis(settings.data_dir)
+    stops = StopSignals(embedded)  # before Redis starts: no signal can leave it running
+    try:
+        ctx, app, watcher = _start(settings, stops)
+    except BaseException as exc:
+        if embedded:
+            embedded.stop()
+        if isinstance(exc, StartCancelled):
+            log.info("stopped during start-up (signal %s)", stops.signum)
+            return 0
+        raise
+    stops.serving(ctx.runner, lambda: _shutdown(ctx, app, watcher))
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     where = f"embedded in {ctx.embedded.dir}" if ctx.embedded else "at GATEWATCH_REDIS_URL"
     print(f"Gatewatch is serving venue {ctx.venue.id!r}: open http://{host}:{args.port}/ "
@@ -149,7 +208,7 @@ def cmd_serve(args):
         realtime.run(app, host=args.host, port=args.port, max_connections=ctx.settings.max_connections,
                      server_options=getattr(args, "server_options", None))
     finally:
-        shutdown()
+        _shutdown(ctx, app, watcher)
     return 0
 
 

@@ -24,6 +24,7 @@ class Settings:
     async_mode: str = "eventlet"
     retention_days: int = 30
     session_hours: float = 12.0
+    login_lock_seconds: float = 60.0
     watch_interval: float = 5.0
     resync_after: int = 50000
     heartbeat_seconds: float = 5.0
@@ -31,6 +32,7 @@ class Settings:
     secure_cookies: bool = False
     max_connections: int = 4096
     proxy_hops: int = 0
+    metrics_token: str = ""
     testing: bool = False
 
 
@@ -104,6 +106,7 @@ def load_settings(env=None, *, dotenv=True):
         async_mode=mode,
         retention_days=_number(env, "GATEWATCH_RETENTION_DAYS", 30, int),
         session_hours=_number(env, "GATEWATCH_SESSION_HOURS", 12.0),
+        login_lock_seconds=_number(env, "GATEWATCH_LOGIN_LOCK_SECONDS", 60.0),
         watch_interval=_number(env, "GATEWATCH_WATCH_INTERVAL", 5.0),
         resync_after=_number(env, "GATEWATCH_RESYNC_AFTER", 50000, int),
         heartbeat_seconds=_number(env, "GATEWATCH_HEARTBEAT_SECONDS", 5.0),
@@ -111,6 +114,7 @@ def load_settings(env=None, *, dotenv=True):
         secure_cookies=(env.get("GATEWATCH_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         max_connections=_number(env, "GATEWATCH_MAX_CONNECTIONS", 4096, int),
         proxy_hops=_number(env, "GATEWATCH_PROXY_HOPS", 0, int, minimum=-1),
+        metrics_token=env.get("GATEWATCH_METRICS_TOKEN") or "",
     )
 
 

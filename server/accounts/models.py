@@ -1,7 +1,7 @@
 """Account request and answer models (the rules on names and passwords live in server/auth/users.py)."""
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.validation import RequestModel
 from server.wire import Envelope
@@ -9,10 +9,18 @@ from server.wire import Envelope
 Role = Literal["guard", "operator", "commander", "admin", "display"]
 
 
-class LoginRequest(RequestModel):
+class AccountRequest(RequestModel):
+    """Account bodies keep their text exactly: a password's spaces are part of it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class LoginRequest(AccountRequest):
     """Sign in."""
 
-    username: str = Field(min_length=1, max_length=128)
+    # No account has a longer name or password: a megabyte "username" stays out of the
+    # throttle keys and a megabyte "password" out of the hash.
+    username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
 
 
@@ -39,7 +47,7 @@ class MeAnswer(BaseModel):
     csrf_token: str | None
 
 
-class NewUserRequest(RequestModel):
+class NewUserRequest(AccountRequest):
     """Create a user."""
 
     username: str = Field(max_length=128, description="2–32 lower-case letters, digits, '.', '_' or '-'")
@@ -48,7 +56,7 @@ class NewUserRequest(RequestModel):
     display_name: str | None = Field(None, max_length=64)
 
 
-class PasswordRequest(RequestModel):
+class PasswordRequest(AccountRequest):
     """Set a user's password."""
 
     password: str = Field(max_length=1024)

@@ -1,7 +1,7 @@
 """JSON API v1: the core routes, every concept's blueprint (from the registry), error handlers."""
 import importlib
 
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from server.api import common, core, health, openapi
 from server.errors import GatewatchError
@@ -22,5 +22,7 @@ def init_app(app):
     app.register_error_handler(GatewatchError, common.error)
     app.register_error_handler(IdempotencyConflict, common.reused)
     app.register_error_handler(RequestEntityTooLarge, common.too_large)
+    # 404, 405 and any other HTTP error (an unexpected exception too) as JSON under /api/v1.
+    app.register_error_handler(HTTPException, common.http_error)
     for exc in UNAVAILABLE:
         app.register_error_handler(exc, common.unavailable)

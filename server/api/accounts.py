@@ -6,19 +6,11 @@ from server.accounts.models import (LoginAnswer, LoginRequest, MeAnswer, NewUser
 from server.api.common import answered, gw
 from server.api.spec import operation
 from server.auth import clear_session_cookie, current_user, set_session_cookie
+from server.auth import throttle
 from server.auth import users as accounts
-from server.errors import Forbidden, GatewatchError
+from server.errors import Forbidden
 
 bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1")
-THROTTLE_FAILURES = 5
-THROTTLE_ADDRESS_FAILURES = 30
-THROTTLE_WINDOW = 300
-
-
-class Throttled(GatewatchError):
-    """Too many failed sign-ins."""
-
-    status, code = 429, "throttled"
 
 
 @bp.post("/auth/login")
@@ -27,19 +19,18 @@ def login(_user, body):
     """Sign in with username and password; set the session cookie."""
     username, password = body.username, body.password
     ctx, address = gw(), request.remote_addr or "-"
-    if (ctx.accounts.failures(username, address) >= THROTTLE_FAILURES
-            or ctx.accounts.failures("*", address) >= THROTTLE_ADDRESS_FAILURES):
-        exc = Throttled("Too many failed attempts; wait a few minutes.")
+    try:
+        throttle.check(ctx, username, address)
+    except throttle.Throttled as exc:
         response = jsonify(exc.to_dict())
-        response.status_code, response.headers["Retry-After"] = 429, str(THROTTLE_WINDOW)
+        response.status_code, response.headers["Retry-After"] = 429, str(exc.retry_after)
         return response
     rec = accounts.authenticate(ctx, username=username, password=password)
     if not rec:
-        ctx.accounts.note_failure(username, address, THROTTLE_WINDOW)
-        ctx.accounts.note_failure("*", address, THROTTLE_WINDOW)  # guessing across many names
+        throttle.failed(ctx, username, address)
         return jsonify({"error": {"code": "bad_credentials", "fields": {},
                                   "message": "Wrong username or password."}}), 401
-    ctx.accounts.clear_failures(username, address)
+    throttle.succeeded(ctx, username, address)
     sid, csrf = ctx.accounts.create_session(rec["username"], ctx.settings.session_hours * 3600)
     return set_session_cookie(jsonify({"user": accounts.public(rec), "csrf_token": csrf}), sid)
 

@@ -4,11 +4,19 @@ import json
 import re
 
 from flask import current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from server.errors import GatewatchError, InvalidInput
 from server.store import Idempotency
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9\-_.:]{1,128}$")
+# A lone UTF-16 surrogate parses (as "\\ud800" or as raw bytes, which json reads with
+# surrogatepass) but cannot be encoded again: Redis and our own JSON answers would fail on it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+API_PREFIX = "/api/v1"
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "too_large", 414: "uri_too_long", 429: "throttled",
+              500: "internal_error", 503: "unavailable"}
 
 
 def gw():
@@ -19,14 +27,48 @@ def gw():
 _INVALID = object()
 
 
+def _printable(key):
+    """Return a key as it may be shown back (a lone surrogate as its \\uXXXX escape)."""
+    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _child(path, key):
+    """Return the dotted path of a child ("note", "results.0.note")."""
+    return f"{path}.{_printable(key)}" if path else _printable(key)
+
+
+def broken_string_path(value):
+    """Return the dotted path of the first string (or key) holding a lone surrogate, else None.
+
+    Iterative, so the deepest nesting json.loads accepts cannot overflow the stack here.
+    """
+    stack = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if SURROGATE.search(item):
+                return path or "body"
+        elif isinstance(item, dict):
+            for key in item:
+                if SURROGATE.search(key):
+                    return _child(path, key)
+            stack.extend(reversed([(child, _child(path, key)) for key, child in item.items()]))
+        elif isinstance(item, list):
+            stack.extend(reversed([(child, _child(path, i)) for i, child in enumerate(item)]))
+    return None
+
+
 def _parsed():
     """Parse the request body once per request (None when empty, _INVALID when not JSON)."""
     if "gw_json" not in g:
         raw = request.get_data(cache=True)
+        g.gw_broken = None
         try:
             g.gw_json = json.loads(raw) if raw else None
         except (ValueError, RecursionError):  # absurdly deep nesting is bad input, not a crash
             g.gw_json = _INVALID
+        if raw and (b"\\u" in raw or b"\xed" in raw):  # the only ways a surrogate gets in
+            g.gw_broken = broken_string_path(g.gw_json)
     return g.gw_json
 
 
@@ -38,6 +80,9 @@ def body():
     data = _parsed()
     if not isinstance(data, dict):
         raise InvalidInput("The body is not a JSON object.", fields={"body": "expected a JSON object"})
+    if g.gw_broken:
+        raise InvalidInput("Some text is not valid Unicode (a lone surrogate).",
+                           fields={g.gw_broken: "contains an invalid character (a lone UTF-16 surrogate)"})
     return data
 
 
@@ -108,4 +153,25 @@ def too_large(_exc):
     response = jsonify({"error": {"code": "too_large", "fields": {"body": f"at most {limit} bytes"},
                                   "message": "The request body is too large."}})
     response.status_code = 413
+    return response
+
+
+def _under_api():
+    """Tell whether this request is under /api/v1."""
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def http_error(exc):
+    """Answer an HTTP error under /api/v1 in the API's JSON shape; pages keep werkzeug's HTML."""
+    if not _under_api():
+        return exc
+    status = exc.code or 500
+    message = ("Something went wrong on the server; it has been logged." if status >= 500
+               else exc.description or exc.name)
+    code = HTTP_CODES.get(status) or re.sub(r"\W+", "_", exc.name.lower()).strip("_")
+    response = jsonify({"error": {"code": code, "message": message, "fields": {}}})
+    response.status_code = status
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value  # e.g. Allow on a 405
     return response

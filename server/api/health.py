@@ -4,6 +4,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from server.api.common import gw
 from server.api.spec import operation
+from server.auth import may_read_metrics
+from server.errors import Forbidden
 from server.store import UNAVAILABLE
 
 bp = Blueprint("health", __name__)
@@ -30,9 +32,11 @@ def readyz(_user):
 
 
 @bp.get("/metrics")
-@operation(tag="meta", public=True, media="text/plain")
+@operation(tag="meta", public=True, media="text/plain", errors=(403,))
 def metrics(_user):
-    """Export Prometheus metrics of this process."""
+    """Export Prometheus metrics of this process (to loopback or the metrics token)."""
+    if not may_read_metrics():
+        raise Forbidden("Metrics are served to this machine or with GATEWATCH_METRICS_TOKEN only.")
     ctx = gw()
     try:
         ctx.metrics.stream_length.set(ctx.store.count_events())

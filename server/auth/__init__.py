@@ -1,6 +1,7 @@
 """Sign-in state for HTTP: sessions, bearer tokens, CSRF and the role checks on every route."""
 import functools
 import hmac
+import ipaddress
 import logging
 from dataclasses import dataclass
 
@@ -15,7 +16,10 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 # The cookie carries only an opaque random session id (256 bits); Redis holds the session.
 # Nothing to sign or decode per request: an unknown id is simply not a session.
 COOKIE = "gatewatch_session"
-COOKIE_DAYS = 30
+# The cookie must not outlive the session: its Max-Age is the session lifetime less this
+# margin, because Redis slides a session's expiry only once it has lagged a minute and a
+# process trusts its cached look-up for a few seconds (server/store/accounts.py).
+COOKIE_MARGIN_SECONDS = 120
 
 
 @dataclass
@@ -78,6 +82,31 @@ def current_user():
     return g.user
 
 
+def _loopback(address):
+    """Tell whether an address is this machine's own (127/8, ::1, or v4-mapped 127/8)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return ip.is_loopback or bool(getattr(ip, "ipv4_mapped", None) and ip.ipv4_mapped.is_loopback)
+
+
+def may_read_metrics():
+    """Tell whether this request may read /metrics: from loopback, or with the metrics token.
+
+    Behind the compose nginx the forwarded client address counts (GATEWATCH_PROXY_HOPS).
+    """
+    token = _gw().settings.metrics_token
+    header = request.headers.get("Authorization", "")
+    if token and header.lower().startswith("bearer "):
+        if hmac.compare_digest(header[7:].strip().encode(), token.encode()):
+            return True
+    allowed = _loopback(request.remote_addr)
+    if not allowed:
+        log.warning("refused /metrics to %s: not loopback and no metrics token", request.remote_addr)
+    return allowed
+
+
 def csrf_token():
     """Return the CSRF token of the current session ('' without one)."""
     user = current_user()
@@ -89,7 +118,8 @@ def _check_csrf(user):
     if user.via_token or request.method not in UNSAFE:
         return
     sent = request.headers.get("X-CSRF-Token", "")
-    if not user.csrf or not hmac.compare_digest(sent, user.csrf):
+    # As bytes: compare_digest refuses non-ASCII str, and a header may hold any latin-1 byte.
+    if not user.csrf or not hmac.compare_digest(sent.encode(), user.csrf.encode()):
         log.warning("refused %s %s for %s: bad CSRF token", request.method, request.path, user.username)
         raise Forbidden("Missing or wrong X-CSRF-Token header.", code="csrf")
 
@@ -117,11 +147,26 @@ def require(permission):
     return wrap
 
 
+def cookie_seconds():
+    """Return the session cookie's Max-Age: the sliding session lifetime, less the margin."""
+    lifetime = _gw().settings.session_hours * 3600
+    return int(max(lifetime - COOKIE_MARGIN_SECONDS, lifetime / 2))
+
+
 def set_session_cookie(response, sid):
     """Give the browser its session id: HttpOnly, SameSite=Lax, Secure under HTTPS."""
     secure = _gw().settings.secure_cookies or request.is_secure
-    response.set_cookie(COOKIE, sid, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
+    response.set_cookie(COOKIE, sid, max_age=cookie_seconds(), httponly=True, samesite="Lax",
                         secure=secure, path="/")
+    return response
+
+
+def _slide_cookie(response):
+    """Renew the session cookie on an answer to a signed-in request, as the session slides."""
+    user = g.get("user")
+    if user and user.session_id and not any(v.startswith(COOKIE + "=")
+                                            for v in response.headers.getlist("Set-Cookie")):
+        set_session_cookie(response, user.session_id)  # not after sign-out, which clears it
     return response
 
 
@@ -144,5 +189,6 @@ class NoFlaskSession(SessionInterface):
 
 
 def init_app(app):
-    """Turn Flask's own cookie session off."""
+    """Turn Flask's own cookie session off; slide the session cookie with the session."""
     app.session_interface = NoFlaskSession()
+    app.after_request(_slide_cookie)

@@ -1,4 +1,6 @@
 """Account rules and services: create, disable, enable, reset, authenticate. No Flask here."""
+import functools
+import pathlib
 import re
 import secrets
 
@@ -12,7 +14,15 @@ from server.store import KeyExists
 from server.store.accounts import session_tag
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
-PASSWORD_MIN = 10
+# The actors the server records for itself (the watcher and bootstrap, `gatewatch users …`,
+# `gatewatch demo`): a user by one of these names would pass for the system on the timeline
+# and share its idempotency scope.
+RESERVED_USERNAMES = frozenset({ev.SYSTEM_ACTOR["username"], "cli", "demo"})
+# NIST SP 800-63B §5.1.1: at least 8 characters, at least 64 allowed, no composition rules,
+# refused when found in a list of commonly used or breached passwords (shipped with us).
+PASSWORD_MIN = 8
+PASSWORD_MAX = 256
+COMMON_PASSWORDS = pathlib.Path(__file__).with_name("common_passwords.txt")
 # A hash to check against when the user does not exist, so timing does not reveal names.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -27,20 +37,36 @@ def _validate(username, role, password, display_name):
     fields = {}
     if not isinstance(username, str) or not USERNAME.match(username):
         fields["username"] = "2–32 lower-case letters, digits, '.', '_' or '-'"
+    elif username in RESERVED_USERNAMES:
+        fields["username"] = "reserved for the system; choose another name"
     if role not in ROLES:
         fields["role"] = f"one of {', '.join(ROLES)}"
-    fields.update(_password_errors(password))
+    fields.update(_password_errors(password, username))
     if display_name is not None and (not isinstance(display_name, str) or len(display_name) > 64):
         fields["display_name"] = "at most 64 characters"
     return fields
 
 
-def _password_errors(password):
-    """Return field errors for a password."""
+@functools.cache
+def common_passwords():
+    """Return the shipped set of common passwords (lower case)."""
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _password_errors(password, username=None):
+    """Return field errors for a password (NIST SP 800-63B; no composition rules)."""
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
         return {"password": f"at least {PASSWORD_MIN} characters"}
-    if len(password) > 256:
-        return {"password": "at most 256 characters"}
+    if len(password) > PASSWORD_MAX:
+        return {"password": f"at most {PASSWORD_MAX} characters"}
+    if not password.strip():
+        return {"password": "cannot be only spaces"}
+    guess = password.strip().lower()
+    if guess in common_passwords():
+        return {"password": "too common (it is on lists of leaked passwords); choose another"}
+    if isinstance(username, str) and guess == username.lower():
+        return {"password": "must not be the username"}
     return {}
 
 
@@ -94,7 +120,7 @@ def set_disabled(ctx, *, actor, username, disabled, idem=None):
 def reset_password(ctx, *, actor, username, password, idem=None):
     """Set a new password, ending the user's sessions."""
     rec = _existing(ctx, username)
-    check(_password_errors(password))
+    check(_password_errors(password, username))
     ops = [("HSET", ctx.accounts.user_key(username), "pw_hash", hash_password(password))]
     ops += ctx.accounts.end_all_sessions_ops(username)
     event = ev.draft(ev.USER_PASSWORD_RESET, actor=actor, data={"username": username})

@@ -11,7 +11,8 @@ def session_tag(session_id):
 
 def _token_hash(token):
     """Hash a bearer token; only the hash is stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: a broken string from a Socket.IO handshake is just an unknown token.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Accounts:
@@ -128,19 +129,50 @@ class Accounts:
         th = _token_hash(token)
         return self._cached(("t", th), lambda: (None, self.store.token_user(th) or None))[1]
 
-    # login throttling
-    def failures(self, username, address):
-        """Return recent failed logins for this user and address."""
-        return int(self.r.get(self.keys.of("throttle", username, address)) or 0)
+    # sign-in throttling (the policy is server/auth/throttle.py)
+    def _throttle_keys(self, username, address):
+        """Return the keys of this account+address, address and account failure counters."""
+        return (self.keys.of("throttle", username, address), self.keys.of("throttle", "*", address),
+                self.keys.of("throttle_account", username))
 
-    def note_failure(self, username, address, window_seconds):
-        """Count one failed login."""
-        key = self.keys.of("throttle", username, address)
+    def sign_in_state(self, username, address):
+        """Return (failures of the account from the address, failures from the address,
+        ms the account stays locked, whether the address signed the account in before)."""
+        mine, anyone, _ = self._throttle_keys(username, address)
+        pipe = self.r.pipeline(transaction=False)
+        pipe.get(mine)
+        pipe.get(anyone)
+        pipe.pttl(self.keys.of("sign_in_lock", username))
+        pipe.exists(self.keys.of("trusted", username, address))
+        mine, anyone, locked_ms, trusted = pipe.execute()
+        return int(mine or 0), int(anyone or 0), max(locked_ms, 0), bool(trusted)
+
+    def note_sign_in_failure(self, username, address, window_seconds):
+        """Count one failed sign-in; return the three counts (account+address, address, account)."""
+        pipe = self.r.pipeline(transaction=True)
+        for key in self._throttle_keys(username, address):
+            pipe.incr(key)
+            pipe.expire(key, window_seconds)
+        return tuple(pipe.execute()[::2])
+
+    def note_lock(self, username, keep_seconds):
+        """Count one more lock of an account's sign-in; return how many in a row."""
+        key = self.keys.of("sign_in_strikes", username)
         pipe = self.r.pipeline(transaction=True)
         pipe.incr(key)
-        pipe.expire(key, window_seconds)
+        pipe.expire(key, keep_seconds)
+        return pipe.execute()[0]
+
+    def lock_sign_in(self, username, seconds):
+        """Refuse the account's sign-ins (from untrusted addresses) for a while; restart its count."""
+        pipe = self.r.pipeline(transaction=True)
+        pipe.set(self.keys.of("sign_in_lock", username), "1", px=max(1, int(seconds * 1000)))
+        pipe.delete(self.keys.of("throttle_account", username))
         pipe.execute()
 
-    def clear_failures(self, username, address):
-        """Forget failed logins after a success."""
-        self.r.delete(self.keys.of("throttle", username, address))
+    def note_sign_in_success(self, username, address, trust_seconds):
+        """Forget this address's failures for the account and trust the address for it."""
+        pipe = self.r.pipeline(transaction=True)
+        pipe.delete(self.keys.of("throttle", username, address))
+        pipe.set(self.keys.of("trusted", username, address), "1", ex=trust_seconds)
+        pipe.execute()

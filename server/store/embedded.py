@@ -1,9 +1,13 @@
 """The embedded Redis: a real redis-server under the data dir, shared by `serve` and the CLI."""
+import ctypes
+import ctypes.util
 import fcntl
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
+import sys
 import threading
 
 import redis
@@ -14,6 +18,34 @@ from server.config import ConfigError
 def _wait(seconds):
     """Pause without time.sleep (green under eventlet/gevent once patched)."""
     threading.Event().wait(seconds)
+
+
+class StartCancelled(Exception):
+    """A stop was asked for while the embedded server was starting."""
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _parent_death_signal():
+    """Return a preexec_fn making Linux SIGTERM the child when this process dies, or None.
+
+    Whatever ends `serve` (a signal before its handlers run, kill -9), its redis-server goes
+    with it and shuts down cleanly (the AOF is fsynced on every write anyway).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec():
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+    return preexec
 
 
 def find_redis_server():
@@ -68,10 +100,16 @@ class EmbeddedRedis:
             raise ConfigError(f"GATEWATCH_DATA_DIR={self.dir.parent}: path too long for a unix socket")
         with open(self.dir / "start.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # two commands starting at once share one server
+            if self.stopping:
+                raise StartCancelled("stopped before the embedded redis-server started")
             if self.alive():
                 return False
-            self._spawn()
-            self._wait_ready(timeout)
+            try:
+                self._spawn()
+                self._wait_ready(timeout)
+            except BaseException:  # a failed or interrupted start leaves no server behind
+                self._shutdown()
+                raise
             return True
 
     def _spawn(self):
@@ -86,8 +124,11 @@ class EmbeddedRedis:
                 "--dir", str(self.dir), "--appendonly", "yes", "--appendfsync", "always",
                 "--save", "", "--daemonize", "no", "--logfile", str(self.dir / "redis.log"),
                 "--pidfile", str(self.dir / "redis.pid")]
+        # Its own session: Ctrl-C in the terminal reaches serve, which shuts down and then stops
+        # Redis; the parent-death signal covers every way serve can end without doing so.
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
+                                        stderr=subprocess.DEVNULL, start_new_session=True,
+                                        preexec_fn=_parent_death_signal())
 
     def _wait_ready(self, timeout):
         """Wait until the server answers and has finished loading its AOF.
@@ -97,6 +138,8 @@ class EmbeddedRedis:
         """
         waited = 0.0
         while waited < timeout:
+            if self.stopping:
+                raise StartCancelled("stopped while the embedded redis-server was starting")
             if self.process and self.process.poll() is not None:
                 log = (self.dir / "redis.log")
                 tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
@@ -125,15 +168,18 @@ class EmbeddedRedis:
         self.start()
 
     def stop(self):
-        """Shut down the server if this object started it."""
-        self.stopping = True  # tell the supervisor not to bring it back
+        """Shut down the server if this object started it, and keep it down."""
+        self.stopping = True  # tell the supervisor (and a start under way) not to bring it back
+        self._shutdown()
+
+    def _shutdown(self):
+        """Shut down the server this object started, if it runs."""
         process, self.process = self.process, None
         if not process or process.poll() is not None:
             return
-        try:
-            redis.Redis(unix_socket_path=str(self.socket), socket_timeout=5).shutdown()
-        except redis.RedisError:
-            pass  # shutdown closes the connection under us
+        # SIGTERM is redis-server's own clean shutdown, and works before its socket exists
+        # (a start interrupted half-way), where a SHUTDOWN command could not be sent.
+        process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
