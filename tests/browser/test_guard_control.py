@@ -105,3 +105,22 @@ def test_issue_without_note_shows_inline_error_and_sends_nothing(make_context, l
     assert json.loads(page.evaluate("localStorage.getItem('gatewatch.outbox.v1') || '[]'")) == []
     page.locator("#note").fill("Side door found unlocked")
     expect(error).to_be_hidden()
+
+
+def test_guard_phone_follows_a_phase_change_live(make_context, live_server):
+    """The commander changes the phase: the guard's phone shows it without a reload."""
+    _users(live_server)
+    live_server.add_user("chief_wang", "commander", PASSWORD)
+    phone_ctx = make_context(viewport=PHONE, mobile=True, lang="en")
+    sign_in_api(phone_ctx, GUARD)
+    phone = phone_ctx.new_page()
+    phone.goto("/guard")
+    expect(phone.locator("body")).to_have_attribute("data-ready", "true")
+    phone.evaluate("window.__noReload = true")
+    current = live_server.ctx.store.projection("meta")["phase"]["phase"]
+    target = "post_event" if current != "post_event" else "in_session"
+    answer = live_server.post("/api/v1/phase", live_server.token("chief_wang"), {"phase": target})
+    assert answer.status_code == 201, answer.text
+    name = live_server.ctx.venue.find("phases", target).name["en"]  # the venue file's own name
+    expect(phone.locator("[data-phase-name]")).to_have_text(name, timeout=10000)
+    assert phone.evaluate("window.__noReload") is True
