@@ -36,6 +36,11 @@ def page(store, *, after=None, before=None, from_ms=None, to_ms=None, type_=None
          location=None, actor=None, limit=100, order=None):
     """Return (events, next_cursor): newest first unless `after` is given or order='asc'."""
     desc = (order or ("asc" if after and not before else "desc")) == "desc"
+    # Stream ids count milliseconds since 1970: a bound before that is the stream's start.
+    if to_ms is not None and to_ms < 0:
+        return [], None
+    if from_ms is not None:
+        from_ms = max(from_ms, 0)
     low, high, low_ex, high_ex = _bounds(after, before, from_ms, to_ms)
     if _key(low) > _key(high):
         return [], None

@@ -173,3 +173,12 @@ def test_bad_query_parameters_are_400(params, field, get, app):
 def test_a_bad_parameter_among_good_ones_is_still_400(get, checkins):
     status, body = get(type="patrol.checkin", limit="0", location="C1")
     assert status == 400 and set(body["error"]["fields"]) == {"limit"}
+
+
+def test_times_before_1970_bound_by_the_stream_start(checkins, get, ctx):
+    """Stream ids start at 1970: an earlier `from` is the start, an earlier `to` selects nothing."""
+    everything = every_event(ctx)
+    assert ids(get(**{"from": "1900-01-01T00:00:00Z", "limit": 1000})[1]["events"]) == everything[::-1]
+    assert ids(get(**{"from": "0075-11-24T09:31:48Z", "order": "asc", "limit": 1000})[1]["events"]) == everything
+    assert get(to="1969-12-31T23:59:59Z") == (200, {"events": [], "next": None})
+    assert get(type="patrol.checkin", to="0031-01-01T00:00:01-04:02")[1]["events"] == []
