@@ -1,9 +1,9 @@
 """Routes of the core, not of one concept: venue, state snapshot and the timeline."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from server import events as ev, snapshot
 from server.api.common import gw
-from server.api.models import EventsAnswer, State, TimelineQuery, VenueAnswer
+from server.api.models import EventsAnswer, State, StateQuery, TimelineQuery, VenueAnswer
 from server.api.spec import operation
 from server.errors import Text, check
 from server.store import timeline
@@ -19,14 +19,14 @@ def venue(user):
 
 
 @bp.get("/state")
-@operation("state.read", tag="core", answer=State, errors=(400,))
-def state(user):
+@operation("state.read", tag="core", query=StateQuery, answer=State)
+def state(user, query):
     """Return the current snapshot with its cursor, as the caller's role may see it.
 
     Apply live events strictly after `cursor` to stay current. `at` (state at a past moment)
     is not available yet and answers 400.
     """
-    if request.args.get("at"):
+    if query.at:
         check({"at": Text("state at a past moment is not available yet", "暂不支持查询过去某时刻的状态")})
     return jsonify(snapshot.current(gw(), user))
 

@@ -3,6 +3,7 @@ from flask import Blueprint, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from server.api.common import gw
+from server.api.models import Liveness, Readiness
 from server.api.spec import operation
 from server.auth import may_read_metrics
 from server.errors import Forbidden
@@ -12,14 +13,14 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-@operation(tag="meta", public=True)
+@operation(tag="meta", public=True, answer=Liveness)
 def healthz(_user):
     """Answer 200 while the process runs."""
     return jsonify({"status": "ok"})
 
 
 @bp.get("/readyz")
-@operation(tag="meta", public=True)
+@operation(tag="meta", public=True, answer=Readiness, answers={503: Readiness})
 def readyz(_user):
     """Answer 200 when Redis is reachable and loaded, else 503."""
     try:

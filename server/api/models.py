@@ -48,6 +48,14 @@ class TimelineQuery(QueryModel):
         return value
 
 
+class StateQuery(QueryModel):
+    """Which moment the snapshot is of."""
+
+    at: str | None = Field(None, max_length=64,
+                           description="an ISO time or a cursor: the state at that past moment "
+                                       "(not available yet: answers 400)")
+
+
 class EventsAnswer(BaseModel):
     """One timeline page; pass `next` as after/before to continue, null at the end."""
 
@@ -113,3 +121,16 @@ class State(BaseModel):
     incidents: list
     hazards: list
     clearance: dict
+
+
+class Liveness(BaseModel):
+    """The process runs."""
+
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    """Whether the event store is reachable and loaded (200 ready, else 503)."""
+
+    status: Literal["ready", "loading", "unavailable"]
+    reason: str | None = Field(None, description="why the store is unavailable")

@@ -12,7 +12,8 @@ REF = "#/components/schemas/{model}"
 ERROR = {"$ref": "#/components/schemas/Error"}
 REASONS = {400: "Bad input: `error.fields` names each field", 401: "Not signed in",
            403: "Role not allowed, or CSRF token missing", 404: "No such thing",
-           409: "The record's current state forbids it", 410: "Personal data purged",
+           409: "The record's current state forbids it, or too many simultaneous changes to it "
+                "(retry with the same Idempotency-Key)", 410: "Personal data purged",
            413: "Too large", 422: "Idempotency-Key reused with another body",
            429: "Throttled (Retry-After)", 503: "Event store unreachable (Retry-After)"}
 PATH_PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
@@ -68,17 +69,22 @@ def _responses(op, schemas, path):
     elif op.media != "application/json":
         answer["content"] = {op.media: {"schema": {"type": "string"}}}
     codes = set(op.errors) | {503}
-    if op.body is not None or op.query is not None or op.form is not None or op.creating:
+    reads_body = op.body is not None or op.form is not None or op.creating
+    if reads_body or op.query is not None:
         codes.add(400)
+    if reads_body:
+        codes.add(413)  # the body is read (and its size checked) before anything else
     if not op.public:
         codes |= {401, 403}
     if op.creating:
-        codes.add(422)
+        codes |= {409, 422}  # every recorded fact may meet a busy record
     if "{" in path:
         codes.add(404)
+    models = dict(op.answers)
     out = {str(op.status): answer}
-    out.update({str(c): {"description": REASONS[c], "content": {"application/json": {"schema": ERROR}}}
-                for c in sorted(codes)})
+    out.update({str(c): {"description": REASONS[c], "content": {"application/json": {
+                    "schema": schemas.ref(models[c], "serialization") if c in models else ERROR}}}
+                for c in sorted(codes | set(models))})
     return out
 
 

@@ -27,6 +27,7 @@ class Operation:
     creating: bool = False
     public: bool = False
     errors: tuple = ()  # extra documented statuses, e.g. (404, 409)
+    answers: tuple = ()  # (status, model) pairs answered with a model instead of the Error body
     media: str = "application/json"
     form: dict | None = None  # a multipart body's JSON schema
     description: str = ""
@@ -36,17 +37,20 @@ lang = common.lang
 
 
 def operation(permission=None, *, tag, body=None, query=None, answer=None, status=200,
-              creating=False, public=False, errors=(), media="application/json", form=None):
+              creating=False, public=False, errors=(), answers=None, media="application/json",
+              form=None):
     """Declare a view: authorise, require Idempotency-Key when creating, parse body and query.
 
     The view receives the signed-in user first (None when public), its path arguments, and
-    `body=`, `query=` (validated models) and `idem=` when declared.
+    `body=`, `query=` (validated models) and `idem=` when declared. `answers` maps a status
+    other than `status` to the model of its body, where that is not the Error body.
     """
     def wrap(view):
         doc = (view.__doc__ or "").strip().splitlines()
         op = Operation(permission=permission, summary=doc[0] if doc else view.__name__, tag=tag,
                        body=body, query=query, answer=answer, status=status, creating=creating,
-                       public=public, errors=tuple(errors), media=media, form=form,
+                       public=public, errors=tuple(errors), answers=tuple((answers or {}).items()),
+                       media=media, form=form,
                        description="\n".join(doc[1:]).strip())
 
         @functools.wraps(view)
