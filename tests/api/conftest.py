@@ -1,6 +1,8 @@
 """API test helpers: several signed-in users at once, bearer tokens, counting stored events."""
 import pytest
 
+from support import VENUE
+
 PASSWORD = "correct-horse-1"
 
 
@@ -52,3 +54,14 @@ def timeline(reader):
         assert answer.status_code == 200, answer.get_json()
         return answer.get_json()["events"]
     return events
+
+
+@pytest.fixture
+def app_without_redis(tmp_path):
+    """An app whose Redis is not there (a socket nobody listens on)."""
+    from server import create_app
+    from server.app import build_context
+    from server.config import Settings
+    settings = Settings(redis_url=f"unix://{tmp_path}/absent.sock", data_dir=tmp_path, venue_path=VENUE,
+                        secret_key="test-secret", async_mode="threading", testing=True)
+    return create_app({"TESTING": True}, ctx=build_context(settings))

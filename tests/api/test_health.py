@@ -1,12 +1,8 @@
 """Liveness, readiness, Prometheus metrics and the OpenAPI document."""
-import pathlib
 import re
 
 import pytest
 
-from server import create_app
-
-VENUE = pathlib.Path(__file__).resolve().parents[2] / "venues" / "default.yaml"
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -15,16 +11,6 @@ def test_healthz_and_readyz(client):
     assert answer.status_code == 200 and answer.get_json()["status"] == "ok"
     answer = client.get("/readyz")
     assert answer.status_code == 200 and answer.get_json()["status"] == "ready"
-
-
-@pytest.fixture
-def app_without_redis(tmp_path):
-    """An app whose Redis is not there (a socket nobody listens on)."""
-    from server.app import build_context
-    from server.config import Settings
-    settings = Settings(redis_url=f"unix://{tmp_path}/absent.sock", data_dir=tmp_path, venue_path=VENUE,
-                        secret_key="test-secret", async_mode="threading", testing=True)
-    return create_app({"TESTING": True}, ctx=build_context(settings))
 
 
 def test_readyz_is_503_while_redis_is_away_but_healthz_answers(app_without_redis):
