@@ -3,7 +3,9 @@
 Pydantic's own messages ("Input should be a valid string") are written for programmers;
 here every error type maps to a short message in the caller's language (zh or en).
 """
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
 from server.errors import InvalidInput
@@ -13,6 +15,7 @@ MESSAGES = {
     "missing": ("required", "必填"),
     "string_type": ("must be text", "应为文本"),
     "string_too_short": ("must not be empty", "不能为空"),
+    "string_too_short_n": ("at least {min_length} characters", "至少 {min_length} 个字符"),
     "string_too_long": ("at most {max_length} characters", "最多 {max_length} 个字符"),
     "string_pattern_mismatch": ("has characters that are not allowed", "含有不允许的字符"),
     "int_type": ("must be a whole number", "应为整数"),
@@ -54,6 +57,17 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _iso_text(value):
+    """Accept a time only as ISO 8601 text (pydantic alone would read a number as Unix time)."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("datetime_type", "must be an ISO 8601 time")
+    return value
+
+
+IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+"""An ISO 8601 time with a zone, sent as text."""
+
+
 def rule(code, english, chinese, **context):
     """Return a validation error for a model's own rule, with both languages' messages."""
     MESSAGES.setdefault(code, (english, chinese))
@@ -62,11 +76,16 @@ def rule(code, english, chinese, **context):
 
 def message(error, lang):
     """Return one pydantic error as a short message in the caller's language."""
-    english, chinese = MESSAGES.get(error["type"], FALLBACK)
-    template = chinese if lang == "zh" else english
     context = dict(error.get("ctx") or {})
+    kind = error["type"]
+    if kind == "string_too_short" and context.get("min_length", 1) > 1:
+        kind = "string_too_short_n"
+    english, chinese = MESSAGES.get(kind, FALLBACK)
+    template = chinese if lang == "zh" else english
     if "expected" in context:
         context["expected"] = str(context["expected"]).replace("'", "")
+        if lang == "zh":
+            context["expected"] = context["expected"].replace(" or ", ", ")
     try:
         return template.format(**context)
     except (KeyError, IndexError, ValueError):

@@ -1,9 +1,10 @@
-"""Account request and answer models (the rules on names and passwords live in server/auth/users.py)."""
+"""Account request and answer models; the rules on names and passwords come from server/auth/users.py."""
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from server.validation import RequestModel
+from server.auth.users import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME, USERNAME_RULE
+from server.validation import RequestModel, rule
 from server.wire import Envelope
 
 Role = Literal["guard", "operator", "commander", "admin", "display"]
@@ -47,19 +48,36 @@ class MeAnswer(BaseModel):
     csrf_token: str | None
 
 
+def new_password():
+    """Return the field of a password being set (the rule of server/auth/users.py)."""
+    return Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX,
+                 description=f"{PASSWORD_MIN}–{PASSWORD_MAX} characters, not only spaces, not the "
+                             "username, not a common password")
+
+
 class NewUserRequest(AccountRequest):
     """Create a user."""
 
-    username: str = Field(max_length=128, description="2–32 lower-case letters, digits, '.', '_' or '-'")
+    username: str = Field(max_length=32, description=str(USERNAME_RULE),
+                          json_schema_extra={"pattern": USERNAME.pattern})
     role: Role
-    password: str = Field(max_length=1024, description="at least 8 characters, not a common password")
-    display_name: str | None = Field(None, max_length=64)
+    password: str = new_password()
+    display_name: str | None = Field(None, max_length=DISPLAY_NAME_MAX,
+                                     description="shown instead of the username; empty = the username")
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, username):
+        """Refuse a username the account rules refuse, saying what a username may hold."""
+        if not USERNAME.match(username):
+            raise rule("username_format", str(USERNAME_RULE), USERNAME_RULE.zh)
+        return username
 
 
 class PasswordRequest(AccountRequest):
     """Set a user's password."""
 
-    password: str = Field(max_length=1024)
+    password: str = new_password()
 
 
 class UsersAnswer(BaseModel):

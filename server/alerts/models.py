@@ -2,6 +2,7 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.concept import EventData
+from server.validation import RequestModel
 from server.wire import Envelope
 
 
@@ -44,6 +45,10 @@ class AlertsAnswer(BaseModel):
     """Open alerts, newest first."""
 
     alerts: list[Alert]
+
+
+class AcknowledgeRequest(RequestModel):
+    """Nothing to say: send {} or no body at all (any field is refused)."""
 
 
 class AcknowledgeAnswer(BaseModel):

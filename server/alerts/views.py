@@ -2,7 +2,7 @@
 from flask import Blueprint, jsonify
 
 from server.alerts import fold, service
-from server.alerts.models import AcknowledgeAnswer, AlertsAnswer
+from server.alerts.models import AcknowledgeAnswer, AcknowledgeRequest, AlertsAnswer
 from server.api.common import answered, gw
 from server.api.spec import operation
 
@@ -17,8 +17,8 @@ def list_alerts(user):
 
 
 @bp.post("/alerts/<alert_id>/acknowledge")
-@operation("alerts.acknowledge", tag="alerts", answer=AcknowledgeAnswer, creating=True,
-           errors=(404, 409))
-def acknowledge(user, alert_id, idem):
+@operation("alerts.acknowledge", tag="alerts", body=AcknowledgeRequest, answer=AcknowledgeAnswer,
+           creating=True, errors=(404, 409))
+def acknowledge(user, alert_id, body, idem):
     """Acknowledge an open alert (a second acknowledgement answers 409)."""
     return answered(service.acknowledge_alert(gw(), actor=user.actor(), alert_id=alert_id, idem=idem))

@@ -3,7 +3,7 @@ import re
 
 from flask import Blueprint, current_app, jsonify
 
-from server.api.spec import operation, operation_of
+from server.api.spec import operation, operation_of, optional
 
 bp = Blueprint("api_openapi", __name__, url_prefix="/api/v1")
 
@@ -105,7 +105,7 @@ def _operation(op, schemas, path, method, rule):
     if params:
         doc["parameters"] = params
     if op.body is not None:
-        doc["requestBody"] = {"required": True, "content": {
+        doc["requestBody"] = {"required": not optional(op.body), "content": {
             "application/json": {"schema": schemas.ref(op.body, "validation")}}}
     if op.form is not None:
         doc["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.form}}}

@@ -60,7 +60,8 @@ def operation(permission=None, *, tag, body=None, query=None, answer=None, statu
             if creating:
                 extra["idem"] = common.idempotency(user)
             if body is not None:
-                extra["body"] = validation.parse(body, common.body(), lang=lang())
+                sent = common.body() if request.get_data(cache=True) or not optional(body) else {}
+                extra["body"] = validation.parse(body, sent, lang=lang())
             if query is not None:
                 args = {k: v for k, v in request.args.items() if v != ""}  # empty = not given
                 extra["query"] = validation.parse(query, args, lang=lang(), what="query")
@@ -68,6 +69,11 @@ def operation(permission=None, *, tag, body=None, query=None, answer=None, statu
         handler.operation = op
         return handler
     return wrap
+
+
+def optional(model):
+    """Tell whether a body model requires nothing (then the body itself may be left out)."""
+    return not any(f.is_required() for f in model.model_fields.values())
 
 
 def operation_of(view):

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from server import events as ev
 from server import ledger
 from server.auth.roles import ROLES
-from server.errors import Conflict, InvalidInput, NotFound, check
+from server.errors import Conflict, InvalidInput, NotFound, Text, check
 from server.store import KeyExists
 from server.store.accounts import session_tag
 
@@ -17,11 +17,14 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 # The actors the server records for itself (the watcher and bootstrap, `gatewatch users …`,
 # `gatewatch demo`): a user by one of these names would pass for the system on the timeline
 # and share its idempotency scope.
+USERNAME_RULE = Text("2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+                     "2–32 个小写字母、数字、'.'、'_' 或 '-'，以字母或数字开头")
 RESERVED_USERNAMES = frozenset({ev.SYSTEM_ACTOR["username"], "cli", "demo"})
 # NIST SP 800-63B §5.1.1: at least 8 characters, at least 64 allowed, no composition rules,
 # refused when found in a list of commonly used or breached passwords (shipped with us).
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
+DISPLAY_NAME_MAX = 64
 COMMON_PASSWORDS = pathlib.Path(__file__).with_name("common_passwords.txt")
 # A hash to check against when the user does not exist, so timing does not reveal names.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -36,14 +39,14 @@ def _validate(username, role, password, display_name):
     """Return field errors for a new user."""
     fields = {}
     if not isinstance(username, str) or not USERNAME.match(username):
-        fields["username"] = "2–32 lower-case letters, digits, '.', '_' or '-'"
+        fields["username"] = USERNAME_RULE
     elif username in RESERVED_USERNAMES:
-        fields["username"] = "reserved for the system; choose another name"
+        fields["username"] = Text("reserved for the system; choose another name", "系统保留的名称，请另选一个")
     if role not in ROLES:
-        fields["role"] = f"one of {', '.join(ROLES)}"
+        fields["role"] = Text(f"must be one of: {', '.join(ROLES)}", f"应为以下之一：{', '.join(ROLES)}")
     fields.update(_password_errors(password, username))
-    if display_name is not None and (not isinstance(display_name, str) or len(display_name) > 64):
-        fields["display_name"] = "at most 64 characters"
+    if display_name is not None and (not isinstance(display_name, str) or len(display_name) > DISPLAY_NAME_MAX):
+        fields["display_name"] = Text(f"at most {DISPLAY_NAME_MAX} characters", f"最多 {DISPLAY_NAME_MAX} 个字符")
     return fields
 
 
@@ -57,16 +60,17 @@ def common_passwords():
 def _password_errors(password, username=None):
     """Return field errors for a password (NIST SP 800-63B; no composition rules)."""
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
-        return {"password": f"at least {PASSWORD_MIN} characters"}
+        return {"password": Text(f"at least {PASSWORD_MIN} characters", f"至少 {PASSWORD_MIN} 个字符")}
     if len(password) > PASSWORD_MAX:
-        return {"password": f"at most {PASSWORD_MAX} characters"}
+        return {"password": Text(f"at most {PASSWORD_MAX} characters", f"最多 {PASSWORD_MAX} 个字符")}
     if not password.strip():
-        return {"password": "cannot be only spaces"}
+        return {"password": Text("cannot be only spaces", "不能只有空格")}
     guess = password.strip().lower()
     if guess in common_passwords():
-        return {"password": "too common (it is on lists of leaked passwords); choose another"}
+        return {"password": Text("too common (it is on lists of leaked passwords); choose another",
+                                 "过于常见（出现在泄露密码列表中），请另选一个")}
     if isinstance(username, str) and guess == username.lower():
-        return {"password": "must not be the username"}
+        return {"password": Text("must not be the username", "不能与用户名相同")}
     return {}
 
 
@@ -89,7 +93,8 @@ def add_user(ctx, *, actor, username, role, password, display_name=None, idem=No
         return ledger.record(ctx, [event], idem=idem, ops=ops, absent=[ctx.accounts.user_key(username)],
                              body=lambda envs: {"user": public(rec), "event": envs[0]})
     except KeyExists:
-        raise Conflict(f"User {username} already exists.", fields={"username": "already taken"}) from None
+        raise Conflict(f"User {username} already exists.",
+                       fields={"username": Text("already taken", "已被占用")}) from None
 
 
 def _existing(ctx, username):

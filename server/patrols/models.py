@@ -1,10 +1,10 @@
 """Patrol check-ins: request, answer and event data models (validation and API docs alike)."""
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from server.concept import EventData
-from server.validation import RequestModel, rule
+from server.validation import IsoTime, RequestModel, rule
 from server.wire import Envelope
 
 NOTE_MAX = 1000
@@ -18,7 +18,7 @@ class CheckinRequest(RequestModel):
     status: Status
     note: str | None = Field(None, max_length=NOTE_MAX, validate_default=True,
                              description="required when status is issue")
-    observed_at: AwareDatetime | None = Field(
+    observed_at: IsoTime | None = Field(
         None, description="when the guard was there (an outbox may send it later); at most 7 days "
                           "ago; a phone clock up to 5 minutes fast is clamped to the server's time")
 
