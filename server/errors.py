@@ -67,7 +67,12 @@ class Busy(GatewatchError):
     status, code = 409, "busy"
 
 
+SOME_FIELDS = Text("Some fields are not valid.", "有些字段无效。")
+NOT_AN_OBJECT = Text("The body is not a JSON object.", "请求体不是 JSON 对象。")
+EXPECTED_OBJECT = Text("expected a JSON object", "应为 JSON 对象")
+
+
 def check(fields):
     """Raise InvalidInput when any field error was collected."""
     if fields:
-        raise InvalidInput("Some fields are not valid.", fields=fields)
+        raise InvalidInput(SOME_FIELDS, fields=fields)

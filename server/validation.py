@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
-from server.errors import InvalidInput
+from server.errors import EXPECTED_OBJECT, NOT_AN_OBJECT, SOME_FIELDS, InvalidInput
 
 # error type -> (English, Chinese); {placeholders} come from the error's context.
 MESSAGES = {
@@ -109,9 +109,8 @@ def field_errors(exc, lang, prefix=""):
 def parse(model, data, *, lang="en", what="body"):
     """Return data validated as model, or raise a 400 InvalidInput naming every bad field."""
     if not isinstance(data, dict):
-        raise InvalidInput("The body is not a JSON object.", fields={what: "expected a JSON object"})
+        raise InvalidInput(NOT_AN_OBJECT, fields={what: EXPECTED_OBJECT})
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        text = "有些字段无效。" if lang == "zh" else "Some fields are not valid."
-        raise InvalidInput(text, fields=field_errors(exc, lang)) from None
+        raise InvalidInput(SOME_FIELDS, fields=field_errors(exc, lang)) from None

@@ -6,7 +6,7 @@ import re
 from flask import current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from server.errors import GatewatchError, InvalidInput
+from server.errors import EXPECTED_OBJECT, NOT_AN_OBJECT, InvalidInput, Text
 from server.store import Idempotency
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9\-_.:]{1,128}$")
@@ -75,14 +75,17 @@ def _parsed():
 def body():
     """Return the JSON object body or raise a 400 naming the problem."""
     if not request.is_json:
-        raise InvalidInput("Send a JSON object with Content-Type: application/json.",
-                           fields={"body": "expected application/json"})
+        raise InvalidInput(Text("Send a JSON object with Content-Type: application/json.",
+                                "请以 Content-Type: application/json 发送 JSON 对象。"),
+                           fields={"body": Text("expected application/json", "应为 application/json")})
     data = _parsed()
     if not isinstance(data, dict):
-        raise InvalidInput("The body is not a JSON object.", fields={"body": "expected a JSON object"})
+        raise InvalidInput(NOT_AN_OBJECT, fields={"body": EXPECTED_OBJECT})
     if g.gw_broken:
-        raise InvalidInput("Some text is not valid Unicode (a lone surrogate).",
-                           fields={g.gw_broken: "contains an invalid character (a lone UTF-16 surrogate)"})
+        raise InvalidInput(Text("Some text is not valid Unicode (a lone surrogate).",
+                                "有些文本不是有效的 Unicode（孤立的代理字符）。"),
+                           fields={g.gw_broken: Text("contains an invalid character (a lone UTF-16 surrogate)",
+                                                     "含有无效字符（孤立的 UTF-16 代理字符）")})
     return data
 
 
@@ -90,11 +93,14 @@ def idempotency(user):
     """Return the Idempotency record for this creating request, or raise 400."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        raise InvalidInput("Every creating request needs an Idempotency-Key header.",
-                           fields={"Idempotency-Key": "required"}, code="idempotency_key_missing")
+        raise InvalidInput(Text("Every creating request needs an Idempotency-Key header.",
+                                "每个记录请求都需要 Idempotency-Key 请求头。"),
+                           fields={"Idempotency-Key": Text("required", "必填")}, code="idempotency_key_missing")
     if not IDEMPOTENCY_KEY.match(key):
-        raise InvalidInput("Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 - _ . :",
-                           fields={"Idempotency-Key": "invalid format"}, code="idempotency_key_invalid")
+        raise InvalidInput(Text("Idempotency-Key must be 1–128 characters of A-Z a-z 0-9 - _ . :",
+                                "Idempotency-Key 应为 1–128 个 A-Z a-z 0-9 - _ . : 字符。"),
+                           fields={"Idempotency-Key": Text("invalid format", "格式无效")},
+                           code="idempotency_key_invalid")
     parsed = _parsed()
     if parsed is _INVALID or parsed is None:
         canonical = request.get_data(cache=True) or b""
