@@ -1,5 +1,7 @@
 """Models of the wire contract shared by every concept: the event envelope (DESIGN §5)."""
-from pydantic import BaseModel, Field
+from typing import Literal
+
+from pydantic import BaseModel, Field, create_model
 
 
 class Actor(BaseModel):
@@ -20,3 +22,9 @@ class Envelope(BaseModel):
     actor: Actor
     venue: str
     data: dict
+
+
+def event_of(name, data, *types):
+    """Return the Envelope model of an answer's event: one of `types`, its `data` model known."""
+    return create_model(name, __base__=Envelope, __doc__=f"A {' or '.join(types)} event.",
+                        type=(Literal[types], ...), data=(data, ...))

@@ -3,28 +3,9 @@
 These events travel on the stream so that every process closes the sockets of a user who
 was signed out, disabled or given a new password; no screen receives them live.
 """
-from pydantic import Field
-
 from server import events as ev
-from server.concept import Concept, EventData, EventType, nobody
-
-
-class UserData(EventData):
-    """An account event names the user it is about."""
-
-    username: str = Field(description="the account concerned")
-
-
-class CreatedData(UserData):
-    """user.created."""
-
-    role: str = Field(description="guard, operator, commander, admin or display")
-
-
-class SignedOutData(UserData):
-    """user.signed_out: one session ended (the tag is a hash, not the session id)."""
-
-    session: str = Field(description="a hash of the session id")
+from server.accounts.models import CreatedData, SignedOutData, UserData
+from server.concept import Concept, EventType, nobody
 
 
 def ends_sessions(ctx, event):

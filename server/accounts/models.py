@@ -1,13 +1,33 @@
-"""Account request and answer models; the rules on names and passwords come from server/auth/users.py."""
+"""Account request, answer and event data models (what names and passwords may be: rules.py)."""
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from server.auth.users import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME, USERNAME_RULE
+from server import events as ev
+from server.accounts.rules import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME, USERNAME_RULE
+from server.concept import EventData
 from server.validation import RequestModel, rule
-from server.wire import Envelope
+from server.wire import event_of
 
 Role = Literal["guard", "operator", "commander", "admin", "display"]
+
+
+class UserData(EventData):
+    """An account event names the user it is about."""
+
+    username: str = Field(description="the account concerned")
+
+
+class CreatedData(UserData):
+    """user.created."""
+
+    role: str = Field(description="guard, operator, commander, admin or display")
+
+
+class SignedOutData(UserData):
+    """user.signed_out: one session ended (the tag is a hash, not the session id)."""
+
+    session: str = Field(description="a hash of the session id")
 
 
 class AccountRequest(RequestModel):
@@ -49,7 +69,7 @@ class MeAnswer(BaseModel):
 
 
 def new_password():
-    """Return the field of a password being set (the rule of server/auth/users.py)."""
+    """Return the field of a password being set (its length from rules.py, the rest in users.py)."""
     return Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX,
                  description=f"{PASSWORD_MIN}–{PASSWORD_MAX} characters, not only spaces, not the "
                              "username, not a common password")
@@ -86,8 +106,15 @@ class UsersAnswer(BaseModel):
     users: list[PublicUser]
 
 
+class NewUserAnswer(BaseModel):
+    """The user created and the event recording it."""
+
+    user: PublicUser
+    event: event_of("UserCreatedEvent", CreatedData, ev.USER_CREATED)
+
+
 class UserAnswer(BaseModel):
     """A user and the event that changed them."""
 
     user: PublicUser
-    event: Envelope
+    event: event_of("UserChangedEvent", UserData, ev.USER_DISABLED, ev.USER_ENABLED, ev.USER_PASSWORD_RESET)

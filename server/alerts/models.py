@@ -3,7 +3,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.concept import EventData
 from server.validation import RequestModel
-from server.wire import Envelope
+from server.alerts.fold import ACKNOWLEDGED
+from server.wire import event_of
 
 
 class RaisedData(EventData):
@@ -54,4 +55,4 @@ class AcknowledgeRequest(RequestModel):
 class AcknowledgeAnswer(BaseModel):
     """The acknowledgement."""
 
-    event: Envelope
+    event: event_of("AlertAcknowledgedEvent", AcknowledgedData, ACKNOWLEDGED)

@@ -1,7 +1,7 @@
 """Sign-in, sign-out and user administration."""
 from flask import Blueprint, jsonify, make_response, request
 
-from server.accounts.models import (LoginAnswer, LoginRequest, MeAnswer, NewUserRequest,
+from server.accounts.models import (LoginAnswer, LoginRequest, MeAnswer, NewUserAnswer, NewUserRequest,
                                     PasswordRequest, UserAnswer, UsersAnswer)
 from server.api.common import answered, gw
 from server.api.spec import operation
@@ -66,7 +66,7 @@ def list_users(user):
 
 
 @bp.post("/users")
-@operation("users.manage", tag="admin", body=NewUserRequest, answer=UserAnswer, status=201,
+@operation("users.manage", tag="admin", body=NewUserRequest, answer=NewUserAnswer, status=201,
            creating=True, errors=(409,))
 def create_user(user, body, idem):
     """Create a user."""

@@ -1,30 +1,22 @@
 """Account rules and services: create, disable, enable, reset, authenticate. No Flask here."""
 import functools
 import pathlib
-import re
 import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server import events as ev
 from server import ledger
+from server.accounts.rules import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME, USERNAME_RULE
 from server.auth.roles import ROLES
 from server.errors import Conflict, InvalidInput, NotFound, Text, check
 from server.store import KeyExists
 from server.store.accounts import session_tag
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 # The actors the server records for itself (the watcher and bootstrap, `gatewatch users …`,
 # `gatewatch demo`): a user by one of these names would pass for the system on the timeline
 # and share its idempotency scope.
-USERNAME_RULE = Text("2–32 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
-                     "2–32 个小写字母、数字、'.'、'_' 或 '-'，以字母或数字开头")
 RESERVED_USERNAMES = frozenset({ev.SYSTEM_ACTOR["username"], "cli", "demo"})
-# NIST SP 800-63B §5.1.1: at least 8 characters, at least 64 allowed, no composition rules,
-# refused when found in a list of commonly used or breached passwords (shipped with us).
-PASSWORD_MIN = 8
-PASSWORD_MAX = 256
-DISPLAY_NAME_MAX = 64
 COMMON_PASSWORDS = pathlib.Path(__file__).with_name("common_passwords.txt")
 # A hash to check against when the user does not exist, so timing does not reveal names.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")

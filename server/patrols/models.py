@@ -5,7 +5,8 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from server.concept import EventData
 from server.validation import IsoTime, RequestModel, rule
-from server.wire import Envelope
+from server.patrols.fold import CHECKIN
+from server.wire import event_of
 
 NOTE_MAX = 1000
 Status = Literal["clear", "issue"]
@@ -63,7 +64,7 @@ class PatrolRow(BaseModel):
 class CheckinAnswer(BaseModel):
     """The recorded check-in."""
 
-    event: Envelope
+    event: event_of("CheckinEvent", CheckinData, CHECKIN)
 
 
 class PatrolsAnswer(BaseModel):

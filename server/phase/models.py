@@ -3,7 +3,8 @@ from pydantic import BaseModel, Field
 
 from server.concept import EventData
 from server.validation import RequestModel
-from server.wire import Envelope
+from server.phase.fold import CHANGED
+from server.wire import event_of
 
 
 class PhaseRequest(RequestModel):
@@ -22,4 +23,4 @@ class ChangedData(EventData):
 class PhaseAnswer(BaseModel):
     """The recorded phase change."""
 
-    event: Envelope
+    event: event_of("PhaseChangedEvent", ChangedData, CHANGED)
