@@ -49,7 +49,7 @@ class PublicUser(BaseModel):
     """What may be shown of a user."""
 
     username: str
-    role: str
+    role: Role
     display_name: str
     disabled: bool = False
 

@@ -1,4 +1,6 @@
 """Alert event data and answer models."""
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.concept import EventData
@@ -32,8 +34,8 @@ class Alert(BaseModel):
 
     alert_id: str
     kind: str
-    severity: int
-    status: str
+    severity: int = Field(ge=1, le=4, description="1 = most severe")
+    status: Literal["open", "acknowledged"]
     raised_at: str
     raised_event_id: str
     checkpoint_id: str | None = None

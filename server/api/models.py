@@ -117,10 +117,11 @@ class State(BaseModel):
     guards_active: list[GuardActive]
     recent_events: list[Envelope]
     people: dict[str, str] = Field(description="display names of the people this snapshot mentions")
-    visitors: list
-    incidents: list
-    hazards: list
-    clearance: dict
+    # Sections of concepts still to come: present (and empty) so clients can rely on the shape.
+    visitors: list = Field(max_length=0, description="empty until visitors are recorded")
+    incidents: list = Field(max_length=0, description="empty until incidents are recorded")
+    hazards: list = Field(max_length=0, description="empty until inspections are recorded")
+    clearance: dict = Field(max_length=0, description="empty until clearance is recorded")
 
 
 class Liveness(BaseModel):
