@@ -6,6 +6,10 @@ answer must be no 5xx, a status the document declares for it, with the declared 
 and a body that matches the declared schema. The store is seeded first (check-ins, a phase
 change, overdue alerts, a user to administer) and valid requests often name those real ids,
 so the success answers are checked too, not only the 400s of random ids.
+
+Operations are driven through schemathesis' Python API (one Hypothesis run per operation and
+mode) rather than its pytest plugin, whose lazy fixture loading does not run on pytest 9.2;
+a failure lists every failing operation at once.
 """
 import datetime as dt
 import os
