@@ -1,6 +1,6 @@
 """Commit synthetic check-ins through Gatewatch's own commit path, as a benchmark helper process.
 
-Each check-in goes through server.patrols.record_checkin -> ledger.record -> commit.lua with an
+Each check-in goes through server.patrols.service.record_checkin -> ledger.record -> commit.lua with an
 idempotency record exactly like POST /api/v1/checkins writes (scope = the guard, a UUID key,
 the SHA-256 request fingerprint), so the stream, the timeline indexes, the projections and the
 idempotency records are what real use stores. Prints one JSON line on stdout.
@@ -113,7 +113,7 @@ def draft(rng, checkpoints, n):
 
 def commit_loop(ctx, shared, seed):
     """Commit check-ins until the shared budget is used up."""
-    from server.patrols import record_checkin  # noqa: PLC0415
+    from server.patrols.service import record_checkin  # noqa: PLC0415
     from server.store import Idempotency  # noqa: PLC0415
 
     rng = random.Random(seed)
@@ -126,8 +126,11 @@ def commit_loop(ctx, shared, seed):
             shared["next"] += 1
         guard, body = draft(rng, checkpoints, n)
         idem = Idempotency(scope=guard, key=str(uuid.uuid4()), request_hash=fingerprint(body))
+        # The service takes what the API's request model gives it: an aware datetime.
+        args = {**body, "observed_at": dt.datetime.fromisoformat(body["observed_at"])} \
+            if body.get("observed_at") else body
         try:
-            done = record_checkin(ctx, actor={"username": guard, "role": "guard"}, idem=idem, **body)
+            done = record_checkin(ctx, actor={"username": guard, "role": "guard"}, idem=idem, **args)
         except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
             with shared["lock"]:
                 shared["errors"] += 1
