@@ -1,5 +1,4 @@
 """Sign-in state for HTTP: sessions, bearer tokens, CSRF and the role checks on every route."""
-import functools
 import hmac
 import ipaddress
 import logging
@@ -135,16 +134,6 @@ def authorize(permission):
                     user.username, user.role, permission)
         raise Forbidden(f"Your role ({user.role}) may not do this.")
     return user
-
-
-def require(permission):
-    """Decorate an API view: signed in, CSRF-checked, holding the permission."""
-    def wrap(view):
-        @functools.wraps(view)
-        def guarded(*args, **kwargs):
-            return view(authorize(permission), *args, **kwargs)
-        return guarded
-    return wrap
 
 
 def cookie_seconds():
