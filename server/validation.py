@@ -107,10 +107,14 @@ def field_errors(exc, lang, prefix=""):
 
 
 def parse(model, data, *, lang="en", what="body"):
-    """Return data validated as model, or raise a 400 InvalidInput naming every bad field."""
+    """Return data validated as model, or raise a 400 InvalidInput naming every bad field.
+
+    `lang` is 'zh', 'en' or a function giving one, called only when there is an error to word.
+    """
     if not isinstance(data, dict):
         raise InvalidInput(NOT_AN_OBJECT, fields={what: EXPECTED_OBJECT})
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        lang = lang() if callable(lang) else lang
         raise InvalidInput(SOME_FIELDS, fields=field_errors(exc, lang)) from None

@@ -64,7 +64,7 @@ def operation(permission=None, *, tag, body=None, query=None, answer=None, statu
                 extra["body"] = validation.parse(body, sent, lang=lang())
             if query is not None:
                 args = {k: v for k, v in request.args.items() if v != ""}  # empty = not given
-                extra["query"] = validation.parse(query, args, lang=lang(), what="query")
+                extra["query"] = validation.parse(query, args, lang=lang, what="query")
             return view(user, **path, **extra)
         handler.operation = op
         return handler

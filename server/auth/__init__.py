@@ -31,6 +31,7 @@ class User:
     session_id: str | None = None
     csrf: str | None = None
     via_token: bool = False
+    slid: bool = False  # this request extended the session: renew the cookie with it
 
     def actor(self):
         """Return the actor recorded on events."""
@@ -58,8 +59,10 @@ def _load_user():
     sess, rec = gw.accounts.session_user(sid, gw.settings.session_hours * 3600)
     if not rec or rec.get("disabled") == "1":
         return None
+    # The cached copy is shared for a few seconds: take the mark so only this request renews.
+    slid = bool(sess.pop("_slid", False))
     return User(rec["username"], rec["role"], rec.get("display_name") or rec["username"],
-                session_id=sid, csrf=sess.get("csrf"))
+                session_id=sid, csrf=sess.get("csrf"), slid=slid)
 
 
 def socket_user(auth):
@@ -151,9 +154,9 @@ def set_session_cookie(response, sid):
 
 
 def _slide_cookie(response):
-    """Renew the session cookie on an answer to a signed-in request, as the session slides."""
+    """Renew the session cookie when this request slid the session (at most once a minute)."""
     user = g.get("user")
-    if user and user.session_id and not any(v.startswith(COOKIE + "=")
+    if user and user.session_id and user.slid and not any(v.startswith(COOKIE + "=")
                                             for v in response.headers.getlist("Set-Cookie")):
         set_session_cookie(response, user.session_id)  # not after sign-out, which clears it
     return response

@@ -50,10 +50,11 @@ class Store:
         self._session_user = self.redis.register_script(
             "local s = redis.call('HGETALL', KEYS[1]) "
             "if #s == 0 then return nil end "
+            "local slid = 0 "
             "if redis.call('TTL', KEYS[1]) < tonumber(ARGV[2]) - 60 then "
-            "redis.call('EXPIRE', KEYS[1], ARGV[2]) end "
+            "redis.call('EXPIRE', KEYS[1], ARGV[2]) slid = 1 end "
             "local u = redis.call('HGET', KEYS[1], 'username') "
-            "return {s, redis.call('HGETALL', ARGV[1] .. u)}")
+            "return {s, redis.call('HGETALL', ARGV[1] .. u), slid}")
         # A device token is checked on every request: resolve token -> user in one call.
         self._token_user = self.redis.register_script(
             "local u = redis.call('HGET', KEYS[1], 'username') "
@@ -84,13 +85,20 @@ class Store:
         return dumps(put_back(json.loads(stored)))
 
     def session_user(self, sid, ttl_seconds):
-        """Return (session, user record) for a live session, sliding its expiry; or (None, None)."""
+        """Return (session, user record) for a live session, sliding its expiry; or (None, None).
+
+        When this call extended the expiry, the session carries `_slid: True` (the cookie
+        follows it then, not on every answer).
+        """
         found = self._session_user(keys=[self.keys.of("session", sid)],
                                    args=[self.keys.prefix + "user:", int(ttl_seconds)])
         if not found:
             return None, None
-        sess, user = found
-        return dict(zip(sess[::2], sess[1::2])), (dict(zip(user[::2], user[1::2])) or None)
+        sess, user, slid = found
+        session = dict(zip(sess[::2], sess[1::2]))
+        if slid:
+            session["_slid"] = True
+        return session, (dict(zip(user[::2], user[1::2])) or None)
 
     def token_user(self, token_hash):
         """Return the user record a token hash belongs to, in one round trip (or None).

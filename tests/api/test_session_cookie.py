@@ -19,12 +19,24 @@ def max_age(header):
     return int(re.search(r"Max-Age=(-?\d+)", header).group(1))
 
 
-def test_the_cookie_lasts_as_long_as_the_session_and_slides_with_it(client, auth):
+def age_session(ctx, client, seconds):
+    """Make the signed-in session older by some seconds (its TTL shorter), and forget the cache."""
+    sid = client.get_cookie("gatewatch_session").value
+    key = ctx.store.keys.of("session", sid)
+    ctx.store.redis.expire(key, ctx.store.redis.ttl(key) - seconds)
+    ctx.accounts.forget(sid=sid)
+
+
+def test_the_cookie_lasts_as_long_as_the_session_and_slides_with_it(client, auth, ctx):
     answer = auth.login("alice", "guard")
     assert HOURS * 3600 - 300 <= max_age(session_cookie(answer)) <= HOURS * 3600
+    assert session_cookie(client.get("/api/v1/auth/me")) is None  # nothing slid yet: no new cookie
+    age_session(ctx, client, 600)
     renewed = client.get("/api/v1/auth/me")
     assert renewed.status_code == 200
     assert HOURS * 3600 - 300 <= max_age(session_cookie(renewed)) <= HOURS * 3600
+    assert session_cookie(client.get("/api/v1/auth/me")) is None  # once per slide, not per answer
+    age_session(ctx, client, 600)
     assert session_cookie(client.get("/guard")) is not None  # pages slide it too
 
 
