@@ -52,16 +52,22 @@ class Registry:
         kind = self.types.get(event["type"])
         return kind.audience(event) if kind else None
 
-    def visible(self, events, role, username, venue_id):
+    def visible(self, events, role, username, venue_id, envelopes=None):
         """Return the envelopes of events one viewer receives, each in that viewer's form.
 
-        The one rule for live frames, resume and snapshots alike.
+        The one rule for live frames, resume and snapshots alike. `envelopes` (id -> envelope)
+        lets the frames of one batch share each envelope instead of building it per audience.
         """
         out = []
         for event in events:
             kind = self.types.get(event["type"])
             if kind and kind.audience(event).admits(role, username):
-                out.append(kind.form(ev.envelope(event, venue_id), role))
+                envelope = envelopes.get(event["id"]) if envelopes is not None else None
+                if envelope is None:
+                    envelope = ev.envelope(event, venue_id)
+                    if envelopes is not None:
+                        envelopes[event["id"]] = envelope
+                out.append(kind.form(envelope, role))
         return out
 
     def permissions(self, base):

@@ -61,7 +61,7 @@ def operation(permission=None, *, tag, body=None, query=None, answer=None, statu
                 extra["idem"] = common.idempotency(user)
             if body is not None:
                 sent = common.body() if request.get_data(cache=True) or not optional(body) else {}
-                extra["body"] = validation.parse(body, sent, lang=lang())
+                extra["body"] = validation.parse(body, sent, lang=lang)
             if query is not None:
                 args = {k: v for k, v in request.args.items() if v != ""}  # empty = not given
                 extra["query"] = validation.parse(query, args, lang=lang, what="query")

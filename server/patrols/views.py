@@ -20,7 +20,8 @@ def create_checkin(user, body, idem):
     `observed_at` may lie up to 7 days back (a phone's outbox); up to 5 minutes ahead it is
     clamped to the server's time, farther ahead it is refused.
     """
-    return answered(service.record_checkin(gw(), actor=user.actor(), idem=idem, **dict(body)))
+    return answered(service.record_checkin(gw(), actor=user.actor(), idem=idem, checkpoint_id=body.checkpoint_id,
+                                           status=body.status, note=body.note, observed_at=body.observed_at))
 
 
 @bp.get("/patrols")

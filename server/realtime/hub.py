@@ -78,9 +78,9 @@ class Hub:
             self.clients.pop(sid, None)
         self.ctx.metrics.live_clients.set(len(self.clients))
 
-    def frame_for(self, events, role, username):
+    def frame_for(self, events, role, username, envelopes=None):
         """Return the envelopes of events one viewer receives, in that viewer's form."""
-        return self.registry.visible(events, role, username, self.ctx.venue.id)
+        return self.registry.visible(events, role, username, self.ctx.venue.id, envelopes)
 
     def _send(self, frame, to, skip=None):
         """Emit one `events` frame (a list of envelopes in stream order) to a sid or room."""
@@ -210,14 +210,15 @@ class Hub:
             if audience:
                 named |= audience.users
         live = [c for c in self.clients.values() if c.live]
+        envelopes = {}  # built once per batch, shared by every audience's frame
         for role in {c.role for c in live}:
-            frame = self.frame_for(batch, role, None)
+            frame = self.frame_for(batch, role, None, envelopes)
             # A named user gets one frame of their own below, so skip them here.
             skip = [c.sid for c in live if c.role == role and c.username in named]
             if frame:
                 self._send(frame, role_room(role), skip)
         for username, role in {(c.username, c.role) for c in live if c.username in named}:
-            frame = self.frame_for(batch, role, username)
+            frame = self.frame_for(batch, role, username, envelopes)
             if frame:
                 self._send(frame, user_room(username))
 
