@@ -268,3 +268,16 @@ def test_a_rejected_request_does_not_burn_its_key(auth):
     auth.login("guard1", "guard")
     assert auth.post(URL, json={"checkpoint_id": "nope", "status": "clear"}, key="retry-me").status_code == 400
     assert auth.post(URL, json={"checkpoint_id": "E1", "status": "clear"}, key="retry-me").status_code == 201
+
+
+def test_a_fast_phone_clock_is_clamped_to_the_server_time(auth, app):
+    """observed_at up to 5 minutes ahead is stored as the server's time: no gate looks visited in the future."""
+    auth.login("guard1", "guard")
+    before = ev.utc_now()
+    ahead = ev.iso(before + dt.timedelta(minutes=4))
+    answer = auth.post(URL, json={"checkpoint_id": "E2", "status": "clear", "observed_at": ahead})
+    assert answer.status_code == 201
+    stored = ev.parse_iso(answer.get_json()["event"]["observed_at"])
+    assert before <= stored <= ev.utc_now()
+    row = next(r for r in auth.client.get("/api/v1/patrols").get_json()["patrols"] if r["checkpoint_id"] == "E2")
+    assert ev.parse_iso(row["last_checkin_at"]) <= ev.utc_now()

@@ -26,3 +26,16 @@ def test_guards_learn_the_phase_from_patrols(client, auth):
     assert answer["phase"] == "in_session" and answer["phase_since"]
     e1 = next(r for r in answer["patrols"] if r["checkpoint_id"] == "E1")
     assert e1["interval_min"] == 15  # the in-session interval of an entrance
+
+
+def test_a_screen_learns_only_the_names_it_shows(client, auth):
+    """A display's snapshot names the guards it shows, not every account (administrators included)."""
+    auth.user("root2", "admin")
+    auth.user("idle", "guard")
+    auth.user("wall", "display")
+    auth.login("li", "guard")
+    assert auth.post("/api/v1/checkins", json={"checkpoint_id": "E1", "status": "clear"}).status_code == 201
+    auth.login("wall", "display")
+    people = client.get("/api/v1/state").get_json()["people"]
+    assert "li" in people and "wall" in people
+    assert "root2" not in people and "idle" not in people

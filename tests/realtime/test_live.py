@@ -202,3 +202,13 @@ def test_revocation_reaches_every_process_at_once(live_server):
             break
         time.sleep(0.02)
     assert status == 401
+
+
+def test_the_default_namespace_refuses_every_connection(live_server, tokens):
+    """Everything live is on /live behind sign-in; '/' accepts nobody, not even a valid token."""
+    for token in (None, tokens["operator"]):
+        client = socketio.Client(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect(live_server.url, namespaces=["/"], auth={"token": token} if token else None,
+                           transports=["websocket"], wait_timeout=5)
+        client.disconnect()
