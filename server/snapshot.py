@@ -45,10 +45,14 @@ def _names(value, found):
 
 
 def people(ctx, state, viewer):
-    """Return display names of the viewer and the people this snapshot mentions, no others."""
+    """Return display names of the viewer, the people this snapshot mentions and every guard.
+
+    Any guard may check in next and appear on the screen; other accounts (operators,
+    administrators) are named only when the snapshot mentions them.
+    """
     wanted = _names(state, {viewer.username})
     return {u["username"]: u.get("display_name") or u["username"]
-            for u in ctx.accounts.list_users() if u["username"] in wanted}
+            for u in ctx.accounts.list_users() if u["username"] in wanted or u.get("role") == "guard"}
 
 
 def sections(ctx, reads, cursor):

@@ -1,7 +1,7 @@
 // Control-room wall screen: snapshot then live events, floor plan markers, alerts, counters, feed.
 import { ApiError, post } from "./api.js";
 import { errorText, h, loadVenue, venueIndex } from "./common.js";
-import { alertText, eventLine, setPeople } from "./feed.js";
+import { actorName, alertText, eventLine, setPeople } from "./feed.js";
 import { applyEvent, counters, createModel, loadSnapshot, openAlerts, seedCheckins } from "./fold.js";
 import { t, timeHM, timeHMS } from "./i18n.js";
 import { Live } from "./live.js";
@@ -75,7 +75,8 @@ function renderPatrols() {
     else if (st.interval) detail = t("patrol.due_in", { m: minutesUntil(st.dueAt, now) });
     const issue = p.last_status === "issue";
     const last = st.lastAt
-      ? [t("patrol.last", { time: timeHM(st.lastAt) }), p.last_guard, issue ? t("patrol.last_issue") : ""]
+      ? [t("patrol.last", { time: timeHM(st.lastAt) }), actorName({ username: p.last_guard }),
+        issue ? t("patrol.last_issue") : ""]
         .filter(Boolean).join(" · ")
       : t("patrol.never");
     return h("li", { "data-status": st.status, "data-checkpoint": st.id, "data-issue": issue ? "true" : "false" },

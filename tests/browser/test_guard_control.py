@@ -58,6 +58,7 @@ def test_checkin_on_phone_appears_live_on_control_screen(make_context, live_serv
     expect(first_line).to_contain_text("E3 南门（车辆入口）")
     expect(first_line).to_contain_text("巡查签到 正常")
     expect(first_line).to_contain_text("张三")  # the guard's name, not the login
+    expect(control.locator('[data-patrols] li[data-checkpoint="E3"]')).to_contain_text("张三")
     assert control.url.endswith("/control")  # no reload happened
 
     # The overdue alert the server raised for E3 still needs a human: acknowledge it.
