@@ -213,3 +213,47 @@ def test_an_unacknowledged_severe_incident_escalates_once(ctx, as_role, report, 
     alerts = [e["data"] for e in timeline("alert.raised")]
     assert [(a["kind"], a["incident_id"]) for a in alerts] == [("incident_unacknowledged", severe)]
     assert mild not in [e["data"]["incident_id"] for e in escalated]
+
+
+def test_racing_acknowledgements_leave_exactly_one(ctx, report):
+    """The state machine is judged on the state the commit guards: one wins, the rest get 409."""
+    import threading
+
+    from server.errors import Conflict
+    from server.incidents import service
+    iid = report()
+    outcomes = []
+
+    def acknowledge(n):
+        try:
+            service.act(ctx, actor={"username": f"op{n}", "role": "operator"}, incident_id=iid, action="acknowledge")
+            outcomes.append("ok")
+        except Conflict as refused:
+            outcomes.append(refused.fields["status"])
+    threads = [threading.Thread(target=acknowledge, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["acknowledged"] * 5 + ["ok"]
+
+
+def test_an_action_replayed_with_its_key_answers_the_same(as_role, report, app, bearer):
+    iid = report()
+    headers = {**bearer("inc-operator", "operator"), "Idempotency-Key": "ack-once"}
+    client = app.test_client()
+    first = client.post(f"/api/v1/incidents/{iid}/actions", json={"action": "acknowledge"}, headers=headers)
+    again = client.post(f"/api/v1/incidents/{iid}/actions", json={"action": "acknowledge"}, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true" and again.get_json() == first.get_json()
+
+
+def test_two_watchers_escalate_once(ctx, report, timeline):
+    """Two leaders in turn (a lease handed over mid-tick) still record one escalation."""
+    from server.incidents import service
+    iid = report(category="fire_smoke")
+    entry = service.incident(ctx, iid)
+    service.escalate_unacknowledged(ctx, entry, 2)
+    replay = service.escalate_unacknowledged(ctx, entry, 2)  # the other watcher read before the commit
+    assert replay.replayed
+    assert [e["data"]["incident_id"] for e in timeline("incident.escalated")] == [iid]
