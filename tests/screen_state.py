@@ -61,7 +61,9 @@ def projections_of(snapshot):
     alerts = {a["alert_id"]: dict(a) for a in snapshot["alerts"]}
     activity = {g["username"]: {"username": g["username"], "last_seen_at": g["last_seen_at"]}
                 for g in snapshot["guards_active"]}
-    projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity}
+    # Closed incidents are not in a snapshot; a screen learns of a reopened one from its event.
+    incidents = {i["incident_id"]: dict(i) for i in snapshot.get("incidents", [])}
+    projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity, "incidents": incidents}
     # A concept whose snapshot needs another projection must teach this function to rebuild it.
     assert sorted(projections) == REGISTRY.reads(), REGISTRY.reads()
     return projections

@@ -6,6 +6,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from server import events as ev
 from server.alerts.models import Alert
+from server.incidents.models import Incident
 from server.patrols.models import PatrolRow
 from server.validation import rule
 from server.wire import Envelope
@@ -119,7 +120,7 @@ class State(BaseModel):
     people: dict[str, str] = Field(description="display names of the people this snapshot mentions")
     # Sections of concepts still to come: present (and empty) so clients can rely on the shape.
     visitors: list = Field(max_length=0, description="empty until visitors are recorded")
-    incidents: list = Field(max_length=0, description="empty until incidents are recorded")
+    incidents: list[Incident] = Field(description="open incidents, most severe first, then oldest")
     hazards: list = Field(max_length=0, description="empty until inspections are recorded")
     clearance: dict = Field(max_length=0, description="empty until clearance is recorded")
 

@@ -21,6 +21,9 @@ ROUTES = [
     ("GET", "/api/v1/events", None, STAFF, 200),  # the timeline is not for guards or screens
     ("GET", "/api/v1/alerts", None, STAFF | {"display"}, 200),
     ("GET", "/api/v1/users", None, {"admin"}, 200),
+    ("GET", "/api/v1/incidents", None, EVERYONE - {"display"}, 200),  # screens get the snapshot's
+    ("POST", "/api/v1/incidents", {"category": "other", "location_id": "E1", "description": "x"},
+     EVERYONE - {"display"}, 201),
     ("POST", "/api/v1/checkins", {"checkpoint_id": "C1", "status": "clear"}, EVERYONE - {"display"}, 201),
     ("POST", "/api/v1/alerts/{alert}/acknowledge", {}, STAFF, 200),
     ("POST", "/api/v1/phase", {"phase": "in_session"}, {"commander", "admin"}, 201),

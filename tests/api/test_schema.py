@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from server import events as ev
+from server.incidents import service as incidents
 from server.patrols import service as patrols
 from server.phase import service as phases
 
@@ -61,6 +62,11 @@ def known(app, ctx, auth):
     ).get_json()["alerts"]]
     assert alerts, "seeding raised no alerts"
     venue = ctx.venue
+    reported = [incidents.report_incident(ctx, actor={"username": TARGET, "role": "guard"}, category=c.id,
+                                          location_id="E1", description="seen at the gate").body
+                for c in venue.incident_categories[:3]]
+    incident_ids = [r["incident"]["incident_id"] for r in reported]
+    incidents.act(ctx, actor=actor, incident_id=incident_ids[0], action="acknowledge")
     cursors = [e["id"] for e in ctx.store.scan_events()]
     recently = ev.iso(ev.utc_now() - dt.timedelta(minutes=3))
     return {
@@ -71,7 +77,11 @@ def known(app, ctx, auth):
         "alert_id": alerts,
         "username": [TARGET],
         "location": sorted(venue.location_ids()),
-        "type": ["patrol.checkin", "patrol.overdue", "alert.raised", "phase.changed"],
+        "location_id": sorted(venue.location_ids()),
+        "category": [c.id for c in venue.incident_categories],
+        "incident_id": incident_ids, "of": incident_ids, "assignee": [TARGET],
+        "agency": [a.id for a in venue.agencies],
+        "type": ["patrol.checkin", "patrol.overdue", "alert.raised", "phase.changed", "incident.reported"],
     }
 
 

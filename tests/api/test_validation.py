@@ -25,6 +25,8 @@ ROUTES = {
     "password": (f"/api/v1/users/{TARGET}/password", "admin", {"password": "a-long-enough-pass"}),
     "login": ("/api/v1/auth/login", None, LOGIN),
     "acknowledge": ("/api/v1/alerts/{alert}/acknowledge", "operator", {}),
+    "incidents": ("/api/v1/incidents", "guard", {"category": "medical", "location_id": "lobby",
+                                                  "description": "a visitor fainted"}),
 }
 # (route, field, what is wrong, value sent; MISSING leaves the field out, extra keys merge in)
 CASES = [
@@ -79,6 +81,16 @@ CASES = [
     ("login", "password", "empty", ""),
     ("login", "password", "too long", "p" * 1025),
     ("acknowledge", "note", "unknown field", "on my way"),
+    ("incidents", "category", "wrong type", 3),
+    ("incidents", "category", "missing", MISSING),
+    ("incidents", "category", "unknown", "alien_landing"),
+    ("incidents", "severity", "too high", 5),
+    ("incidents", "severity", "wrong type", "high"),
+    ("incidents", "location_id", "unknown", "Z9"),
+    ("incidents", "location_id", "too long", "L" * 65),
+    ("incidents", "description", "missing", MISSING),
+    ("incidents", "description", "too long", "d" * 2001),
+    ("incidents", "observed_at", "in the future", "2999-01-01T00:00:00Z"),
 ]
 # what pydantic (or Python) says to programmers; people get none of it
 PYDANTIC = re.compile(r"Input should|Field required|String should|Value error|validation error|"

@@ -1,5 +1,5 @@
 // Alerts on the wall screen: raised and acknowledged (mirrors server/alerts/fold.py).
-import { t } from "../i18n.js";
+import { t, tOr } from "../i18n.js";
 
 export const types = ["alert.raised", "alert.acknowledged"];
 
@@ -30,7 +30,7 @@ export function alertText(alert, index) {
   if (alert.kind === "patrol_overdue" && alert.checkpoint_id) {
     return t("alert.patrol_overdue", { checkpoint: index.label(alert.checkpoint_id) });
   }
-  return alert.message || alert.kind || "";
+  return tOr(`alert.${alert.kind}`, alert.message || alert.kind || "");
 }
 
 // Return what happened, for the feed line.

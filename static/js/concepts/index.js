@@ -3,10 +3,11 @@
 // and details(env, index); fold.js and feed.js iterate this list and switch on nothing.
 import * as accounts from "./accounts.js";
 import * as alerts from "./alerts.js";
+import * as incidents from "./incidents.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents];
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {

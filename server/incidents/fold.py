@@ -1,0 +1,80 @@
+"""Incidents as a fold of events (pure: no I/O)."""
+from server.incidents import lifecycle as lc
+
+NAME = "incidents"
+REPORTED = "incident.reported"
+ESCALATED = lc.EVENT_OF["escalate"]
+DUPLICATE = lc.EVENT_OF["mark_duplicate"]
+TYPES = (REPORTED, *lc.EVENT_OF.values())
+
+
+def touches(event):
+    """Return the incidents an event's outcome depends on (a duplicate links two)."""
+    if event["type"] not in TYPES:
+        return []
+    data = event["data"]  # a report's id is fresh: guarding it costs one read, never a retry
+    return [data["incident_id"], data["of"]] if event["type"] == DUPLICATE else [data["incident_id"]]
+
+
+def _reported(event):
+    """Return the entry of a new incident."""
+    data = event["data"]
+    return {**data, "status": lc.REPORTED, "reported_by": event["actor"]["username"],
+            "reported_at": event.get("observed_at") or event["ts"], "recorded_at": event["ts"],
+            "acknowledged_at": None, "acknowledged_by": None, "assignee": None,
+            "escalations": 0, "auto_escalated": False, "agencies": [], "sop_done": [],
+            "resolved_at": None, "closed_at": None, "duplicate_of": None, "duplicates": [],
+            "history": [event["id"]]}
+
+
+def _acted(entry, event):
+    """Return an entry after one action event (the lifecycle was checked before the commit)."""
+    data, who, ts = event["data"], event["actor"]["username"], event["ts"]
+    action = lc.ACTION_OF[event["type"]]
+    entry = {**entry, "status": lc.ACTIONS[action][2] or entry["status"],
+             "history": [*entry["history"], event["id"]]}
+    if action == "acknowledge":
+        entry.update(acknowledged_at=ts, acknowledged_by=who)
+    elif action == "assign":
+        entry["assignee"] = data["assignee"]
+    elif action == "escalate":
+        entry["escalations"] += 1
+        entry["auto_escalated"] = entry["auto_escalated"] or data["automatic"]
+    elif action == "notify_agency":
+        entry["agencies"] = [*entry["agencies"], {"agency": data["agency"], "reference": data["reference"],
+                                                  "note": data["note"], "at": ts, "by": who}]
+    elif action == "sop_step":
+        entry["sop_done"] = sorted({*entry["sop_done"], data["step"]})
+    elif action == "resolve":
+        entry["resolved_at"] = ts
+    elif action == "close":
+        entry["closed_at"] = ts
+    elif action == "reopen":
+        entry.update(resolved_at=None, closed_at=None, duplicate_of=None)
+    elif action == "mark_duplicate":
+        entry.update(closed_at=ts, duplicate_of=data["of"])
+    return entry
+
+
+def apply(state, event):
+    """Fold a report or an action into its incident (and, for a duplicate, the other one)."""
+    if event["type"] == REPORTED:
+        return {event["data"]["incident_id"]: _reported(event)}
+    if event["type"] not in TYPES:
+        return {}
+    incident_id = event["data"]["incident_id"]
+    entry = state.get(incident_id)
+    if not entry:
+        return {}
+    changes = {incident_id: _acted(entry, event)}
+    if event["type"] == DUPLICATE and state.get(event["data"]["of"]):
+        other = state[event["data"]["of"]]
+        changes[other["incident_id"]] = {**other, "duplicates": sorted({*other["duplicates"], incident_id}),
+                                         "history": [*other["history"], event["id"]]}
+    return changes
+
+
+def open_incidents(entries):
+    """Return the open incidents, most severe first, then oldest first."""
+    rows = [e for e in entries.values() if e and lc.is_open(e["status"])]
+    return sorted(rows, key=lambda e: (e["severity"], e["reported_at"], e["incident_id"]))

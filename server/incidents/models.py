@@ -1,0 +1,219 @@
+"""Incidents: request, answer and event data models (validation and API docs alike)."""
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from server.concept import EventData
+from server.incidents import lifecycle as lc
+from server.incidents.fold import REPORTED
+from server.validation import IsoTime, RequestModel, rule
+from server.wire import Envelope, event_of
+
+TEXT_MAX = 2000
+ID_MAX = 64
+Action = Literal[tuple(lc.ACTIONS)]
+State = Literal[lc.STATES]
+# action -> the field it cannot do without
+NEEDS = {"assign": "assignee", "notify_agency": "agency", "sop_step": "step", "note": "note",
+         "mark_duplicate": "of"}
+
+
+class ReportRequest(RequestModel):
+    """A new incident, as a guard or the control room reports it."""
+
+    category: str = Field(min_length=1, max_length=ID_MAX, description="a category id of the venue")
+    severity: int | None = Field(None, ge=1, le=4, description="1 = most severe; default: the category's")
+    location_id: str = Field(min_length=1, max_length=ID_MAX, description="a zone, entrance or checkpoint id")
+    description: str = Field(min_length=1, max_length=TEXT_MAX)
+    observed_at: IsoTime | None = Field(None, description="when it was seen (an outbox may send it later); "
+                                                          "at most 7 days ago")
+
+
+class ActionRequest(RequestModel):
+    """One step in an incident's handling; each action names the fields it needs."""
+
+    action: Action
+    assignee: str | None = Field(None, min_length=1, max_length=ID_MAX, validate_default=True,
+                                 description="assign: the username sent")
+    agency: str | None = Field(None, min_length=1, max_length=ID_MAX, validate_default=True,
+                               description="notify_agency: a venue agency id")
+    reference: str | None = Field(None, max_length=200, description="notify_agency: the agency's reference number")
+    step: int | None = Field(None, ge=0, le=99, validate_default=True,
+                             description="sop_step: the step ticked (0 = the category's first)")
+    note: str | None = Field(None, max_length=TEXT_MAX, validate_default=True, description="note: the text; "
+                             "any other action: an optional remark")
+    of: str | None = Field(None, min_length=1, max_length=ID_MAX, validate_default=True,
+                           description="mark_duplicate: the open incident this one duplicates")
+    reason: str | None = Field(None, max_length=TEXT_MAX, description="resolve with unticked SOP steps: why")
+
+    @field_validator("assignee", "agency", "step", "note", "of")
+    @classmethod
+    def _needed(cls, value, info: ValidationInfo):
+        """Ask for the field the chosen action cannot do without."""
+        if NEEDS.get(info.data.get("action")) == info.field_name and value in (None, ""):
+            raise rule("action_needs", "required for this action", "此操作必填")
+        return value
+
+
+class ReportedData(EventData):
+    """incident.reported: someone reported an incident."""
+
+    incident_id: str
+    category: str = Field(description="the venue's category id")
+    severity: int = Field(ge=1, le=4, description="1 = most severe")
+    location_id: str = Field(description="zone, entrance or checkpoint")
+    zone_id: str | None = Field(description="the zone the location lies in")
+    description: str
+
+
+class ActedData(EventData):
+    """The incident an action was taken on."""
+
+    incident_id: str
+
+
+class AcknowledgedData(ActedData):
+    """incident.acknowledged: the control room took the incident."""
+
+
+class AssignedData(ActedData):
+    """incident.assigned: a guard (or anyone) was sent to it."""
+
+    assignee: str
+    note: str = ""
+
+
+class EscalatedData(ActedData):
+    """incident.escalated: raised to the commander, by an operator or by the timer."""
+
+    automatic: bool = Field(description="true when the watcher escalated an unacknowledged incident")
+    note: str = ""
+    threshold_min: float | None = Field(None, description="the threshold that passed (automatic only)")
+
+
+class AgencyNotifiedData(ActedData):
+    """incident.agency_notified: an outside agency was told."""
+
+    agency: str = Field(description="the venue's agency id")
+    reference: str = Field("", description="the agency's reference number, if it gave one")
+    note: str = ""
+
+
+class SopStepData(ActedData):
+    """incident.sop_step_done: one step of the category's SOP was carried out."""
+
+    step: int = Field(ge=0, description="index into the category's SOP steps")
+
+
+class NotedData(ActedData):
+    """incident.noted: a note was added."""
+
+    note: str
+
+
+class ResolvedData(ActedData):
+    """incident.resolved: handled; skipped SOP steps say why."""
+
+    note: str = ""
+    skipped_steps: list[int] = Field(description="SOP steps not ticked when it was resolved")
+    reason: str = Field("", description="why those steps were skipped")
+
+
+class ClosedData(ActedData):
+    """incident.closed: the commander closed the record."""
+
+    note: str = ""
+
+
+class ReopenedData(ActedData):
+    """incident.reopened: a resolved or closed incident needs handling again."""
+
+    note: str = ""
+
+
+class DuplicateData(ActedData):
+    """incident.marked_duplicate: closed as a duplicate of another open incident."""
+
+    of: str = Field(description="the incident this one duplicates")
+    note: str = ""
+
+
+DATA = {"acknowledge": AcknowledgedData, "assign": AssignedData, "escalate": EscalatedData,
+        "notify_agency": AgencyNotifiedData, "sop_step": SopStepData, "note": NotedData,
+        "resolve": ResolvedData, "close": ClosedData, "reopen": ReopenedData,
+        "mark_duplicate": DuplicateData}
+
+
+class AgencyContact(BaseModel):
+    """An agency notified about an incident."""
+
+    agency: str
+    reference: str
+    note: str
+    at: str
+    by: str
+
+
+class Incident(BaseModel):
+    """An incident as the projection holds it."""
+
+    incident_id: str
+    category: str
+    severity: int = Field(ge=1, le=4)
+    location_id: str
+    zone_id: str | None
+    description: str | None = Field(None, description="absent for display screens (may name people)")
+    status: State
+    reported_by: str | None = Field(None, description="absent for display screens")
+    reported_at: str
+    recorded_at: str
+    acknowledged_at: str | None
+    acknowledged_by: str | None
+    assignee: str | None
+    escalations: int
+    auto_escalated: bool
+    agencies: list[AgencyContact]
+    sop_done: list[int]
+    resolved_at: str | None
+    closed_at: str | None
+    duplicate_of: str | None
+    duplicates: list[str]
+    history: list[str] = Field(description="ids of its events, oldest first")
+
+
+class IncidentsQuery(RequestModel):
+    """Filters of the incident list (all optional, combined with and)."""
+
+    status: State | Literal["open"] | None = Field(None, description="open = reported or acknowledged")
+    severity: int | None = Field(None, ge=1, le=4)
+    category: str | None = Field(None, max_length=ID_MAX)
+    location: str | None = Field(None, max_length=ID_MAX, description="a zone, entrance or checkpoint id")
+
+
+class IncidentsAnswer(BaseModel):
+    """Incidents, most severe first, then oldest first."""
+
+    incidents: list[Incident]
+
+
+class IncidentAnswer(BaseModel):
+    """One incident with its whole history."""
+
+    incident: Incident
+    events: list[Envelope] = Field(description="its events, oldest first")
+
+
+class ReportAnswer(BaseModel):
+    """The recorded report."""
+
+    incident: Incident
+    event: event_of("IncidentReportedEvent", ReportedData, REPORTED)
+
+
+class ActionAnswer(BaseModel):
+    """The incident after the action, and the action's event."""
+
+    incident: Incident
+    event: event_of("IncidentActionEvent", AcknowledgedData | AssignedData | EscalatedData | AgencyNotifiedData
+                    | SopStepData | NotedData | ResolvedData | ClosedData | ReopenedData | DuplicateData,
+                    *lc.EVENT_OF.values())

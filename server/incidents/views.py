@@ -1,0 +1,54 @@
+"""Incidents over HTTP: parse, authorise, call the service, answer."""
+from flask import Blueprint, jsonify
+
+from server import events as ev
+from server.api.common import answered, gw
+from server.api.spec import operation
+from server.auth import authorize
+from server.incidents import fold, lifecycle as lc, service
+from server.incidents.models import (ActionAnswer, ActionRequest, IncidentAnswer, IncidentsAnswer,
+                                     IncidentsQuery, ReportAnswer, ReportRequest)
+
+bp = Blueprint("incidents", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/incidents")
+@operation("incidents.report", tag="incidents", body=ReportRequest, answer=ReportAnswer, status=201,
+           creating=True)
+def report(user, body, idem):
+    """Report an incident (severity defaults to the category's)."""
+    return answered(service.report_incident(gw(), actor=user.actor(), idem=idem, category=body.category,
+                                            severity=body.severity, location_id=body.location_id,
+                                            description=body.description, observed_at=body.observed_at))
+
+
+@bp.post("/incidents/<incident_id>/actions")
+@operation("incidents.note", tag="incidents", body=ActionRequest, answer=ActionAnswer, creating=True,
+           errors=(404, 409))
+def act(user, incident_id, body, idem):
+    """Take one step of an incident's lifecycle (409 names the current state).
+
+    Guards add notes; operators acknowledge, assign, escalate, notify agencies, tick SOP
+    steps and resolve; commanders also close, reopen and mark duplicates.
+    """
+    authorize(lc.PERMISSION[body.action])
+    return answered(service.act(gw(), actor=user.actor(), incident_id=incident_id, idem=idem,
+                                **body.model_dump()))
+
+
+@bp.get("/incidents")
+@operation("incidents.read", tag="incidents", query=IncidentsQuery, answer=IncidentsAnswer)
+def list_incidents(user, query):
+    """Return incidents, most severe first, then oldest first."""
+    rows = service.matching(gw().store.projection(fold.NAME), **query.model_dump())
+    return jsonify({"incidents": rows})
+
+
+@bp.get("/incidents/<incident_id>")
+@operation("incidents.read", tag="incidents", answer=IncidentAnswer, errors=(404,))
+def show(user, incident_id):
+    """Return one incident with its whole history (its events, oldest first)."""
+    ctx = gw()
+    entry = service.incident(ctx, incident_id)
+    events = [ctx.registry.upcast(e) for e in ctx.store.events_by_ids(entry["history"])]
+    return jsonify({"incident": entry, "events": [ev.envelope(e, ctx.venue.id) for e in events]})

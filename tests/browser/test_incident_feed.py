@@ -1,0 +1,43 @@
+"""The incidents page module in Chromium: open incidents by severity, and readable feed lines."""
+from .pw_helpers import new_context
+
+
+def test_incidents_fold_and_feed_lines(browser, live_server):
+    context = new_context(browser, live_server)
+    page = context.new_page()
+    page.goto("/login?lang=en")
+    result = page.evaluate("""async () => {
+        const f = await import('/static/js/fold.js');
+        const feed = await import('/static/js/feed.js');
+        const inc = await import('/static/js/concepts/incidents.js');
+        const { venueIndex } = await import('/static/js/common.js');
+        const index = venueIndex({
+            checkpoints: [{ id: 'E2', name: { en: 'East gate', 'zh-CN': '东门' } }], zones: [], entrances: [],
+            incident_categories: [{ id: 'fire_smoke', name: { en: 'Fire / smoke', 'zh-CN': '火情' } },
+                                  { id: 'lost_found', name: { en: 'Lost and found', 'zh-CN': '失物' } }],
+            agencies: [{ id: 'fire', name: { en: 'Fire brigade', 'zh-CN': '消防' } }] });
+        const m = f.loadSnapshot(f.createModel(), { incidents: [
+            { incident_id: 'old', category: 'lost_found', severity: 4, location_id: 'E2',
+              status: 'acknowledged', reported_at: '2026-05-16T05:00:00Z' }], guards_active: [] });
+        const ts = '2026-05-16T06:00:00.000Z';
+        const env = (seq, type, data, username = 'op') => ({ id: `${Date.parse(ts)}-${seq}`, type, ts,
+            actor: { username, role: 'operator' }, data });
+        const events = [
+            env(0, 'incident.reported', { incident_id: 'fire', category: 'fire_smoke', severity: 1,
+                location_id: 'E2', zone_id: null, description: 'smoke in the stairwell' }, 'g1'),
+            env(1, 'incident.acknowledged', { incident_id: 'fire' }),
+            env(2, 'incident.agency_notified', { incident_id: 'fire', agency: 'fire', reference: '119-7', note: '' }),
+            env(3, 'incident.resolved', { incident_id: 'old', note: '', skipped_steps: [0, 1], reason: 'owner came' }),
+        ];
+        for (const e of events) f.applyEvent(m, e);
+        return { open: inc.openIncidents(m).map((i) => [i.incident_id, i.status]),
+                 lines: events.map((e) => feed.summary(e, index)) };
+    }""")
+    context.close()
+    assert result["open"] == [["fire", "acknowledged"]]
+    assert result["lines"] == [
+        "Incident reported Fire / smoke · severity 1 · smoke in the stairwell",
+        "Incident acknowledged Fire / smoke · E2 East gate",
+        "Agency notified Fire / smoke · E2 East gate · Fire brigade 119-7",
+        "Incident resolved Lost and found · E2 East gate · 2 SOP steps skipped · owner came",
+    ]

@@ -1,0 +1,76 @@
+"""Incident events on /live: an assignment reaches its guard, live and on resume; screens see no reporter."""
+import pytest
+
+from helpers import Listener
+
+USERS = {"ig1": "guard", "ig2": "guard", "ig3": "guard", "iop": "operator", "idisp": "display"}
+
+
+@pytest.fixture(scope="module")
+def tokens(live_server):
+    """A device token per user."""
+    for username, role in USERS.items():
+        live_server.add_user(username, role)
+    return {username: live_server.token(username) for username in USERS}
+
+
+def act(server, tokens):
+    """A guard reports, an operator acknowledges and assigns it to another guard; return ids."""
+    def post(who, path, body, status):
+        answer = server.post(path, tokens[who], body)
+        assert answer.status_code == status, answer.text
+        return answer.json()["event"]["id"], answer.json()["incident"]["incident_id"]
+    reported, iid = post("ig3", "/api/v1/incidents", {"category": "fire_smoke", "location_id": "E2",
+                                                       "description": "smoke seen by Wang Wei"}, 201)
+    actions = f"/api/v1/incidents/{iid}/actions"
+    acknowledged, _ = post("iop", actions, {"action": "acknowledge"}, 200)
+    assigned, _ = post("iop", actions, {"action": "assign", "assignee": "ig1", "note": "go now"}, 200)
+    return {"reported": reported, "acknowledged": acknowledged, "assigned": assigned}
+
+
+# The feed roles see everything; the reporter their own report; the assigned guard the assignment;
+# another guard nothing.
+EXPECTED = {
+    "iop": ["reported", "acknowledged", "assigned"],
+    "idisp": ["reported", "acknowledged", "assigned"],
+    "ig1": ["assigned"],
+    "ig2": [],
+    "ig3": ["reported"],
+}
+
+
+def check_display(events):
+    """A display's copies name no one who reported or acted and carry no free text."""
+    for envelope in events:
+        assert envelope["actor"]["username"] == "", envelope
+        assert not {"description", "note", "reason", "reported_by"} & set(envelope["data"]), envelope
+    assert [e["data"]["category"] for e in events if e["type"] == "incident.reported"] == ["fire_smoke"]
+
+
+def test_assignment_reaches_its_guard_live_and_on_resume_and_screens_see_no_reporter(live_server, tokens):
+    start = live_server.ctx.store.last_id()
+    live = {who: Listener(live_server.url, tokens[who], since=start).connect() for who in EXPECTED}
+    try:
+        ids = act(live_server, tokens)
+        for who, names in EXPECTED.items():
+            assert live[who].wait_ids([ids[n] for n in names]), who
+        live["iop"].wait_for(lambda s: False, timeout=0.5)  # let anything extra arrive
+        for who, names in EXPECTED.items():
+            assert live[who].ids == [ids[n] for n in names], who
+        check_display(live["idisp"].events)
+        assigned = live["ig1"].events[0]
+        assert assigned["type"] == "incident.assigned" and assigned["data"]["assignee"] == "ig1"
+    finally:
+        for listener in live.values():
+            listener.close()
+    for who, names in EXPECTED.items():
+        resumed = Listener(live_server.url, tokens[who], since=start).connect()
+        try:
+            if names:
+                assert resumed.wait_ids([ids[n] for n in names]), who
+            resumed.wait_for(lambda s: False, timeout=0.3)
+            assert resumed.ids == [ids[n] for n in names], f"{who} on resume"
+            if who == "idisp":
+                check_display(resumed.events)
+        finally:
+            resumed.close()
