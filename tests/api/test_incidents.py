@@ -158,7 +158,9 @@ def test_resolving_with_skipped_steps_needs_a_reason_and_alerts(as_role, report,
     assert answer.get_json()["event"]["data"]["skipped_steps"]
     alerts = [e for e in timeline("alert.raised") if e["data"].get("incident_id") == iid]
     assert [a["data"]["kind"] for a in alerts] == ["sop_skipped"]
-    assert alerts[0]["id"].split("-")[0] == answer.get_json()["event"]["id"].split("-")[0]  # one commit
+    ids = [e["id"] for e in timeline()]
+    resolved = answer.get_json()["event"]["id"]
+    assert ids[ids.index(resolved) + 1] == alerts[0]["id"]  # one commit: nothing falls between
 
 
 def test_mark_duplicate_links_both_and_needs_an_open_original(as_role, report):
