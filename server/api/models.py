@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from server import events as ev
 from server.alerts.models import Alert
 from server.patrols.models import PatrolRow
+from server.visitors.models import Visitor
 from server.validation import rule
 from server.wire import Envelope
 
@@ -117,8 +118,9 @@ class State(BaseModel):
     guards_active: list[GuardActive]
     recent_events: list[Envelope]
     people: dict[str, str] = Field(description="display names of the people this snapshot mentions")
+    visitors: list[Visitor] = Field(description="visitors on site, newest first, as the viewer's role "
+                                                "may see them (a display: 张* and no phone)")
     # Sections of concepts still to come: present (and empty) so clients can rely on the shape.
-    visitors: list = Field(max_length=0, description="empty until visitors are recorded")
     incidents: list = Field(max_length=0, description="empty until incidents are recorded")
     hazards: list = Field(max_length=0, description="empty until inspections are recorded")
     clearance: dict = Field(max_length=0, description="empty until clearance is recorded")

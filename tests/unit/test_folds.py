@@ -153,14 +153,15 @@ def test_fold_all_replays_history():
                overdue(3, "C1", 30, 31), raised(4, "a1", 31, cp="C1"), acked(5, "a1", 33),
                phase_changed(6, "in_session", 40, previous="pre_event"), checkin(7, "C1", 41)]
     state = ledger.fold_all(REGISTRY.folds, history)
-    assert set(state) == {"meta", "patrols", "alerts", "activity"}
+    assert set(state) == {"meta", "patrols", "alerts", "activity", "visitors"}
     assert state["meta"]["phase"]["phase"] == "in_session" and state["meta"]["phase"]["since"] == ev.iso(at(40))
     assert state["patrols"]["E1"]["last_guard"] == "otto"
     assert state["patrols"]["C1"]["last_checkin_at"] == ev.iso(at(41))
     assert "overdue_due_at" not in state["patrols"]["C1"]
     assert state["alerts"]["a1"]["status"] == "acknowledged"
     assert state["activity"] == {"gus": {"username": "gus", "last_seen_at": ev.iso(at(41))}}
-    assert ledger.fold_all(REGISTRY.folds, []) == {"meta": {}, "patrols": {}, "alerts": {}, "activity": {}}
+    assert ledger.fold_all(REGISTRY.folds, []) == {"meta": {}, "patrols": {}, "alerts": {}, "activity": {},
+                                                   "visitors": {}}
     # folding in two halves gives the same state as folding at once (snapshot + later events)
     half = ledger.fold_all(REGISTRY.folds, history[:4])
     for event in history[4:]:

@@ -5,8 +5,9 @@ import * as accounts from "./accounts.js";
 import * as alerts from "./alerts.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
+import * as visitors from "./visitors.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts];
+export const CONCEPTS = [phase, patrols, alerts, accounts, visitors];
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {
