@@ -1,7 +1,7 @@
 """Visitors at the gates: registered with their ID checked and sealed, checked out, on-site roll."""
 from server.concept import Audience, Concept, EventType, feed_and_actor
 from server.visitors import fold
-from server.visitors.models import CheckedOutData, RegisteredData, RevealedData
+from server.visitors.models import CheckedOutData, PurgedData, RegisteredData, RevealedData
 
 NAME = fold.NAME
 AUDITORS = Audience(roles=frozenset({"commander", "admin"}))
@@ -25,6 +25,8 @@ CONCEPT = Concept(
                   audience=feed_and_actor, form=fold.form,
                   audience_doc="display (name masked), operator, commander, admin; and the guard"),
         EventType(fold.REVEALED, RevealedData, "A commander read a visitor's full ID number.",
+                  audience=lambda _event: AUDITORS, audience_doc="commander, admin"),
+        EventType(fold.PURGED, PurgedData, "Visitors' personal data passed its retention and was erased.",
                   audience=lambda _event: AUDITORS, audience_doc="commander, admin"),
     ),
     folds=(fold,),

@@ -5,6 +5,7 @@ NAME = "visitors"
 REGISTERED = "visitor.registered"
 CHECKED_OUT = "visitor.checked_out"
 REVEALED = "visitor.id_revealed"
+PURGED = "visitor.purged"
 # Roles that see a visitor's full name and phone; every other role sees them masked.
 FULL_VIEW = frozenset({"guard", "operator", "commander", "admin"})
 
@@ -13,12 +14,16 @@ def touches(event):
     """Return the visitor entries an event's outcome depends on (a new one depends on nothing)."""
     if event["type"] in (CHECKED_OUT, REVEALED):
         return [event["data"]["visitor_id"]]
+    if event["type"] == PURGED:
+        return list(event["data"]["visitor_ids"])
     return []
 
 
 def apply(state, event):
     """Fold a registration, a check-out or a reveal into the visitor's entry."""
     data = event["data"]
+    if event["type"] == PURGED:
+        return _purged(state, data["visitor_ids"])
     if event["type"] == REGISTERED:
         entry = {key: value for key, value in data.items()}
         entry.update(on_site=True, registered_at=event["ts"], registered_by=event["actor"]["username"],
@@ -37,6 +42,33 @@ def apply(state, event):
     if event["type"] == REVEALED:
         return {data["visitor_id"]: entry}
     return {}
+
+
+def _purged(state, visitor_ids):
+    """Keep an anonymous record of each visitor: masked name, no phone, no plate."""
+    changes = {}
+    for visitor_id in visitor_ids:
+        entry = state.get(visitor_id)
+        if entry and not entry.get("purged"):
+            changes[visitor_id] = dict(entry, name=mask_name(entry.get("name")), phone="", plate="",
+                                       purged=True)
+    return changes
+
+
+def anonymous(envelope, masked_name):
+    """Return a purged visitor's event without what the purge erased."""
+    data = envelope.get("data", {})
+    if "name" not in data:
+        return envelope
+    erased = {key: "" for key in ("phone", "plate") if key in data}
+    return dict(envelope, data=dict(data, name=masked_name, **erased))
+
+
+def purgeable(entries, before):
+    """Return the ids of visitors who left before a time (ISO UTC) and still hold personal data."""
+    return sorted(vid for vid, entry in entries.items()
+                  if not entry.get("on_site") and not entry.get("purged")
+                  and (entry.get("checked_out_at") or "") < before)
 
 
 def shown(entry, role):

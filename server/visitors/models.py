@@ -119,6 +119,14 @@ class RevealedData(EventData):
     id_masked: str
 
 
+class PurgedData(EventData):
+    """visitor.purged: personal data of visitors who left before the retention horizon was erased."""
+
+    before: str = Field(description="the horizon: visitors who left before it (ISO 8601 UTC)")
+    count: int = Field(description="how many visitors' name, phone, plate and ID number were erased")
+    visitor_ids: list[str] = Field(description="their (anonymous) ids, so the fold can replay it")
+
+
 class Visitor(BaseModel):
     """One visitor as the caller's role may see them (phone and full name: operators and up)."""
 
@@ -137,6 +145,7 @@ class Visitor(BaseModel):
     expected_until: str | None = None
     returning: bool = False
     watchlist_hit: bool = False
+    purged: bool = Field(False, description="personal data erased after the retention period")
     on_site: bool
     registered_at: str
     registered_by: str

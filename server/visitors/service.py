@@ -7,7 +7,7 @@ from server import config, ledger
 from server import events as ev
 from server.errors import Conflict, Gone, NotFound, Text, check
 from server.visitors import fold
-from server.visitors.fold import CHECKED_OUT, NAME, REGISTERED, REVEALED
+from server.visitors.fold import CHECKED_OUT, NAME, PURGED, REGISTERED, REVEALED
 from server.visitors.idcheck import mask_id, normalise_plate
 from server.visitors.vault import Vault
 
@@ -117,7 +117,11 @@ def visitor_with_history(ctx, *, role, username, visitor_id):
     """Return (visitor as the role sees it, its events as that viewer receives them)."""
     entry = _existing(ctx, visitor_id)
     events = ctx.store.events_by_ids(entry.get("events", []))
-    return fold.shown(entry, role), ctx.registry.visible(events, role, username, ctx.venue.id)
+    history = ctx.registry.visible(events, role, username, ctx.venue.id)
+    if entry.get("purged"):
+        # The stream keeps its entries; what the purge erased is not answered back from them.
+        history = [fold.anonymous(envelope, entry["name"]) for envelope in history]
+    return fold.shown(entry, role), history
 
 
 def reveal_id(ctx, *, actor, visitor_id, idem=None):
@@ -138,3 +142,27 @@ def reveal_id(ctx, *, actor, visitor_id, idem=None):
                               body=lambda envs: {"visitor_id": visitor_id, "event": envs[0]})
     return committed, number
 
+
+PURGE_BATCH = 500  # visitors per visitor.purged event: keeps one commit small
+
+
+def purge_visitors(ctx, *, actor, before):
+    """Erase name, phone, plate and the sealed ID of visitors who left before `before`.
+
+    The anonymous record stays (masked name, masked ID, times, gates), so counts and the
+    timeline stay whole. Return how many visitors were purged.
+    """
+    horizon = ev.iso(before)
+    ids = fold.purgeable(ctx.store.projection(NAME), horizon)
+    for start in range(0, len(ids), PURGE_BATCH):
+        batch = ids[start:start + PURGE_BATCH]
+        ops = []
+        for visitor_id in batch:
+            blind = ctx.store.read_record(personal_key(ctx, visitor_id)).get("bi")
+            ops.append(("DEL", personal_key(ctx, visitor_id)))
+            if blind:
+                ops.append(("SREM", seen_key(ctx, blind), visitor_id))
+        event = ev.draft(PURGED, actor=actor,
+                         data={"before": horizon, "count": len(batch), "visitor_ids": batch})
+        ledger.record(ctx, [event], ops=ops)
+    return len(ids)
