@@ -1,6 +1,6 @@
 """Visitors at the gates: registered with their ID checked and sealed, checked out, on-site roll."""
 from server.concept import Audience, Concept, EventType, feed_and_actor
-from server.visitors import fold
+from server.visitors import fold, service
 from server.visitors.models import CheckedOutData, PurgedData, RegisteredData, RevealedData
 
 NAME = fold.NAME
@@ -33,6 +33,7 @@ CONCEPT = Concept(
     views="server.visitors.views:bp",
     permissions={"visitors.register": ("guard",), "visitors.checkout": ("guard",),
                  "visitors.read": ("guard", "display"), "visitors.reveal": ("commander",)},
+    timers=(service.purge_timer,),
     snapshot=snapshot,
     reads=(NAME,),
 )

@@ -166,3 +166,15 @@ def purge_visitors(ctx, *, actor, before):
                          data={"before": horizon, "count": len(batch), "visitor_ids": batch})
         ledger.record(ctx, [event], ops=ops)
     return len(ids)
+
+
+PURGE_EVERY = dt.timedelta(hours=1)
+_next_purge = {}  # venue id -> when this process's watcher next looks (the read costs the whole list)
+
+
+def purge_timer(ctx, now):
+    """Purge visitors past retention, at most once an hour per process (the watcher's timer)."""
+    if now < _next_purge.get(ctx.venue.id, now):
+        return 0
+    _next_purge[ctx.venue.id] = now + PURGE_EVERY
+    return purge_visitors(ctx, actor=ev.SYSTEM_ACTOR, before=now - dt.timedelta(days=ctx.settings.retention_days))

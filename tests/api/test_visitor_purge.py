@@ -68,3 +68,26 @@ def test_a_date_is_midnight_in_the_venue_zone(runner, ctx, login_as):
     guard.post(f"{URL}/{vid}/checkout", json={"entrance_id": "E2"})
     status, out, _ = runner("purge", "--before", "2000-01-01")
     assert status == 0 and "0 visitor" in out and "2000-01-01T00:00:00+08:00" in out
+
+
+def test_the_watcher_purges_past_retention_at_most_once_an_hour(login_as, ctx, timeline, monkeypatch):
+    from server.visitors import service
+    monkeypatch.setattr(service, "_next_purge", {})
+    guard = login_as("gate1", "guard")
+
+    def leaves():
+        vid = guard.post(URL, json=BODY).get_json()["visitor"]["visitor_id"]
+        guard.post(f"{URL}/{vid}/checkout", json={"entrance_id": "E2"})
+        return vid
+    first = leaves()
+    now = ev.utc_now()
+    later = now + dt.timedelta(days=ctx.settings.retention_days, minutes=1)
+    assert service.purge_timer(ctx, later) == 1
+    second = leaves()
+    assert service.purge_timer(ctx, later + dt.timedelta(minutes=30)) == 0  # not yet an hour
+    assert ctx.store.read_record(personal_key(ctx, second))
+    assert service.purge_timer(ctx, later + dt.timedelta(minutes=61)) == 1
+    purged = timeline("visitor.purged")
+    assert len(purged) == 2 and {e["actor"]["username"] for e in purged} == {"system"}
+    assert not ctx.store.read_record(personal_key(ctx, first))
+    assert not ctx.store.read_record(personal_key(ctx, second))
