@@ -142,3 +142,35 @@ def test_vault_round_trip_binding_and_rotation():
     assert rotated.blind_index("resident_id", "1") == before.blind_index("resident_id", "1")
     with pytest.raises(VaultError):
         Vault([new]).decrypt(sealed, "v1")
+
+
+# Property tests: any generated valid number passes; any one-character substitution and any
+# swap of two different neighbours fails (what MOD 11-2 guarantees).
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+DATES = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)
+NUMBERS = st.builds(lambda area, born, seq: with_check(f"{area:06d}{born:%Y%m%d}{seq:03d}"),
+                    st.integers(110000, 659999), DATES, st.integers(0, 999))
+
+
+@settings(max_examples=300, deadline=None)
+@given(NUMBERS)
+def test_generated_valid_numbers_pass(number):
+    assert idcheck.check_id("resident_id", number, TODAY) == (number, None)
+    assert idcheck.check_id("resident_id", " " + number.lower() + " ", TODAY) == (number, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NUMBERS, st.integers(0, 17), st.sampled_from("0123456789X"))
+def test_a_generated_substitution_fails(number, i, c):
+    if c == number[i] or (c == "X" and i < 17):
+        return
+    assert idcheck.check_id("resident_id", number[:i] + c + number[i + 1:], TODAY)[0] is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(NUMBERS, st.integers(0, 16))
+def test_a_generated_transposition_fails(number, i):
+    if number[i] == number[i + 1]:
+        return
+    assert idcheck.check_id("resident_id", number[:i] + number[i + 1] + number[i] + number[i + 2:], TODAY)[0] is None
