@@ -20,12 +20,12 @@ def touches(event):
 
 
 def apply(state, event):
-    """Fold a registration, a check-out or a reveal into the visitor's entry."""
+    """Fold a registration, a check-out, a reveal or a purge into the visitors' entries."""
     data = event["data"]
     if event["type"] == PURGED:
         return _purged(state, data["visitor_ids"])
     if event["type"] == REGISTERED:
-        entry = {key: value for key, value in data.items()}
+        entry = dict(data)
         entry.update(on_site=True, registered_at=event["ts"], registered_by=event["actor"]["username"],
                      checked_out_at=None, exit_entrance_id=None, watchlist_hit=False,
                      events=[event["id"]])
