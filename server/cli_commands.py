@@ -1,10 +1,13 @@
 """The subcommands behind `gatewatch` (imported after monkey-patching)."""
+import datetime as dt
 import getpass
 import logging
 import os
 import signal
 import sys
+from zoneinfo import ZoneInfo
 
+from server import events as ev
 from server import ledger, phase
 from server.app import build_context, create_app
 from server.auth import users
@@ -13,6 +16,7 @@ from server.errors import GatewatchError
 from server.store import REDIS_ERROR, UNAVAILABLE
 from server.store.embedded import EmbeddedRedis, StartCancelled
 from server.venue import VenueError
+from server.visitors import service as visitors
 
 log = logging.getLogger("gatewatch")
 CLI_ACTOR = {"username": "cli", "role": "admin"}
@@ -290,8 +294,35 @@ def cmd_demo(ctx, args):
     return 0
 
 
+def _horizon(ctx, before):
+    """Return the purge horizon: --before (a date in the venue's zone, or an ISO time), else retention."""
+    if not before:
+        return ev.utc_now() - dt.timedelta(days=ctx.settings.retention_days)
+    try:
+        if len(before) == 10:
+            day = dt.date.fromisoformat(before)
+            return dt.datetime.combine(day, dt.time(), ZoneInfo(ctx.venue.timezone))
+        moment = dt.datetime.fromisoformat(before.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+@_closing
+def cmd_purge(ctx, args):
+    """Erase name, phone, plate and sealed ID of visitors who left before the retention horizon."""
+    before = _horizon(ctx, args.before)
+    if before is None:
+        print(f"gatewatch: --before {args.before!r}: give a date (2026-05-01, venue time) or an ISO time "
+              "with a zone", file=sys.stderr)
+        return 2
+    count = visitors.purge_visitors(ctx, actor=CLI_ACTOR, before=before)
+    print(f"purged the personal data of {count} visitor(s) who left before {before.isoformat()}")
+    return 0
+
+
 COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "users": cmd_users, "check-config": cmd_check_config,
-            "rebuild": cmd_rebuild}
+            "rebuild": cmd_rebuild, "purge": cmd_purge}
 
 
 def add_arguments(sub):
@@ -313,3 +344,5 @@ def add_arguments(sub):
     d.add_argument("--password", default="demo-guard-2026", help="password of the demo guards")
     r = sub.add_parser("rebuild", help="recompute projections from the stream")
     r.add_argument("--check", action="store_true", help="only report differences; exit 1 if any")
+    p = sub.add_parser("purge", help="erase visitors' personal data past retention (GATEWATCH_RETENTION_DAYS)")
+    p.add_argument("--before", help="instead: visitors who left before this date (venue time) or ISO time")

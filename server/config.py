@@ -1,4 +1,5 @@
 """Settings from GATEWATCH_* environment variables (and a .env file)."""
+import base64
 import os
 import pathlib
 import re
@@ -33,6 +34,7 @@ class Settings:
     max_connections: int = 4096
     proxy_hops: int = 0
     metrics_token: str = ""
+    data_key: str = ""  # GATEWATCH_DATA_KEY: base64 of 32 bytes, newest first, comma-separated
     testing: bool = False
 
 
@@ -115,7 +117,22 @@ def load_settings(env=None, *, dotenv=True):
         max_connections=_number(env, "GATEWATCH_MAX_CONNECTIONS", 4096, int),
         proxy_hops=_number(env, "GATEWATCH_PROXY_HOPS", 0, int, minimum=-1),
         metrics_token=env.get("GATEWATCH_METRICS_TOKEN") or "",
+        data_key=_data_keys(env),
     )
+
+
+def _data_keys(env):
+    """Validate GATEWATCH_DATA_KEY (one or more base64 keys of 32 bytes) without echoing it."""
+    raw = (env.get("GATEWATCH_DATA_KEY") or "").strip()
+    for i, part in enumerate(p.strip() for p in raw.split(",") if raw):
+        try:
+            ok = len(base64.b64decode(part, validate=True)) == 32
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ConfigError(f"GATEWATCH_DATA_KEY: key {i + 1} is not base64 of 32 bytes "
+                              "(make one with: openssl rand -base64 32)")
+    return raw
 
 
 def ensure_data_dir(settings):
@@ -137,3 +154,32 @@ def secret_key(settings):
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def data_keys(settings):
+    """Return the visitor data keys (base64, newest first): configured, or a key file (0600).
+
+    The file is created once, atomically (written aside, then linked into place), so processes
+    sharing the data dir agree on one key. Losing it loses every stored ID number.
+    """
+    if settings.data_key:
+        return [k.strip() for k in settings.data_key.split(",") if k.strip()]
+    ensure_data_dir(settings)
+    path = settings.data_dir / "data_key"
+    if not path.exists():
+        aside = settings.data_dir / f".data_key.{secrets.token_hex(6)}"
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            os.unlink(aside)
+    keys = [k.strip() for k in path.read_text().replace(",", "\n").splitlines() if k.strip()]
+    if not keys:
+        raise ConfigError(f"{path}: the data key file is empty")
+    return keys

@@ -22,3 +22,4 @@ class Gatewatch:
     metrics: object = None
     runner: Runner = field(default_factory=Runner)
     embedded: object = None
+    vault: object = None  # server/visitors/vault.Vault, made on first use

@@ -7,10 +7,11 @@ class GatewatchError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message, *, fields=None, code=None):
+    def __init__(self, message, *, fields=None, code=None, current=None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.current = current  # {key: value} of the record's state, beside "error" (a 409)
         if code:
             self.code = code
 
@@ -19,7 +20,7 @@ class GatewatchError(Exception):
         fields = {k: (v.zh if lang == "zh" and isinstance(v, Text) else str(v))
                   for k, v in self.fields.items()}
         message = self.message.zh if lang == "zh" and isinstance(self.message, Text) else str(self.message)
-        return {"error": {"code": self.code, "message": message, "fields": fields}}
+        return {"error": {"code": self.code, "message": message, "fields": fields}, **(self.current or {})}
 
 
 class Text(str):
@@ -59,6 +60,12 @@ class Conflict(GatewatchError):
     """The request conflicts with the current state (illegal transition, already done)."""
 
     status, code = 409, "conflict"
+
+
+class Gone(GatewatchError):
+    """The personal data asked for was purged."""
+
+    status, code = 410, "gone"
 
 
 class Busy(GatewatchError):

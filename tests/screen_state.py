@@ -21,13 +21,15 @@ from server.concepts import REGISTRY
 from server.patrols.fold import NAME as PATROLS
 from server.phase.fold import NAME as META
 from server.venue import load_venue
+from server.visitors.fold import NAME as VISITORS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VECTORS = ROOT / "tests" / "fixtures" / "fold_vectors"
 VENUES = {"default": ROOT / "venues" / "default.yaml"}
 # What a row of the screen's patrol list shows, per checkpoint.
 PATROL_KEYS = ("last_checkin_at", "last_guard", "last_status", "interval_min", "due_at", "overdue")
-SCREEN_KEYS = ("cursor", "phase", "patrols", "alerts", "guards_active", "checkins_last_hour")
+SCREEN_KEYS = ("cursor", "phase", "patrols", "alerts", "guards_active", "checkins_last_hour",
+               "visitors_on_site")
 
 
 def load_vectors():
@@ -63,7 +65,10 @@ def projections_of(snapshot):
                 for g in snapshot["guards_active"]}
     # Closed incidents are not in a snapshot; a screen learns of a reopened one from its event.
     incidents = {i["incident_id"]: dict(i) for i in snapshot.get("incidents", [])}
-    projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity, "incidents": incidents}
+    # On-site visitors as the snapshot shows them (their history ids are not shown, nor needed).
+    visitors = {v["visitor_id"]: {**v, "events": []} for v in snapshot.get("visitors", [])}
+    projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity, "incidents": incidents,
+                   VISITORS: visitors}
     # A concept whose snapshot needs another projection must teach this function to rebuild it.
     assert sorted(projections) == REGISTRY.reads(), REGISTRY.reads()
     return projections
@@ -119,6 +124,7 @@ def screen(sections):
         "alerts": [{"alert_id": a["alert_id"], "status": a["status"]} for a in sections["alerts"]],
         "guards_active": sorted(g["username"] for g in sections["guards_active"]),
         "checkins_last_hour": len(sections["checkins_last_hour"]),
+        "visitors_on_site": len(sections["visitors"]),
     }
 
 

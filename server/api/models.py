@@ -8,6 +8,7 @@ from server import events as ev
 from server.alerts.models import Alert
 from server.incidents.models import Incident
 from server.patrols.models import PatrolRow
+from server.visitors.models import Visitor
 from server.validation import rule
 from server.wire import Envelope
 
@@ -118,8 +119,9 @@ class State(BaseModel):
     guards_active: list[GuardActive]
     recent_events: list[Envelope]
     people: dict[str, str] = Field(description="display names of the people this snapshot mentions")
+    visitors: list[Visitor] = Field(description="visitors on site, newest first, as the viewer's role "
+                                                "may see them (a display: 张* and no phone)")
     # Sections of concepts still to come: present (and empty) so clients can rely on the shape.
-    visitors: list = Field(max_length=0, description="empty until visitors are recorded")
     incidents: list[Incident] = Field(description="open incidents, most severe first, then oldest")
     hazards: list = Field(max_length=0, description="empty until inspections are recorded")
     clearance: dict = Field(max_length=0, description="empty until clearance is recorded")

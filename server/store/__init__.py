@@ -109,6 +109,15 @@ class Store:
         rec = self._token_user(keys=[self.keys.of("token", token_hash)], args=[self.keys.prefix + "user:"])
         return dict(zip(rec[::2], rec[1::2])) if rec else None
 
+    # -- records written by commits (ops), read here --------------------------------------
+    def read_record(self, key):
+        """Return a hash record as a dict (empty when absent)."""
+        return self.redis.hgetall(key)
+
+    def has_members(self, key):
+        """Tell whether a set record holds anything."""
+        return bool(self.redis.scard(key))
+
     # -- projections ---------------------------------------------------------------------
     def projection_fields(self, name, fields):
         """Return {field: raw json or None} for some fields of a projection."""

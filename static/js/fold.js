@@ -35,6 +35,7 @@ export function createModel() {
     alertPlaces: new Map(), // alert_id -> checkpoint_id, kept after acknowledgement for the feed
     guards: new Map(), // username -> last seen (ms)
     checkins: new Map(), // event id -> time (ms) of recent check-ins
+    onSite: new Map(), // visitor_id -> visitor on site (concepts/visitors.js)
     visitors: 0, vehicles: 0,
   };
 }
@@ -46,7 +47,6 @@ export function loadSnapshot(model, state) {
     const seen = ms(g.last_seen_at);
     if (!Number.isNaN(seen)) model.guards.set(g.username, Math.max(seen, model.guards.get(g.username) || 0));
   }
-  model.visitors = Array.isArray(state.visitors) ? state.visitors.length : 0;
   model.vehicles = Array.isArray(state.vehicles) ? state.vehicles.length : 0;
   return model;
 }
@@ -131,5 +131,6 @@ export function screenState(venue, snapshot, events, now) {
     alerts: openAlerts(model).map((a) => ({ alert_id: a.alert_id, status: "open" })),
     guards_active: activeGuards(model, now),
     checkins_last_hour: counters(model, now).checkins_hour,
+    visitors_on_site: counters(model, now).visitors,
   };
 }

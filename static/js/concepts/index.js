@@ -6,8 +6,9 @@ import * as alerts from "./alerts.js";
 import * as incidents from "./incidents.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
+import * as visitors from "./visitors.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors];
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {

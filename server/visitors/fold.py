@@ -1,0 +1,117 @@
+"""Visitors as a fold of events, and how each role sees one (pure: no I/O)."""
+from server.visitors.idcheck import mask_name
+
+NAME = "visitors"
+REGISTERED = "visitor.registered"
+CHECKED_OUT = "visitor.checked_out"
+REVEALED = "visitor.id_revealed"
+PURGED = "visitor.purged"
+# Roles that see a visitor's full name and phone; every other role sees them masked.
+FULL_VIEW = frozenset({"guard", "operator", "commander", "admin"})
+
+
+def touches(event):
+    """Return the visitor entries an event's outcome depends on (a new one depends on nothing)."""
+    if event["type"] in (CHECKED_OUT, REVEALED):
+        return [event["data"]["visitor_id"]]
+    if event["type"] == PURGED:
+        return list(event["data"]["visitor_ids"])
+    return []
+
+
+def apply(state, event):
+    """Fold a registration, a check-out, a reveal or a purge into the visitors' entries."""
+    data = event["data"]
+    if event["type"] == PURGED:
+        return _purged(state, data["visitor_ids"])
+    if event["type"] == REGISTERED:
+        entry = dict(data)
+        entry.update(on_site=True, registered_at=event["ts"], registered_by=event["actor"]["username"],
+                     checked_out_at=None, exit_entrance_id=None, watchlist_hit=False,
+                     events=[event["id"]])
+        return {data["visitor_id"]: entry}
+    current = state.get(data.get("visitor_id"))
+    if not current:
+        return {}
+    entry = dict(current, events=[*current.get("events", []), event["id"]])
+    if event["type"] == CHECKED_OUT:
+        if not current.get("on_site"):
+            return {}  # a second check-out changes nothing (the service answers 409)
+        entry.update(on_site=False, checked_out_at=event["ts"], exit_entrance_id=data["entrance_id"])
+        return {data["visitor_id"]: entry}
+    if event["type"] == REVEALED:
+        return {data["visitor_id"]: entry}
+    return {}
+
+
+def _purged(state, visitor_ids):
+    """Keep an anonymous record of each visitor: masked name, no phone, no plate."""
+    changes = {}
+    for visitor_id in visitor_ids:
+        entry = state.get(visitor_id)
+        if entry and not entry.get("purged"):
+            changes[visitor_id] = dict(entry, name=mask_name(entry.get("name")), phone="", plate="",
+                                       purged=True)
+    return changes
+
+
+def anonymous(envelope, masked_name):
+    """Return a purged visitor's event without what the purge erased."""
+    data = envelope.get("data", {})
+    if "name" not in data:
+        return envelope
+    erased = {key: "" for key in ("phone", "plate") if key in data}
+    return dict(envelope, data=dict(data, name=masked_name, **erased))
+
+
+def purgeable(entries, before):
+    """Return the ids of visitors who left before a time (ISO UTC) and still hold personal data."""
+    return sorted(vid for vid, entry in entries.items()
+                  if not entry.get("on_site") and not entry.get("purged")
+                  and (entry.get("checked_out_at") or "") < before)
+
+
+def shown(entry, role):
+    """Return a visitor entry as a role may see it: a display gets 张* and no phone."""
+    row = {k: v for k, v in entry.items() if k != "events"}
+    if role not in FULL_VIEW:
+        row["name"] = mask_name(row.get("name"))
+        row["phone"] = None
+    else:
+        row["phone"] = row.get("phone") or None
+    return row
+
+
+def matches(row, q):
+    """Tell whether a shown row matches a search: name, organization, host, plate, last four."""
+    needle = (q or "").strip().casefold()
+    if not needle:
+        return True
+    texts = [row.get(k) or "" for k in ("name", "organization", "host", "plate")]
+    if any(needle in text.casefold() for text in texts):
+        return True
+    return len(needle) == 4 and row.get("id_masked", "")[-4:].casefold() == needle
+
+
+def listed(entries, role, *, on_site=None, entrance=None, q=None):
+    """Return the shown rows that pass the filters, newest first."""
+    rows = []
+    for entry in entries.values():
+        if on_site is not None and bool(entry.get("on_site")) != on_site:
+            continue
+        if entrance and entry.get("entrance_id") != entrance:
+            continue
+        row = shown(entry, role)
+        if matches(row, q):  # on what this role sees: a display cannot search hidden names
+            rows.append(row)
+    return sorted(rows, key=lambda r: r["registered_at"], reverse=True)
+
+
+def form(envelope, role):
+    """Return the copy of a visitor event a role receives (live, resume, recent events)."""
+    if role in FULL_VIEW or "name" not in envelope.get("data", {}):
+        return envelope
+    data = dict(envelope["data"], name=mask_name(envelope["data"]["name"]))
+    if "phone" in data:
+        data["phone"] = ""
+    return dict(envelope, data=data)

@@ -1,0 +1,180 @@
+"""Visitor services: register, check out, list, read one, reveal an ID number (audited)."""
+import datetime as dt
+import json
+import uuid
+
+from server import config, ledger
+from server import events as ev
+from server.errors import Conflict, Gone, NotFound, Text, check
+from server.visitors import fold
+from server.visitors.fold import CHECKED_OUT, NAME, PURGED, REGISTERED, REVEALED
+from server.visitors.idcheck import mask_id, normalise_plate
+from server.visitors.vault import Vault
+
+UNKNOWN_ENTRANCE = Text("unknown entrance", "未知的出入口")
+
+
+def vault(ctx):
+    """Return the venue's data vault, made on first use (the key file is created then)."""
+    if ctx.vault is None:
+        ctx.vault = Vault(config.data_keys(ctx.settings))
+    return ctx.vault
+
+
+def personal_key(ctx, visitor_id):
+    """Key of the hash holding a visitor's encrypted ID number and blind index."""
+    return ctx.store.keys.of("visitor_id", visitor_id)
+
+
+def seen_key(ctx, blind_index):
+    """Key of the set of visitors registered with one document (returning-visitor lookup)."""
+    return ctx.store.keys.of("visitor_seen", blind_index)
+
+
+def _entrance(ctx, entrance_id, fields):
+    """Return the entrance's zone, noting an unknown entrance in fields."""
+    entrance = ctx.venue.find("entrances", entrance_id)
+    if not entrance:
+        fields["entrance_id"] = UNKNOWN_ENTRANCE
+        return None
+    return entrance.zone_id
+
+
+def register_visitor(ctx, *, actor, name, id_type, id_number, purpose, entrance_id, phone=None,
+                     organization=None, host=None, plate=None, badge=None, expected_until=None,
+                     idem=None):
+    """Register a visitor: the ID number goes to the vault, the event carries it masked."""
+    fields = {}
+    zone = _entrance(ctx, entrance_id, fields)
+    until = None
+    if expected_until is not None:
+        try:
+            until = ev.iso(expected_until)
+        except OverflowError:  # year 1 at +08:00 has no UTC counterpart
+            fields["expected_until"] = Text("is out of range", "超出范围")
+        else:
+            if expected_until.astimezone(dt.timezone.utc) <= ev.utc_now():
+                fields["expected_until"] = Text("is in the past", "时间已过")
+    check(fields)
+    visitor_id = uuid.uuid4().hex
+    keys = vault(ctx)
+    blind = keys.blind_index(id_type, id_number)
+    plate, unusual = normalise_plate(plate) if plate else ("", False)
+    event = ev.draft(REGISTERED, actor=actor, locations=[entrance_id, zone], data={
+        "visitor_id": visitor_id, "name": name, "id_type": id_type, "id_masked": mask_id(id_number),
+        "phone": phone or "", "organization": organization or "", "purpose": purpose,
+        "host": host or "", "entrance_id": entrance_id, "plate": plate, "plate_unusual": unusual,
+        "badge": badge or "", "expected_until": until,
+        "returning": ctx.store.has_members(seen_key(ctx, blind))})
+    # The ciphertext and blind index are written by the same atomic commit as the event.
+    ops = [("HSET", personal_key(ctx, visitor_id), "id", keys.encrypt(id_number, visitor_id), "bi", blind),
+           ("SADD", seen_key(ctx, blind), visitor_id)]
+
+    def answer(envs):
+        entry = fold.apply({}, event)[visitor_id]
+        return {"visitor": fold.shown(entry, actor["role"]), "event": envs[0]}
+    return ledger.record(ctx, [event], idem=idem, ops=ops, body=answer)
+
+
+def _existing(ctx, visitor_id):
+    """Return a visitor's projection entry or raise NotFound."""
+    raw = ctx.store.projection_fields(NAME, [visitor_id]).get(visitor_id)
+    if not raw:
+        raise NotFound(f"No visitor {visitor_id}.")
+    return json.loads(raw)
+
+
+def checkout_visitor(ctx, *, actor, visitor_id, entrance_id, idem=None):
+    """Record a visitor leaving; a second check-out is refused with the current state."""
+    entry = _existing(ctx, visitor_id)
+    fields = {}
+    zone = _entrance(ctx, entrance_id, fields)
+    check(fields)
+    event = ev.draft(CHECKED_OUT, actor=actor, locations=[entrance_id, zone],
+                     data={"visitor_id": visitor_id, "name": entry["name"], "entrance_id": entrance_id})
+    seen = {}
+
+    def still_inside(state):
+        """Refuse unless the visitor is on site in the state this commit guards."""
+        current = state[NAME].get(visitor_id) or entry
+        if not current.get("on_site"):
+            raise Conflict(Text("This visitor has already checked out.", "该访客已签出。"),
+                           current={"visitor": fold.shown(current, actor["role"])})
+        seen["entry"] = current
+
+    def answer(envs):
+        after = fold.apply({visitor_id: seen["entry"]}, event)[visitor_id]
+        return {"visitor": fold.shown(after, actor["role"]), "event": envs[0]}
+    return ledger.record(ctx, [event], idem=idem, status=200, rule=still_inside, body=answer)
+
+
+def list_visitors(ctx, *, role, on_site=None, entrance=None, q=None):
+    """Return the visitors a role may see, filtered, newest first."""
+    return fold.listed(ctx.store.projection(NAME), role, on_site=on_site, entrance=entrance, q=q)
+
+
+def visitor_with_history(ctx, *, role, username, visitor_id):
+    """Return (visitor as the role sees it, its events as that viewer receives them)."""
+    entry = _existing(ctx, visitor_id)
+    events = ctx.store.events_by_ids(entry.get("events", []))
+    history = ctx.registry.visible(events, role, username, ctx.venue.id)
+    if entry.get("purged"):
+        # The stream keeps its entries; what the purge erased is not answered back from them.
+        history = [fold.anonymous(envelope, entry["name"]) for envelope in history]
+    return fold.shown(entry, role), history
+
+
+def reveal_id(ctx, *, actor, visitor_id, idem=None):
+    """Record who read a visitor's full ID number; return (Committed, the number).
+
+    The number is decrypted here and added to the answer by the view: the answer kept for
+    Idempotency-Key replays and the event hold only the visitor id and the masked form.
+    """
+    entry = _existing(ctx, visitor_id)
+    sealed = ctx.store.read_record(personal_key(ctx, visitor_id)).get("id")
+    if not sealed:
+        raise Gone(Text("This visitor's personal data was purged.", "该访客的个人信息已清除。"))
+    number = vault(ctx).decrypt(sealed, visitor_id)
+    event = ev.draft(REVEALED, actor=actor, locations=[entry["entrance_id"]],
+                     data={"visitor_id": visitor_id, "id_type": entry["id_type"],
+                           "id_masked": entry["id_masked"]})
+    committed = ledger.record(ctx, [event], idem=idem, status=200,
+                              body=lambda envs: {"visitor_id": visitor_id, "event": envs[0]})
+    return committed, number
+
+
+PURGE_BATCH = 500  # visitors per visitor.purged event: keeps one commit small
+
+
+def purge_visitors(ctx, *, actor, before):
+    """Erase name, phone, plate and the sealed ID of visitors who left before `before`.
+
+    The anonymous record stays (masked name, masked ID, times, gates), so counts and the
+    timeline stay whole. Return how many visitors were purged.
+    """
+    horizon = ev.iso(before)
+    ids = fold.purgeable(ctx.store.projection(NAME), horizon)
+    for start in range(0, len(ids), PURGE_BATCH):
+        batch = ids[start:start + PURGE_BATCH]
+        ops = []
+        for visitor_id in batch:
+            blind = ctx.store.read_record(personal_key(ctx, visitor_id)).get("bi")
+            ops.append(("DEL", personal_key(ctx, visitor_id)))
+            if blind:
+                ops.append(("SREM", seen_key(ctx, blind), visitor_id))
+        event = ev.draft(PURGED, actor=actor,
+                         data={"before": horizon, "count": len(batch), "visitor_ids": batch})
+        ledger.record(ctx, [event], ops=ops)
+    return len(ids)
+
+
+PURGE_EVERY = dt.timedelta(hours=1)
+_next_purge = {}  # venue id -> when this process's watcher next looks (the read costs the whole list)
+
+
+def purge_timer(ctx, now):
+    """Purge visitors past retention, at most once an hour per process (the watcher's timer)."""
+    if now < _next_purge.get(ctx.venue.id, now):
+        return 0
+    _next_purge[ctx.venue.id] = now + PURGE_EVERY
+    return purge_visitors(ctx, actor=ev.SYSTEM_ACTOR, before=now - dt.timedelta(days=ctx.settings.retention_days))

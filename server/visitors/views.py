@@ -1,0 +1,60 @@
+"""Visitors over HTTP: parse, authorise, call the service, answer."""
+import json
+
+from flask import Blueprint, current_app, jsonify
+
+from server.api.common import answered, gw
+from server.api.spec import operation
+from server.visitors import service
+from server.visitors.models import (CheckedOutAnswer, CheckoutRequest, RegisteredAnswer, RegisterRequest,
+                                    RevealAnswer, VisitorAnswer, VisitorsAnswer, VisitorsQuery)
+
+bp = Blueprint("visitors", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/visitors")
+@operation("visitors.register", tag="visitors", body=RegisterRequest, answer=RegisteredAnswer,
+           status=201, creating=True)
+def register(user, body, idem):
+    """Register a visitor at a gate (the ID number is checked, stored encrypted, answered masked)."""
+    return answered(service.register_visitor(gw(), actor=user.actor(), idem=idem, **dict(body)))
+
+
+@bp.post("/visitors/<visitor_id>/checkout")
+@operation("visitors.checkout", tag="visitors", body=CheckoutRequest, answer=CheckedOutAnswer,
+           creating=True, errors=(404, 409))
+def checkout(user, visitor_id, body, idem):
+    """Record a visitor leaving; a second check-out answers 409 with the visitor as now."""
+    return answered(service.checkout_visitor(gw(), actor=user.actor(), idem=idem, visitor_id=visitor_id,
+                                             entrance_id=body.entrance_id))
+
+
+@bp.get("/visitors")
+@operation("visitors.read", tag="visitors", query=VisitorsQuery, answer=VisitorsAnswer)
+def list_visitors(user, query):
+    """List visitors, newest first (ID masked; a display sees 张* and no phone)."""
+    rows = service.list_visitors(gw(), role=user.role, on_site=query.on_site, entrance=query.entrance,
+                                 q=query.q)
+    return jsonify({"visitors": rows})
+
+
+@bp.get("/visitors/<visitor_id>")
+@operation("visitors.read", tag="visitors", answer=VisitorAnswer, errors=(404,))
+def get_visitor(user, visitor_id):
+    """Return one visitor with its history, as the caller's role may see them."""
+    visitor, history = service.visitor_with_history(gw(), role=user.role, username=user.username,
+                                                    visitor_id=visitor_id)
+    return jsonify({"visitor": visitor, "history": history})
+
+
+@bp.post("/visitors/<visitor_id>/reveal")
+@operation("visitors.reveal", tag="visitors", answer=RevealAnswer, creating=True, errors=(404, 410))
+def reveal(user, visitor_id, idem):
+    """Return a visitor's full ID number (commanders; every reveal is recorded)."""
+    committed, number = service.reveal_id(gw(), actor=user.actor(), idem=idem, visitor_id=visitor_id)
+    body = dict(json.loads(committed.body_text), id_number=number)
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=committed.status,
+                                          mimetype="application/json")
+    if committed.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response

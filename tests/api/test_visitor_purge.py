@@ -1,0 +1,93 @@
+"""`gatewatch purge`: visitors who left before the horizon lose name, phone, plate and sealed ID;
+the anonymous record, counts and the timeline stay; a reveal answers 410."""
+import datetime as dt
+import json
+
+import pytest
+
+from server import events as ev
+from server.visitors.service import personal_key
+from unit_ids import ID, ID2
+
+pytestmark = pytest.mark.usefixtures("quick_hashes")
+URL = "/api/v1/visitors"
+BODY = {"name": "张三丰", "id_type": "resident_id", "id_number": ID, "phone": "13800138000",
+        "purpose": "会议", "entrance_id": "E1", "plate": "京A12345"}
+
+
+def test_purge_erases_who_left_and_keeps_the_anonymous_record(login_as, runner, ctx, timeline):
+    guard = login_as("gate1", "guard")
+    gone = guard.post(URL, json=BODY).get_json()["visitor"]["visitor_id"]
+    here = guard.post(URL, json={**BODY, "id_number": ID2, "name": "Jane Doe"}).get_json()["visitor"]["visitor_id"]
+    assert guard.post(f"{URL}/{gone}/checkout", json={"entrance_id": "E2"}).status_code == 200
+
+    status, out, _ = runner("purge")  # default horizon: 30 days of retention; nobody left that long ago
+    assert status == 0 and "0 visitor" in out
+    assert not timeline("visitor.purged")
+
+    later = ev.iso(ev.utc_now() + dt.timedelta(minutes=1))
+    status, out, err = runner("purge", "--before", later)
+    assert status == 0, err
+    assert "1 visitor" in out
+    assert not ctx.store.read_record(personal_key(ctx, gone))
+    assert ctx.store.read_record(personal_key(ctx, here))
+
+    op = login_as("op1", "operator")
+    row = op.client.get(f"{URL}/{gone}").get_json()["visitor"]
+    assert row["name"] == "张*" and row["phone"] is None and row["plate"] == "" and row["purged"] is True
+    assert row["id_masked"] == "110105********002X" and row["on_site"] is False
+    history = op.client.get(f"{URL}/{gone}").get_json()["history"]
+    assert [e["type"] for e in history] == ["visitor.registered", "visitor.checked_out"]
+    assert "三丰" not in json.dumps(history, ensure_ascii=False) and "13800138000" not in json.dumps(history)
+    assert len(op.client.get(URL).get_json()["visitors"]) == 2  # counts stay whole
+    chief = login_as("chief", "commander")
+    assert chief.post(f"{URL}/{gone}/reveal").status_code == 410
+    assert chief.post(f"{URL}/{here}/reveal").get_json()["id_number"] == ID2
+
+    purged = timeline("visitor.purged")
+    assert len(purged) == 1 and purged[0]["data"]["count"] == 1 and purged[0]["actor"]["username"] == "cli"
+    assert "张三丰" not in json.dumps(purged, ensure_ascii=False)
+    # A returning visitor with the purged document is no longer recognised (its blind index went).
+    again = guard.post(URL, json=BODY).get_json()["visitor"]
+    assert again["returning"] is False
+
+    status, out, _ = runner("purge", "--before", later)
+    assert status == 0 and "0 visitor" in out and len(timeline("visitor.purged")) == 1
+    assert runner("rebuild", "--check")[0] == 0  # the fold replays the purge exactly
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-01", "2026-05-01T10:00:00"])
+def test_a_bad_before_is_one_line_and_status_2(runner, ctx, value):
+    status, _, err = runner("purge", "--before", value)
+    assert status == 2 and "--before" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_date_is_midnight_in_the_venue_zone(runner, ctx, login_as):
+    guard = login_as("gate1", "guard")
+    vid = guard.post(URL, json=BODY).get_json()["visitor"]["visitor_id"]
+    guard.post(f"{URL}/{vid}/checkout", json={"entrance_id": "E2"})
+    status, out, _ = runner("purge", "--before", "2000-01-01")
+    assert status == 0 and "0 visitor" in out and "2000-01-01T00:00:00+08:00" in out
+
+
+def test_the_watcher_purges_past_retention_at_most_once_an_hour(login_as, ctx, timeline, monkeypatch):
+    from server.visitors import service
+    monkeypatch.setattr(service, "_next_purge", {})
+    guard = login_as("gate1", "guard")
+
+    def leaves():
+        vid = guard.post(URL, json=BODY).get_json()["visitor"]["visitor_id"]
+        guard.post(f"{URL}/{vid}/checkout", json={"entrance_id": "E2"})
+        return vid
+    first = leaves()
+    now = ev.utc_now()
+    later = now + dt.timedelta(days=ctx.settings.retention_days, minutes=1)
+    assert service.purge_timer(ctx, later) == 1
+    second = leaves()
+    assert service.purge_timer(ctx, later + dt.timedelta(minutes=30)) == 0  # not yet an hour
+    assert ctx.store.read_record(personal_key(ctx, second))
+    assert service.purge_timer(ctx, later + dt.timedelta(minutes=61)) == 1
+    purged = timeline("visitor.purged")
+    assert len(purged) == 2 and {e["actor"]["username"] for e in purged} == {"system"}
+    assert not ctx.store.read_record(personal_key(ctx, first))
+    assert not ctx.store.read_record(personal_key(ctx, second))
