@@ -10,6 +10,7 @@ idempotency records are what real use stores. Prints one JSON line on stdout.
 import argparse
 import datetime as dt
 import hashlib
+import hmac
 import json
 import pathlib
 import random
@@ -91,9 +92,10 @@ def context(redis_url, venue):
 
 
 def fingerprint(body):
-    """Return the request fingerprint POST /api/v1/checkins computes (server/api/common.py)."""
+    """Return a request fingerprint shaped like the one POST /api/v1/checkins keeps (server/api/common.py:
+    an HMAC with the app's secret there; any key gives records of the same size here)."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
-    return hashlib.sha256(b"POST /api/v1/checkins\n" + canonical).hexdigest()
+    return hmac.new(b"bench", b"POST /api/v1/checkins\n" + canonical, hashlib.sha256).hexdigest()
 
 
 def draft(rng, checkpoints, n):

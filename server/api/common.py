@@ -1,5 +1,6 @@
 """Helpers shared by the API views: JSON bodies, idempotency, answers, errors."""
 import hashlib
+import hmac
 import json
 import re
 
@@ -109,8 +110,12 @@ def idempotency(user):
             canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
         except RecursionError:
             canonical = request.get_data(cache=True)
-    digest = hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + canonical)
-    # 128 bits of the digest tell requests apart; the record is kept for days per request.
+    # Keyed: a body may carry personal data (a visitor's ID number), and an unkeyed hash of it
+    # kept for days could be brute-forced; 128 bits of the HMAC tell requests apart.
+    secret = current_app.secret_key
+    digest = hmac.new(secret.encode() if isinstance(secret, str) else secret,
+                      request.method.encode() + b" " + request.path.encode() + b"\n" + canonical,
+                      hashlib.sha256)
     return Idempotency(scope=user.username, key=key, request_hash=digest.hexdigest()[:32])
 
 

@@ -281,3 +281,16 @@ def test_a_fast_phone_clock_is_clamped_to_the_server_time(auth, app):
     assert before <= stored <= ev.utc_now()
     row = next(r for r in auth.client.get("/api/v1/patrols").get_json()["patrols"] if r["checkpoint_id"] == "E2")
     assert ev.parse_iso(row["last_checkin_at"]) <= ev.utc_now()
+
+
+def test_the_idempotency_record_keeps_a_keyed_fingerprint_only(auth, ctx):
+    """A body may carry personal data: what is kept for days cannot be recomputed without the app's key."""
+    import hashlib
+    import json as _json
+    auth.login("guard1", "guard")
+    body = {"checkpoint_id": "E1", "status": "issue", "note": "gate E1 ajar"}
+    assert auth.post(URL, json=body, key="fp-1").status_code == 201
+    kept = ctx.store.redis.hget(ctx.store.keys.idempotency("guard1", "fp-1"), "h")
+    canonical = _json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    assert kept and kept != hashlib.sha256(b"POST " + URL.encode() + b"\n" + canonical).hexdigest()[:32]
+    assert auth.post(URL, json=body, key="fp-1").headers.get("Idempotent-Replayed") == "true"
