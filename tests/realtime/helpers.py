@@ -82,3 +82,30 @@ class Listener:
         """Wait until every id has arrived."""
         wanted = set(ids)
         return self.wait_for(lambda s: wanted <= set(s.ids), timeout)
+
+
+def live_then_resumed(url, tokens, since, act, wanted, settle=0.5):
+    """Watch viewers live from `since` while act() runs, then resume each from `since` again.
+
+    `wanted(result)` gives {viewer: ids it must receive}; the function waits for them, lets
+    anything extra arrive for `settle` seconds, and returns (result, live, resumed): the act's
+    result and, per viewer, the Listener of the live run and of the resumed one (closed).
+    """
+    live = {who: Listener(url, tokens[who], since=since).connect() for who in tokens}
+    try:
+        result = act()
+        for who, ids in wanted(result).items():
+            assert live[who].wait_ids(ids), who
+        time.sleep(settle)
+    finally:
+        for listener in live.values():
+            listener.close()
+    resumed = {}
+    for who, ids in wanted(result).items():
+        resumed[who] = Listener(url, tokens[who], since=since).connect()
+        try:
+            assert resumed[who].wait_ids(ids), f"{who} on resume"
+            time.sleep(0.3)
+        finally:
+            resumed[who].close()
+    return result, live, resumed

@@ -1,7 +1,7 @@
 """Per-audience delivery: each role and user receives exactly its events, live and on resume."""
 import pytest
 
-from helpers import Listener
+from helpers import live_then_resumed
 
 USERS = {"g1": "guard", "g2": "guard", "op1": "operator", "disp1": "display", "cmd1": "commander",
          "adm1": "admin"}
@@ -42,24 +42,11 @@ EXPECTED = {
 
 def test_each_viewer_gets_exactly_its_set_live_and_on_resume(live_server, tokens):
     """Live and resumed from the same cursor, every viewer receives the same, exact set."""
-    start = live_server.ctx.store.last_id()
-    live = {who: Listener(live_server.url, tokens[who], since=start).connect() for who in EXPECTED}
-    try:
-        ids = act(live_server, tokens)
-        for who, names in EXPECTED.items():
-            assert live[who].wait_ids([ids[n] for n in names]), who
-        live["op1"].wait_for(lambda s: False, timeout=0.5)  # let anything extra arrive
-        for who, names in EXPECTED.items():
-            assert live[who].ids == [ids[n] for n in names], who
-    finally:
-        for listener in live.values():
-            listener.close()
+    viewers = {who: tokens[who] for who in EXPECTED}
+    ids, live, resumed = live_then_resumed(
+        live_server.url, viewers, live_server.ctx.store.last_id(), lambda: act(live_server, tokens),
+        lambda ids: {who: [ids[n] for n in names] for who, names in EXPECTED.items()})
     for who, names in EXPECTED.items():
-        resumed = Listener(live_server.url, tokens[who], since=start).connect()
-        try:
-            assert resumed.wait_ids([ids[n] for n in names]), who
-            resumed.wait_for(lambda s: False, timeout=0.3)
-            assert resumed.ids == [ids[n] for n in names], f"{who} on resume"
-            assert resumed.frames[0] == len(names), "a resumed backlog arrives as one frame"
-        finally:
-            resumed.close()
+        assert live[who].ids == [ids[n] for n in names], who
+        assert resumed[who].ids == [ids[n] for n in names], f"{who} on resume"
+        assert resumed[who].frames[0] == len(names), "a resumed backlog arrives as one frame"

@@ -1,7 +1,7 @@
 """Incident events on /live: an assignment reaches its guard, live and on resume; screens see no reporter."""
 import pytest
 
-from helpers import Listener
+from helpers import live_then_resumed
 
 USERS = {"ig1": "guard", "ig2": "guard", "ig3": "guard", "iop": "operator", "idisp": "display"}
 
@@ -48,29 +48,14 @@ def check_display(events):
 
 
 def test_assignment_reaches_its_guard_live_and_on_resume_and_screens_see_no_reporter(live_server, tokens):
-    start = live_server.ctx.store.last_id()
-    live = {who: Listener(live_server.url, tokens[who], since=start).connect() for who in EXPECTED}
-    try:
-        ids = act(live_server, tokens)
-        for who, names in EXPECTED.items():
-            assert live[who].wait_ids([ids[n] for n in names]), who
-        live["iop"].wait_for(lambda s: False, timeout=0.5)  # let anything extra arrive
-        for who, names in EXPECTED.items():
-            assert live[who].ids == [ids[n] for n in names], who
-        check_display(live["idisp"].events)
-        assigned = live["ig1"].events[0]
-        assert assigned["type"] == "incident.assigned" and assigned["data"]["assignee"] == "ig1"
-    finally:
-        for listener in live.values():
-            listener.close()
+    viewers = {who: tokens[who] for who in EXPECTED}
+    ids, live, resumed = live_then_resumed(
+        live_server.url, viewers, live_server.ctx.store.last_id(), lambda: act(live_server, tokens),
+        lambda ids: {who: [ids[n] for n in names] for who, names in EXPECTED.items()})
     for who, names in EXPECTED.items():
-        resumed = Listener(live_server.url, tokens[who], since=start).connect()
-        try:
-            if names:
-                assert resumed.wait_ids([ids[n] for n in names]), who
-            resumed.wait_for(lambda s: False, timeout=0.3)
-            assert resumed.ids == [ids[n] for n in names], f"{who} on resume"
-            if who == "idisp":
-                check_display(resumed.events)
-        finally:
-            resumed.close()
+        assert live[who].ids == [ids[n] for n in names], who
+        assert resumed[who].ids == [ids[n] for n in names], f"{who} on resume"
+    check_display(live["idisp"].events)
+    check_display(resumed["idisp"].events)
+    assigned = live["ig1"].events[0]
+    assert assigned["type"] == "incident.assigned" and assigned["data"]["assignee"] == "ig1"

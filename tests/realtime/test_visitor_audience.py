@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from helpers import Listener
+from helpers import live_then_resumed
 from unit_ids import ID
 
 USERS = {"gate1": "guard", "op1": "operator", "disp1": "display", "cmd1": "commander"}
@@ -27,34 +27,25 @@ def received(listener, event_id):
 
 
 def test_display_gets_the_visitor_masked_operator_in_full_live_and_on_resume(live_server, tokens):
-    start = live_server.ctx.store.last_id()
-    viewers = ("op1", "disp1", "gate1")
-    live = {who: Listener(live_server.url, tokens[who], since=start).connect() for who in viewers}
-    try:
+    viewers = {who: tokens[who] for who in ("op1", "disp1", "gate1")}
+
+    def act():
+        """Register a visitor, check them out, reveal the ID; return the two event ids."""
         answer = live_server.post("/api/v1/visitors", tokens["gate1"], BODY)
         assert answer.status_code == 201, answer.text
-        registered = answer.json()["event"]["id"]
         vid = answer.json()["visitor"]["visitor_id"]
         out = live_server.post(f"/api/v1/visitors/{vid}/checkout", tokens["gate1"], {"entrance_id": "E2"})
         assert out.status_code == 200, out.text
-        left = out.json()["event"]["id"]
         reveal = live_server.post(f"/api/v1/visitors/{vid}/reveal", tokens["cmd1"], {})
         assert reveal.status_code == 200 and reveal.json()["id_number"] == ID
-        for who in viewers:
-            assert live[who].wait_ids([registered, left]), who
-        live["op1"].wait_for(lambda s: False, timeout=0.5)
-        payloads = {who: list(live[who].events) for who in viewers}
-    finally:
-        for listener in live.values():
-            listener.close()
+        return answer.json()["event"]["id"], out.json()["event"]["id"]
+
+    (registered, left), live, resumed = live_then_resumed(
+        live_server.url, viewers, live_server.ctx.store.last_id(), act,
+        lambda ids: {who: list(ids) for who in viewers})
+    payloads = {who: list(live[who].events) for who in viewers}
     for who in viewers:
-        resumed = Listener(live_server.url, tokens[who], since=start).connect()
-        try:
-            assert resumed.wait_ids([registered, left]), who
-            resumed.wait_for(lambda s: False, timeout=0.3)
-            assert resumed.events == payloads[who], f"{who}: resume gives what live gave"
-        finally:
-            resumed.close()
+        assert resumed[who].events == payloads[who], f"{who}: resume gives what live gave"
     for who in ("op1", "gate1"):
         data = received_from(payloads[who], registered)
         assert data["name"] == "张三丰" and data["phone"] == "13800138000", who
