@@ -95,6 +95,8 @@ class Concept:
     timers: tuple = ()  # functions (ctx, now) run by the leader-elected watcher
     snapshot: Callable | None = None  # (ctx, projections, viewer, now) -> {key: value}
     reads: tuple = ()  # projections the snapshot section needs
+    # {key: (type, FieldInfo)}: the keys `snapshot` adds to /api/v1/state, for its answer model.
+    sections: dict = field(default_factory=dict)
     indexes: tuple = ()  # (kind, value, timedelta): recent ids of a timeline index, for the snapshot
     # (ctx, event) -> [(username, session tag or None)] whose live sockets must close.
     ends_sessions: Callable | None = None

@@ -1,6 +1,8 @@
 """Who is active: the last time each guard did anything (a fold over every concept's events)."""
 import datetime as dt
 
+from pydantic import BaseModel, Field
+
 from server import events as ev
 from server.concept import Concept
 from server.merge import IfNewer
@@ -40,4 +42,13 @@ def snapshot(ctx, reads, state):
     return {"guards_active": guards_active(reads.projections[NAME], reads.now)}
 
 
-CONCEPT = Concept(name="activity", doc=__doc__, folds=(Fold,), snapshot=snapshot, reads=(NAME,))
+class GuardActive(BaseModel):
+    """A guard and when they last did anything."""
+
+    username: str
+    last_seen_at: str
+
+
+CONCEPT = Concept(name="activity", doc=__doc__, folds=(Fold,), snapshot=snapshot, reads=(NAME,),
+                  sections={"guards_active": (list[GuardActive], Field(
+                      description=f"guards seen in the last {ACTIVE_MINUTES} minutes, most recent first"))})

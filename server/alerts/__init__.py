@@ -1,6 +1,8 @@
 """Alerts that need a human: raised by other concepts' timers, acknowledged by operators."""
 from server.alerts import fold
-from server.alerts.models import AcknowledgedData, RaisedData
+from pydantic import Field
+
+from server.alerts.models import AcknowledgedData, Alert, RaisedData
 from server.concept import Concept, EventType
 
 NAME = fold.NAME
@@ -23,4 +25,5 @@ CONCEPT = Concept(
     permissions={"alerts.read": ("display",), "alerts.acknowledge": ("operator",)},
     snapshot=snapshot,
     reads=(NAME,),
+    sections={"alerts": (list[Alert], Field(description="open alerts, newest first"))},
 )

@@ -2,13 +2,10 @@
 import datetime as dt
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model, field_validator
 
 from server import events as ev
-from server.alerts.models import Alert
-from server.incidents.models import Incident
-from server.patrols.models import PatrolRow
-from server.visitors.models import Visitor
+from server.concepts import REGISTRY
 from server.validation import rule
 from server.wire import Envelope
 
@@ -90,41 +87,28 @@ class VenueAnswer(BaseModel):
     agencies: list[Named]
 
 
-class GuardActive(BaseModel):
-    """A guard and when they last did anything."""
-
-    username: str
-    last_seen_at: str
-
-
-class CheckinMark(BaseModel):
-    """A check-in of the last hour (for rate counters)."""
-
-    id: str
-    ts: str
-
-
-class State(BaseModel):
+class StateCore(BaseModel):
     """The snapshot: apply live events strictly after `cursor` to stay current."""
 
     model_config = ConfigDict(extra="allow")
 
     cursor: str
     server_time: str
-    phase: str
-    phase_since: str | None
-    patrols: list[PatrolRow]
-    checkins_last_hour: list[CheckinMark]
-    alerts: list[Alert]
-    guards_active: list[GuardActive]
     recent_events: list[Envelope]
-    people: dict[str, str] = Field(description="display names of the people this snapshot mentions")
-    visitors: list[Visitor] = Field(description="visitors on site, newest first, as the viewer's role "
-                                                "may see them (a display: 张* and no phone)")
+    people: dict[str, str] = Field(description="display names of the viewer, the guards and the other "
+                                               "people this snapshot mentions")
     # Sections of concepts still to come: present (and empty) so clients can rely on the shape.
-    incidents: list[Incident] = Field(description="open incidents, most severe first, then oldest")
     hazards: list = Field(max_length=0, description="empty until inspections are recorded")
     clearance: dict = Field(max_length=0, description="empty until clearance is recorded")
+
+
+def state_model(registry):
+    """Return the /state answer model: the core keys plus every concept's declared sections."""
+    sections = {key: spec for concept in registry.concepts for key, spec in concept.sections.items()}
+    return create_model("State", __base__=StateCore, __doc__=StateCore.__doc__, **sections)
+
+
+State = state_model(REGISTRY)
 
 
 class Liveness(BaseModel):

@@ -1,7 +1,9 @@
 """Incidents: reported from phones, run by the control room through an explicit lifecycle."""
+from pydantic import Field
+
 from server.concept import FEED_ROLES, Audience, Concept, EventType
 from server.incidents import fold, lifecycle as lc, service
-from server.incidents.models import DATA, ReportedData
+from server.incidents.models import DATA, Incident, ReportedData
 
 NAME = fold.NAME
 # Free text may name people: a wall screen shows category, severity, place and times only.
@@ -62,4 +64,5 @@ CONCEPT = Concept(
     timers=(service.check_unacknowledged,),
     snapshot=snapshot,
     reads=(NAME,),
+    sections={"incidents": (list[Incident], Field(description="open incidents, most severe first, then oldest"))},
 )

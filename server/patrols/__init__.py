@@ -1,9 +1,11 @@
 """Patrol check-ins at entrances and checkpoints, and the overdue timer."""
 import datetime as dt
 
+from pydantic import Field
+
 from server.concept import Concept, EventType, feed_and_actor, feed_and_guards
 from server.patrols import fold, service
-from server.patrols.models import CheckinData, OverdueData
+from server.patrols.models import CheckinData, CheckinMark, OverdueData, PatrolRow
 
 NAME = fold.NAME
 
@@ -32,5 +34,7 @@ CONCEPT = Concept(
     timers=(service.check_overdue,),
     snapshot=snapshot,
     reads=(NAME,),
+    sections={"patrols": (list[PatrolRow], Field(description="one row per checkpoint")),
+              "checkins_last_hour": (list[CheckinMark], Field(description="for the rate counters"))},
     indexes=(("type", fold.CHECKIN, dt.timedelta(hours=1)),),
 )

@@ -61,6 +61,13 @@ class PatrolRow(BaseModel):
     overdue: bool
 
 
+class CheckinMark(BaseModel):
+    """A check-in of the last hour (for rate counters)."""
+
+    id: str
+    ts: str
+
+
 class CheckinAnswer(BaseModel):
     """The recorded check-in."""
 

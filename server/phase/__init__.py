@@ -1,4 +1,6 @@
 """The venue's phase (pre_event, in_session, post_event, closed): what patrol intervals apply."""
+from pydantic import Field
+
 from server.concept import Concept, EventType, feed_and_guards
 from server.phase import fold
 from server.phase.models import ChangedData
@@ -24,4 +26,6 @@ CONCEPT = Concept(
     permissions={"phase.change": ("commander",)},
     snapshot=snapshot,
     reads=(NAME,),
+    sections={"phase": (str, Field(description="the phase in force")),
+              "phase_since": (str | None, Field(description="since when (null before the first change)"))},
 )

@@ -1,7 +1,9 @@
 """Visitors at the gates: registered with their ID checked and sealed, checked out, on-site roll."""
+from pydantic import Field
+
 from server.concept import Audience, Concept, EventType, feed_and_actor
 from server.visitors import fold, service
-from server.visitors.models import CheckedOutData, PurgedData, RegisteredData, RevealedData
+from server.visitors.models import CheckedOutData, PurgedData, RegisteredData, RevealedData, Visitor
 
 NAME = fold.NAME
 AUDITORS = Audience(roles=frozenset({"commander", "admin"}))
@@ -36,4 +38,6 @@ CONCEPT = Concept(
     timers=(service.purge_timer,),
     snapshot=snapshot,
     reads=(NAME,),
+    sections={"visitors": (list[Visitor], Field(description="visitors on site, newest first, as the viewer's "
+                                                            "role may see them (a display: 张* and no phone)"))},
 )

@@ -39,3 +39,11 @@ def test_a_screen_learns_only_the_names_it_shows(client, auth):
     people = client.get("/api/v1/state").get_json()["people"]
     assert "li" in people and "wall" in people and "idle" in people
     assert "root2" not in people
+
+
+def test_every_snapshot_key_is_declared_by_the_core_or_its_concept(client, auth):
+    """The /state answer model is assembled from the concepts' declared sections: none missing, none extra."""
+    from server.api.models import State
+    auth.login("screen2", "display")
+    state = client.get("/api/v1/state").get_json()
+    assert set(state) == set(State.model_fields)
