@@ -109,3 +109,10 @@ def live_then_resumed(url, tokens, since, act, wanted, settle=0.5):
         finally:
             resumed[who].close()
     return result, live, resumed
+
+
+def device_tokens(server, users):
+    """Create each {username: role} on a live server; return {username: device token}."""
+    for username, role in users.items():
+        server.add_user(username, role)
+    return {username: server.token(username) for username in users}

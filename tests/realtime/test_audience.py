@@ -1,7 +1,7 @@
 """Per-audience delivery: each role and user receives exactly its events, live and on resume."""
 import pytest
 
-from helpers import live_then_resumed
+from helpers import device_tokens, live_then_resumed
 
 USERS = {"g1": "guard", "g2": "guard", "op1": "operator", "disp1": "display", "cmd1": "commander",
          "adm1": "admin"}
@@ -10,9 +10,7 @@ USERS = {"g1": "guard", "g2": "guard", "op1": "operator", "disp1": "display", "c
 @pytest.fixture(scope="module")
 def tokens(live_server):
     """A device token per user."""
-    for username, role in USERS.items():
-        live_server.add_user(username, role)
-    return {username: live_server.token(username) for username in USERS}
+    return device_tokens(live_server, USERS)
 
 
 def act(server, tokens):

@@ -1,7 +1,7 @@
 """Incident events on /live: an assignment reaches its guard, live and on resume; screens see no reporter."""
 import pytest
 
-from helpers import live_then_resumed
+from helpers import device_tokens, live_then_resumed
 
 USERS = {"ig1": "guard", "ig2": "guard", "ig3": "guard", "iop": "operator", "idisp": "display"}
 
@@ -9,9 +9,7 @@ USERS = {"ig1": "guard", "ig2": "guard", "ig3": "guard", "iop": "operator", "idi
 @pytest.fixture(scope="module")
 def tokens(live_server):
     """A device token per user."""
-    for username, role in USERS.items():
-        live_server.add_user(username, role)
-    return {username: live_server.token(username) for username in USERS}
+    return device_tokens(live_server, USERS)
 
 
 def act(server, tokens):

@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from helpers import live_then_resumed
+from helpers import device_tokens, live_then_resumed
 from unit_ids import ID
 
 USERS = {"gate1": "guard", "op1": "operator", "disp1": "display", "cmd1": "commander"}
@@ -16,9 +16,7 @@ BODY = {"name": "张三丰", "id_type": "resident_id", "id_number": ID, "phone":
 @pytest.fixture(scope="module")
 def tokens(live_server):
     """A device token per user."""
-    for username, role in USERS.items():
-        live_server.add_user(username, role)
-    return {username: live_server.token(username) for username in USERS}
+    return device_tokens(live_server, USERS)
 
 
 def received(listener, event_id):
