@@ -124,7 +124,17 @@ def guard():
         return refusal
     venue, now = venue_public(), current_phase()
     return render_page("guard.html", "guard", user, groups=floorplan.checkpoint_groups(venue),
-                       phase=now, phase_name=phase_name(venue, now[0]))
+                       phase=now, phase_name=phase_name(venue, now[0]), guard_views=guard_views(),
+                       guard_home=sorted(current_app.jinja_env.list_templates(
+                           filter_func=lambda name: name.startswith("guard/home/_"))))
+
+
+def guard_views():
+    """Return the phone app's screens: one templates/guard/_<view>.html each, check-in first."""
+    names = current_app.jinja_env.list_templates(
+        filter_func=lambda name: name.startswith("guard/_") and name.endswith(".html"))
+    views = sorted(name[len("guard/_"):-len(".html")] for name in names)
+    return ["checkin"] + [v for v in views if v != "checkin"]
 
 
 @bp.route("/control")

@@ -1,183 +1,117 @@
-// Guard phone app: home tiles, patrol check-in form, durable outbox, re-sign-in prompt.
-import { ApiError, get, post, setCsrfToken } from "./api.js";
-import { clearErrors, errorText, loadVenue, page, setFieldError, setFormError, venueIndex } from "./common.js";
+// Guard phone app shell: screens by URL hash, toast, durable outbox, re-sign-in, live events.
+// Each screen is a module in ./guard/ (templates/guard/_<name>.html) exporting `name` and
+// mount(shell); it may export refresh(), onEvents(envs), outboxLine(item), sent(item, data),
+// rejected(item, error) and held(keys). Outbox items carry label.kind = the screen's name.
+import { ApiError, post, setCsrfToken } from "./api.js";
+import { errorText, loadVenue, page, setFieldError, venueIndex } from "./common.js";
 import { t, timeHM } from "./i18n.js";
 import { io } from "/static/vendor/socket.io.esm.min.js";
 import { compareIds } from "./live.js";
 import { Outbox } from "./outbox.js";
-import { patrolStatus } from "./patrol.js";
+import * as checkin from "./guard/checkin.js";
 
+const SCREENS = [checkin];
 const $ = (sel) => document.querySelector(sel);
-const form = $("[data-checkin]");
-const submitBtn = form.querySelector("[data-submit]");
-const toast = $("[data-toast]");
+const toastEl = $("[data-toast]");
 const badge = $("[data-outbox-badge]");
 const panel = $("[data-outbox-panel]");
 const signin = $("[data-signin]");
-const outbox = new Outbox(page.username);
-let index = null;
-const phaseEl = document.querySelector("[data-phase]");
-let phase = phaseEl?.dataset.phase || null;
-let phaseSince = phaseEl?.dataset.phaseSince || null;
-let patrols = new Map();
-let pendingKey = null; // key of the submission the form is waiting for
-let noteTouched = false;
+const phaseEl = $("[data-phase]");
+const screens = new Map(SCREENS.map((s) => [s.name, s]));
+const screenOf = (item) => screens.get(item.label?.kind || "checkin");
 
-// Show the home tiles or the check-in form, following the URL hash.
+// What every screen may use; screens never reach into each other.
+const shell = {
+  outbox: new Outbox(page.username),
+  index: null,
+  phase: { id: phaseEl?.dataset.phase || null, since: phaseEl?.dataset.phaseSince || null },
+  errorText,
+  // Show a status line at the top: kind is ok, queued or error.
+  toast(kind, text) {
+    toastEl.dataset.kind = kind;
+    toastEl.textContent = text;
+    toastEl.hidden = false;
+  },
+  // Hide the status line (an error stays unless all is true).
+  hideToast(all = true) {
+    if (all || toastEl.dataset.kind !== "error") toastEl.hidden = true;
+  },
+  // Open another screen ("home" or a screen's name).
+  go(view) {
+    location.hash = view === "home" ? "" : view;
+  },
+  labelOf(id) {
+    return shell.index ? shell.index.label(id) : id;
+  },
+  // Put an ApiError's field messages under their fields; return how many found a place.
+  placeErrors(form, error) {
+    let placed = 0;
+    for (const [field, message] of Object.entries(error.fields || {})) {
+      if (setFieldError(form, field, message)) placed++;
+    }
+    return placed;
+  },
+  // Record the phase in force and show its name in the header.
+  setPhase(id, since) {
+    shell.phase = { id, since };
+    if (id && shell.index) $("[data-phase-name]").textContent = shell.index.phaseName(id);
+  },
+  // Ask the guard to sign in again (only when something waits to be sent, unless always).
+  async askSignIn(always = true) {
+    if (!always && !(await shell.outbox.items()).length) return;
+    signin.hidden = false;
+    signin.querySelector('[name="password"]').focus();
+  },
+};
+
+// Show the home tiles or the screen named by the URL hash.
 function route() {
-  const view = location.hash === "#checkin" ? "checkin" : "home";
+  const hash = location.hash.slice(1);
+  const view = screens.has(hash) ? hash : "home";
   for (const el of document.querySelectorAll("[data-view]")) el.hidden = el.dataset.view !== view;
   if (view === "home") window.scrollTo(0, 0);
 }
 
-// Show a status line at the top: kind is ok, queued or error.
-function showToast(kind, text) {
-  toast.dataset.kind = kind;
-  toast.textContent = text;
-  toast.hidden = false;
-}
-
-function labelOf(id) {
-  return index ? index.label(id) : id;
-}
-
-// Validate the form as it stands; show errors only for what the guard has touched (or all).
-function validate(all = false) {
-  const fd = new FormData(form);
-  const status = fd.get("status");
-  const note = (fd.get("note") || "").trim();
-  const errors = {};
-  if (!fd.get("checkpoint_id")) errors.checkpoint_id = t("guard.choose_checkpoint");
-  if (!status) errors.status = t("guard.choose_status");
-  if (status === "issue" && !note) errors.note = t("guard.note_needed");
-  form.querySelector("[data-note-hint]").textContent =
-    `(${t(status === "issue" ? "guard.note_required" : "guard.note_optional")})`;
-  form.elements.note.required = status === "issue";
-  for (const name of ["checkpoint_id", "status", "note"]) {
-    if (all || (name === "note" && noteTouched) || !errors[name]) setFieldError(form, name, errors[name] || "");
-  }
-  return Object.keys(errors).length === 0;
-}
-
-function resetForm() {
-  form.reset();
-  noteTouched = false;
-  clearErrors(form);
-  validate();
-}
-
-function setSending(on) {
-  submitBtn.disabled = on;
-  submitBtn.textContent = t(on ? "guard.sending" : "guard.submit");
-}
-
-form.addEventListener("input", (e) => {
-  if (e.target.name === "checkpoint_id" && toast.dataset.kind !== "error") toast.hidden = true;
-  if (e.target.name === "note") noteTouched = true;
-  if (e.target.name === "status" && e.target.value === "issue" && !form.elements.note.value.trim()) {
-    form.elements.note.focus();
-  }
-  validate();
-});
-
-form.addEventListener("submit", (e) => {
-  e.preventDefault();
-  if (pendingKey) return;
-  setFormError(form, "");
-  if (!validate(true)) {
-    form.querySelector("[aria-invalid=true]")?.focus();
-    return;
-  }
-  const fd = new FormData(form);
-  const body = {
-    checkpoint_id: fd.get("checkpoint_id"),
-    status: fd.get("status"),
-    observed_at: new Date().toISOString(),
-  };
-  const note = (fd.get("note") || "").trim();
-  if (note) body.note = note;
-  const item = outbox.add("/api/v1/checkins", body, { checkpoint_id: body.checkpoint_id, status: body.status });
-  pendingKey = item.key;
-  toast.hidden = true;
-  setSending(true);
-  outbox.flush();
-});
-
-outbox.addEventListener("sent", ({ detail: { item, data } }) => {
-  const ev = data.event || {};
-  const when = ev.observed_at || ev.ts || item.body.observed_at;
-  showToast("ok", t("guard.saved", { checkpoint: labelOf(item.body.checkpoint_id), time: timeHM(when) }));
-  if (item.key === pendingKey) {
-    pendingKey = null;
-    setSending(false);
-    resetForm();
-  }
-  const p = patrols.get(item.body.checkpoint_id) || {};
-  patrols.set(item.body.checkpoint_id, { ...p, last_checkin_at: when, overdue: false });
-  renderDue();
-});
-
-outbox.addEventListener("held", ({ detail: { keys } }) => {
-  if (!pendingKey || !keys.includes(pendingKey)) return;
-  pendingKey = null;
-  setSending(false);
-  resetForm();
-  showToast("queued", t("guard.queued"));
-});
-
-outbox.addEventListener("rejected", ({ detail: { item, error } }) => {
-  if (item.key === pendingKey) {
-    pendingKey = null;
-    setSending(false);
-    let placed = 0;
-    for (const [name, message] of Object.entries(error.fields || {})) {
-      if (setFieldError(form, name, message)) placed++;
-    }
-    if (!placed) setFormError(form, errorText(error));
-    return;
-  }
-  const what = `${labelOf(item.body.checkpoint_id)} ${t(`status.${item.body.status}`)}`;
-  showToast("error", t("guard.rejected", { message: `${what} — ${errorText(error)}` }));
-});
-
-outbox.addEventListener("signin", () => {
-  signin.hidden = false;
-  signin.querySelector('[name="password"]').focus();
-});
-
-outbox.addEventListener("change", renderOutbox);
-
 // Draw the pending badge and the outbox panel.
-function renderOutbox() {
-  const items = outbox.items();
+async function renderOutbox() {
+  const items = await shell.outbox.items();
   badge.hidden = items.length === 0;
   badge.textContent = t("guard.outbox_badge", { n: items.length });
   panel.hidden = items.length === 0 || panel.dataset.open !== "true";
   const list = panel.querySelector("[data-outbox-list]");
-  list.replaceChildren(...items.map((i) => {
+  list.replaceChildren(...items.map((item) => {
     const li = document.createElement("li");
-    li.textContent = t("guard.pending_item", {
-      checkpoint: labelOf(i.body.checkpoint_id), status: t(`status.${i.body.status}`), time: timeHM(i.body.observed_at),
-    });
+    li.textContent = screenOf(item)?.outboxLine?.(item) || t("guard.pending_other", { time: timeHM(item.created_at) });
     return li;
   }));
-  panel.querySelector("[data-outbox-next]").textContent = outbox.nextAt
-    ? t("guard.queued_detail", { n: items.length, time: timeHM(outbox.nextAt) }) : "";
+  panel.querySelector("[data-outbox-next]").textContent = shell.outbox.nextAt
+    ? t("guard.queued_detail", { n: items.length, time: timeHM(shell.outbox.nextAt) }) : "";
 }
 
-badge.addEventListener("click", (e) => {
-  e.preventDefault();
-  panel.dataset.open = panel.dataset.open === "true" ? "false" : "true";
-  renderOutbox();
-  if (!panel.hidden) {
-    toast.hidden = true;
-    panel.scrollIntoView({ block: "start" });
-  }
-});
-toast.addEventListener("click", () => { toast.hidden = true; });
-panel.querySelector("[data-retry]").addEventListener("click", () => outbox.resume());
+function bindOutbox() {
+  const { outbox } = shell;
+  outbox.addEventListener("sent", ({ detail: { item, data } }) => screenOf(item)?.sent?.(item, data));
+  outbox.addEventListener("rejected", ({ detail: { item, error } }) => {
+    const screen = screenOf(item);
+    if (screen?.rejected) screen.rejected(item, error);
+    else shell.toast("error", t("guard.rejected", { message: errorText(error) }));
+  });
+  outbox.addEventListener("held", ({ detail: { keys } }) => { for (const s of SCREENS) s.held?.(keys); });
+  outbox.addEventListener("signin", () => shell.askSignIn());
+  outbox.addEventListener("change", renderOutbox);
+  badge.addEventListener("click", (e) => {
+    e.preventDefault();
+    panel.dataset.open = panel.dataset.open === "true" ? "false" : "true";
+    renderOutbox().then(() => {
+      if (panel.hidden) return;
+      shell.hideToast();
+      panel.scrollIntoView({ block: "start" });
+    });
+  });
+  panel.querySelector("[data-retry]").addEventListener("click", () => outbox.resume());
+}
 
-signin.querySelector("[data-signin-form]").addEventListener("submit", async (e) => {
+async function signIn(e) {
   e.preventDefault();
   const f = e.currentTarget;
   const err = f.querySelector("[data-signin-error]");
@@ -193,44 +127,21 @@ signin.querySelector("[data-signin-form]").addEventListener("submit", async (e) 
       return;
     }
     signin.hidden = true;
-    outbox.resume();
+    shell.outbox.resume();
   } catch (ex) {
     if (!(ex instanceof ApiError)) throw ex;
     err.textContent = ex.status === 401 ? t("login.invalid")
       : ex.status === 429 ? t("login.throttled_later") : errorText(ex);
     err.hidden = false;
   }
-});
-
-// Mark each checkpoint button with how soon it is due.
-function renderDue() {
-  if (!index) return;
-  const now = Date.now();
-  for (const el of form.querySelectorAll("[data-checkpoint]")) {
-    const cp = index.checkpoints.get(el.dataset.checkpoint);
-    const p = patrols.get(el.dataset.checkpoint);
-    // The server's row carries the interval of the phase in force now; prefer it.
-    const st = patrolStatus(cp, p, p && "interval_min" in p ? null : phase, phaseSince, now);
-    el.dataset.status = patrols.size || phase ? st.status : "unknown";
-  }
 }
 
-// Fetch the patrol times (and the phase when the answer carries it).
-async function refresh() {
-  try {
-    // Guards may not read the whole state; the patrol list is theirs (phase comes with the page).
-    const res = page.role === "guard" ? await get("/api/v1/patrols") : await get("/api/v1/state");
-    if (res.phase) { phase = res.phase; phaseSince = res.phase_since || null; }
-    patrols = new Map((res.patrols || []).map((p) => [p.checkpoint_id, p]));
-    if (phase) $("[data-phase-name]").textContent = index.phaseName(phase);
-    renderDue();
-  } catch (err) {
-    if (err instanceof ApiError && err.needsSignIn && outbox.items().length) signin.hidden = false;
-  }
+function refreshAll() {
+  return Promise.all(SCREENS.map((s) => s.refresh?.()));
 }
 
-// Listen live: a phase change, an overdue gate or this guard's own check-in (from any of
-// their devices) refreshes the patrol list at once instead of at the next minute's poll.
+// Listen live: every screen sees the new events addressed to this guard (in stream order).
+// The minute's poll still keeps screens current when the socket cannot connect.
 function listen() {
   let cursor = null;
   const socket = io("/live", {
@@ -241,7 +152,7 @@ function listen() {
     const fresh = (frame || []).filter((env) => !cursor || compareIds(env.id, cursor) > 0);
     if (!fresh.length) return;
     cursor = fresh[fresh.length - 1].id;
-    refresh();
+    for (const s of SCREENS) s.onEvents?.(fresh);
   });
 }
 
@@ -250,25 +161,28 @@ function renderNet() {
 }
 
 async function start() {
-  index = venueIndex(await loadVenue());
+  shell.index = venueIndex(await loadVenue());
+  shell.setPhase(shell.phase.id, shell.phase.since);
   window.addEventListener("hashchange", route);
-  window.addEventListener("online", () => { renderNet(); refresh(); });
+  window.addEventListener("online", () => { renderNet(); refreshAll(); });
   window.addEventListener("offline", renderNet);
   for (const a of document.querySelectorAll("[data-go]")) {
-    a.addEventListener("click", (e) => { e.preventDefault(); location.hash = a.dataset.go === "home" ? "" : a.dataset.go; });
+    a.addEventListener("click", (e) => { e.preventDefault(); shell.go(a.dataset.go); });
   }
+  toastEl.addEventListener("click", () => { toastEl.hidden = true; });
+  signin.querySelector("[data-signin-form]").addEventListener("submit", signIn);
+  bindOutbox();
+  for (const s of SCREENS) s.mount(shell);
   route();
   renderNet();
-  validate();
-  renderOutbox();
-  const others = outbox.otherOwners();
-  if (others.length) showToast("queued", t("guard.wrong_user", { username: others.join(", ") }));
-  await refresh();
+  await renderOutbox();
+  const others = await shell.outbox.otherOwners();
+  if (others.length) shell.toast("queued", t("guard.wrong_user", { username: others.join(", ") }));
+  await refreshAll();
   document.body.dataset.ready = "true";
-  setInterval(refresh, 60000);
-  listen(); // the minute's poll still keeps the list current when the socket cannot connect
-  setInterval(renderDue, 15000);
-  outbox.flush();
+  setInterval(refreshAll, 60000);
+  listen();
+  shell.outbox.flush();
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
   }

@@ -1,0 +1,162 @@
+// Patrol check-in screen: one tap per checkpoint, a note when something is wrong, due times.
+import { ApiError, get } from "../api.js";
+import { clearErrors, page, setFieldError, setFormError } from "../common.js";
+import { t, timeHM } from "../i18n.js";
+import { patrolStatus } from "../patrol.js";
+
+export const name = "checkin";
+
+let shell = null;
+let form = null;
+let submitBtn = null;
+let patrols = new Map();
+let pendingKey = null; // key of the submission the form is waiting for
+let noteTouched = false;
+
+// Validate the form as it stands; show errors only for what the guard has touched (or all).
+function validate(all = false) {
+  const fd = new FormData(form);
+  const status = fd.get("status");
+  const note = (fd.get("note") || "").trim();
+  const errors = {};
+  if (!fd.get("checkpoint_id")) errors.checkpoint_id = t("guard.choose_checkpoint");
+  if (!status) errors.status = t("guard.choose_status");
+  if (status === "issue" && !note) errors.note = t("guard.note_needed");
+  form.querySelector("[data-note-hint]").textContent =
+    `(${t(status === "issue" ? "guard.note_required" : "guard.note_optional")})`;
+  form.elements.note.required = status === "issue";
+  for (const field of ["checkpoint_id", "status", "note"]) {
+    if (all || (field === "note" && noteTouched) || !errors[field]) setFieldError(form, field, errors[field] || "");
+  }
+  return Object.keys(errors).length === 0;
+}
+
+function resetForm() {
+  form.reset();
+  noteTouched = false;
+  clearErrors(form);
+  validate();
+}
+
+function setSending(on) {
+  submitBtn.disabled = on;
+  submitBtn.textContent = t(on ? "guard.sending" : "guard.submit");
+}
+
+async function submit(e) {
+  e.preventDefault();
+  if (pendingKey) return;
+  setFormError(form, "");
+  if (!validate(true)) {
+    form.querySelector("[aria-invalid=true]")?.focus();
+    return;
+  }
+  const fd = new FormData(form);
+  const body = {
+    checkpoint_id: fd.get("checkpoint_id"),
+    status: fd.get("status"),
+    observed_at: new Date().toISOString(),
+  };
+  const note = (fd.get("note") || "").trim();
+  if (note) body.note = note;
+  pendingKey = "adding";
+  const item = await shell.outbox.add("/api/v1/checkins", body,
+    { kind: name, checkpoint_id: body.checkpoint_id, status: body.status });
+  pendingKey = item.key;
+  shell.hideToast();
+  setSending(true);
+  shell.outbox.flush();
+}
+
+// The server took a check-in: confirm it, free the form, mark the checkpoint fresh.
+export function sent(item, data) {
+  const ev = data.event || {};
+  const when = ev.observed_at || ev.ts || item.body.observed_at;
+  shell.toast("ok", t("guard.saved", { checkpoint: shell.labelOf(item.body.checkpoint_id), time: timeHM(when) }));
+  if (item.key === pendingKey) {
+    pendingKey = null;
+    setSending(false);
+    resetForm();
+  }
+  const p = patrols.get(item.body.checkpoint_id) || {};
+  patrols.set(item.body.checkpoint_id, { ...p, last_checkin_at: when, overdue: false });
+  renderDue();
+}
+
+// Items wait in the outbox: free the form and say the check-in is queued.
+export function held(keys) {
+  if (!pendingKey || !keys.includes(pendingKey)) return;
+  pendingKey = null;
+  setSending(false);
+  resetForm();
+  shell.toast("queued", t("guard.queued"));
+}
+
+// The server refused a check-in for good: show why, inline when the form still holds it.
+export function rejected(item, error) {
+  if (item.key === pendingKey) {
+    pendingKey = null;
+    setSending(false);
+    if (!shell.placeErrors(form, error)) setFormError(form, shell.errorText(error));
+    return;
+  }
+  const what = `${shell.labelOf(item.body.checkpoint_id)} ${t(`status.${item.body.status}`)}`;
+  shell.toast("error", t("guard.rejected", { message: `${what} — ${shell.errorText(error)}` }));
+}
+
+// Describe a waiting check-in in the outbox panel.
+export function outboxLine(item) {
+  return t("guard.pending_item", {
+    checkpoint: shell.labelOf(item.body.checkpoint_id), status: t(`status.${item.body.status}`),
+    time: timeHM(item.body.observed_at),
+  });
+}
+
+// Mark each checkpoint button with how soon it is due.
+function renderDue() {
+  if (!shell?.index) return;
+  const now = Date.now();
+  for (const el of form.querySelectorAll("[data-checkpoint]")) {
+    const cp = shell.index.checkpoints.get(el.dataset.checkpoint);
+    const p = patrols.get(el.dataset.checkpoint);
+    // The server's row carries the interval of the phase in force now; prefer it.
+    const st = patrolStatus(cp, p, p && "interval_min" in p ? null : shell.phase.id, shell.phase.since, now);
+    el.dataset.status = patrols.size || shell.phase.id ? st.status : "unknown";
+  }
+}
+
+// Fetch the patrol times (and the phase when the answer carries it).
+export async function refresh() {
+  try {
+    // Guards may not read the whole state; the patrol list is theirs (phase comes with the page).
+    const res = page.role === "guard" ? await get("/api/v1/patrols") : await get("/api/v1/state");
+    if (res.phase) shell.setPhase(res.phase, res.phase_since || null);
+    patrols = new Map((res.patrols || []).map((p) => [p.checkpoint_id, p]));
+    renderDue();
+  } catch (err) {
+    if (err instanceof ApiError && err.needsSignIn) shell.askSignIn(false);
+  }
+}
+
+// A phase change, an overdue gate or this guard's own check-in refreshes the list at once.
+export function onEvents() {
+  refresh();
+}
+
+// Bind the form and start marking due times.
+export function mount(s) {
+  shell = s;
+  form = document.querySelector("[data-checkin]");
+  submitBtn = form.querySelector("[data-submit]");
+  form.addEventListener("input", (e) => {
+    if (e.target.name === "checkpoint_id") shell.hideToast(false);
+    if (e.target.name === "note") noteTouched = true;
+    if (e.target.name === "status" && e.target.value === "issue" && !form.elements.note.value.trim()) {
+      form.elements.note.focus();
+    }
+    validate();
+  });
+  form.addEventListener("submit", submit);
+  validate();
+  setInterval(renderDue, 15000);
+}
