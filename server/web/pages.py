@@ -143,7 +143,9 @@ def control():
     user, refusal = require_page("control")
     if refusal:
         return refusal
-    return render_page("control.html", "control", user, plan=floorplan.plan(venue_public()))
+    return render_page("control.html", "control", user, plan=floorplan.plan(venue_public()),
+                       control_panels=sorted(current_app.jinja_env.list_templates(
+                           filter_func=lambda name: name.startswith("control/_"))))
 
 
 @bp.route("/command")

@@ -7,6 +7,7 @@ import { t, timeHM, timeHMS } from "./i18n.js";
 import { Live } from "./live.js";
 import { minutesUntil, patrolStatus, urgency } from "./patrol.js";
 import { beep, disableSound, enableSound, soundOn, soundWanted } from "./sound.js";
+import { PANELS } from "./control/index.js";
 
 const FEED_KEEP = 40;
 const root = document.querySelector("[data-control]");
@@ -18,6 +19,8 @@ const feedIds = new Set();
 let index = null;
 let live = null;
 let statuses = new Map();
+// What a concept's panel may use (static/js/control/*.js): it draws from the model only.
+const screen = { root, model, canAck, index: null, now: () => (live ? live.now() : Date.now()) };
 
 // Add an event to the feed unless it is there already.
 function addToFeed(env, atTop = true) {
@@ -113,11 +116,16 @@ function renderPhase() {
   $("[data-phase]").textContent = index.phaseName(model.phase);
 }
 
+function renderPanels(env = null) {
+  for (const panel of PANELS) panel.render?.(screen, env);
+}
+
 function renderAll() {
   renderPhase();
   renderAlerts();
   renderPatrols();
   renderFeed();
+  renderPanels();
 }
 
 // Draw the connection pill and the "connection lost" banner.
@@ -187,6 +195,8 @@ function bindSound() {
 
 async function start() {
   index = venueIndex(await loadVenue());
+  screen.index = index;
+  for (const panel of PANELS) panel.mount?.(screen);
   bindSound();
   root.addEventListener("click", (e) => {
     const btn = e.target.closest("[data-ack]");
@@ -206,6 +216,7 @@ async function start() {
         if (env.type === "phase.changed") renderPhase();
         if (env.type.startsWith("alert.")) renderAlerts();
         renderPatrols();
+        renderPanels(env);
       }
       if (env.type === "alert.raised") beep(880, 0.25, 2);
     },
@@ -215,7 +226,12 @@ async function start() {
     },
   });
   tickClock();
-  setInterval(() => { tickClock(); if (model.phase !== undefined) renderPatrols(); }, 1000);
+  setInterval(() => {
+    tickClock();
+    if (model.phase === undefined) return;
+    renderPatrols();
+    for (const panel of PANELS) panel.tick?.(screen);
+  }, 1000);
   await live.start();
 }
 
