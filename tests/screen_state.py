@@ -17,6 +17,7 @@ from server import ledger
 from server import snapshot as snap
 from server.activity import NAME as ACTIVITY
 from server.alerts.fold import NAME as ALERTS
+from server.clearance.fold import NAME as CLEARANCE
 from server.concepts import REGISTRY
 from server.patrols.fold import NAME as PATROLS
 from server.phase.fold import NAME as META
@@ -29,7 +30,7 @@ VENUES = {"default": ROOT / "venues" / "default.yaml"}
 # What a row of the screen's patrol list shows, per checkpoint.
 PATROL_KEYS = ("last_checkin_at", "last_guard", "last_status", "interval_min", "due_at", "overdue")
 SCREEN_KEYS = ("cursor", "phase", "patrols", "alerts", "guards_active", "checkins_last_hour",
-               "visitors_on_site")
+               "visitors_on_site", "clearance")
 
 
 def load_vectors():
@@ -67,8 +68,15 @@ def projections_of(snapshot):
     incidents = {i["incident_id"]: dict(i) for i in snapshot.get("incidents", [])}
     # On-site visitors as the snapshot shows them (their history ids are not shown, nor needed).
     visitors = {v["visitor_id"]: {**v, "events": []} for v in snapshot.get("visitors", [])}
+    # The clearance round: zones still open are simply absent from the projection's zones.
+    board = snapshot.get("clearance") or {}
+    clearance = {"round": {**{k: board.get(k) for k in ("round_id", "open", "started_at", "started_by",
+                                                          "completed_at", "took_s")},
+                           "zones": {z["zone_id"]: {k: v for k, v in z.items() if k != "zone_id"}
+                                     for z in board.get("zones", []) if z["state"] != "open"}}}
+    clearance = clearance if board.get("round_id") else {}
     projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity, "incidents": incidents,
-                   VISITORS: visitors}
+                   VISITORS: visitors, CLEARANCE: clearance}
     # A concept whose snapshot needs another projection must teach this function to rebuild it.
     assert sorted(projections) == REGISTRY.reads(), REGISTRY.reads()
     return projections
@@ -125,6 +133,9 @@ def screen(sections):
         "guards_active": sorted(g["username"] for g in sections["guards_active"]),
         "checkins_last_hour": len(sections["checkins_last_hour"]),
         "visitors_on_site": len(sections["visitors"]),
+        "clearance": {"open": sections["clearance"]["open"],
+                      "cleared": sorted(z["zone_id"] for z in sections["clearance"]["zones"] if z["state"] == "cleared"),
+                      "venue_cleared": sections["clearance"]["venue_cleared"]},
     }
 
 

@@ -1,7 +1,8 @@
 // The control room's client-side state: a snapshot from /api/v1/state, then a fold of events.
 // The server folds the same events (server/*/fold.py); tests/fixtures/fold_vectors/ holds the
 // cases both must answer alike (screenState below is what those vectors check).
-import { CONCEPTS, conceptOf } from "./concepts/index.js";
+import { CONCEPTS, appliersOf } from "./concepts/index.js";
+import { screen as clearanceScreen } from "./concepts/clearance.js";
 import { patrolStatus } from "./patrol.js";
 
 const HOUR = 3600000;
@@ -69,8 +70,9 @@ export function applyEvent(model, env) {
       && !(model.guards.get(env.actor.username) > seen)) {
     model.guards.set(env.actor.username, seen);
   }
-  const concept = conceptOf(env.type);
-  return concept?.apply ? concept.apply(model, env) : false;
+  let changed = false;
+  for (const concept of appliersOf(env.type)) if (concept.apply?.(model, env)) changed = true;
+  return changed;
 }
 
 // Return the open alerts, newest first.
@@ -132,5 +134,6 @@ export function screenState(venue, snapshot, events, now) {
     guards_active: activeGuards(model, now),
     checkins_last_hour: counters(model, now).checkins_hour,
     visitors_on_site: counters(model, now).visitors,
+    clearance: clearanceScreen(model),
   };
 }

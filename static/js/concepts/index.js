@@ -3,12 +3,23 @@
 // and details(env, index); fold.js and feed.js iterate this list and switch on nothing.
 import * as accounts from "./accounts.js";
 import * as alerts from "./alerts.js";
+import * as clearance from "./clearance.js";
 import * as incidents from "./incidents.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
 import * as visitors from "./visitors.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, clearance];
+
+// Return the concept modules that fold an event type: its own, and those that `follow` it
+// (clearance follows phase.changed, as server/clearance/fold.py does).
+export const appliersOf = (() => {
+  const byType = new Map();
+  for (const c of CONCEPTS) {
+    for (const type of [...c.types, ...(c.follows || [])]) byType.set(type, [...(byType.get(type) || []), c]);
+  }
+  return (type) => byType.get(type) || [];
+})();
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {
