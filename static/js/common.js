@@ -98,6 +98,11 @@ export function venueIndex(venue) {
       const thing = checkpoints.get(id) || entrances.get(id) || zones.get(id);
       return thing ? `${id} ${loc(thing.name)}`.trim() : id;
     },
+    // Return the name alone ("主会场") where the id would be noise (zones people know by name).
+    name(id) {
+      const thing = checkpoints.get(id) || entrances.get(id) || zones.get(id);
+      return thing?.name ? loc(thing.name) : id || "";
+    },
     // Return a phase's display name.
     phaseName(id) {
       if (!id) return "—";

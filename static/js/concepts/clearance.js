@@ -56,6 +56,6 @@ export function screen(model) {
 export function details(env, index) {
   const d = env.data || {};
   if (env.type === "clearance.completed") return t("feed.clearance_completed", { m: Math.round((d.took_s || 0) / 60) });
-  const zone = index?.label ? index.label(d.zone_id) : d.zone_id;
+  const zone = index?.name ? index.name(d.zone_id) : d.zone_id;
   return d.people_found ? t("feed.clearance_found", { zone, n: d.people_found }) : t("feed.clearance_zone", { zone });
 }
