@@ -52,10 +52,14 @@ export function screen(model) {
   return { open: Boolean(round.open), cleared, venue_cleared: Boolean(round.completed_at) };
 }
 
-// Return what happened, for the feed line.
-export function details(env, index) {
+// Return how long a round took, for people: "12 min", or "under a minute".
+export function took(seconds) {
+  return seconds < 60 ? t("clearance.under_minute") : t("clearance.minutes", { m: Math.round(seconds / 60) });
+}
+
+// Return what happened, for the feed line (the zone is already named by the line's place).
+export function details(env) {
   const d = env.data || {};
-  if (env.type === "clearance.completed") return t("feed.clearance_completed", { m: Math.round((d.took_s || 0) / 60) });
-  const zone = index?.name ? index.name(d.zone_id) : d.zone_id;
-  return d.people_found ? t("feed.clearance_found", { zone, n: d.people_found }) : t("feed.clearance_zone", { zone });
+  if (env.type === "clearance.completed") return t("feed.clearance_completed", { took: took(d.took_s || 0) });
+  return d.people_found ? t("clearance.still_inside", { n: d.people_found }) : t("clearance.state.cleared");
 }

@@ -1,6 +1,7 @@
 // Clearance screen: the zones still to sweep after the meeting, one tap to confirm each.
 import { ApiError, get } from "../api.js";
 import { clearErrors, setFieldError, setFormError } from "../common.js";
+import { took } from "../concepts/clearance.js";
 import { t, timeHM } from "../i18n.js";
 
 export const name = "clearance";
@@ -46,7 +47,7 @@ function render() {
   const cleared = root.querySelector("[data-clr-cleared]");
   cleared.hidden = !board.venue_cleared;
   if (board.venue_cleared) {
-    cleared.textContent = t("clearance.venue_cleared_in", { time: timeHM(board.completed_at), m: Math.round(board.took_s / 60) });
+    cleared.textContent = t("clearance.venue_cleared_in", { time: timeHM(board.completed_at), took: took(board.took_s) });
   }
   root.querySelector("[data-clr-todo]").replaceChildren(...todo.map(zoneCard));
   root.querySelector("[data-clr-done]").replaceChildren(...done.map(zoneCard));
