@@ -76,7 +76,7 @@ class Personal:
     (and the `masked` forms, kept in the clear) stays readable. See `server/sealing.py`.
     """
 
-    subject: Callable  # data -> the person's id (e.g. the visitor id)
+    subject: Callable  # data -> the person's id (e.g. the visitor id); None: this one names nobody
     record: Callable  # subject -> key parts of the hash holding its wrapped data key ("dk")
     fields: tuple  # data keys sealed; read back as "" once the data key is gone
     masked: dict = field(default_factory=dict)  # field -> function(value): the clear, anonymous form

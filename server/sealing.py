@@ -77,8 +77,9 @@ def _context(kind, record, extra=""):
 
 
 def _record(spec, data):
-    """Return the key parts of the record holding a person's data key."""
-    return tuple(str(part) for part in spec.record(spec.subject(data)))
+    """Return the key parts of the record holding a person's data key (None: names nobody)."""
+    subject = spec.subject(data) if spec else None
+    return tuple(str(part) for part in spec.record(subject)) if subject else None
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -89,8 +90,9 @@ def seal_events(ctx, events):
     A person introduced by one of these events gets a new data key; the others' keys are read
     in one round trip. A person whose key is gone (purged) is stored anonymous.
     """
-    personal = [(e, ctx.registry.personal(e)) for e in events]
-    personal = [(e, spec, _record(spec, e["data"])) for e, spec in personal if spec]
+    personal = [(e, spec, _record(spec, e["data"])) for e, spec in
+                ((e, ctx.registry.personal(e)) for e in events)]
+    personal = [(e, spec, record) for e, spec, record in personal if record]
     if not personal:
         return events, [], None
     keys, ops = {}, []
@@ -161,8 +163,9 @@ def open_events(registry, sealer, events, lookup):
     sealed = []
     for event in events:
         spec = registry.personal(event)
-        if spec and SEALED in event["data"]:
-            sealed.append((event, spec, _record(spec, event["data"])))
+        record = _record(spec, event["data"]) if SEALED in event["data"] else None
+        if record:
+            sealed.append((event, spec, record))
     if not sealed:
         return events
     records = sorted({record for _, _, record in sealed})
