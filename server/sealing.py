@@ -145,14 +145,21 @@ def open_answer(ctx, committed):
     return ctx.store.replayed(committed, value, box["nonce"])
 
 
-def _unwrapped(sealer, wrapped, record):
-    """Return the data key of a record, or None when it was erased (or cannot be opened)."""
+def _unwrapped(sealer, wrapped, record, failed=None):
+    """Return the data key of a record, or None when it was erased (or cannot be opened).
+
+    A key that exists but does not open (its master key is no longer configured) is counted
+    in `failed`, or logged at once: the data then reads as purged, which an operator must know.
+    """
     if not wrapped:
         return None
     try:
         return sealer.unwrap(wrapped, record)
-    except VaultError as exc:  # a master key missing from the configuration: say so, show nothing
-        log.error("cannot open the data key of %s: %s", record[0], exc)
+    except VaultError as exc:
+        if failed is None:
+            log.error("a data key of %s does not open: %s", record[0], exc)
+        else:
+            failed.append(str(exc))
         return None
 
 
@@ -170,13 +177,17 @@ def open_events(registry, sealer, events, lookup):
         return events
     records = sorted({record for _, _, record in sealed})
     found = lookup([(record, DATA_KEY) for record in records])
-    keys = {record: _unwrapped(sealer, found.get((record, DATA_KEY)), record) for record in records}
+    failed = []
+    keys = {record: _unwrapped(sealer, found.get((record, DATA_KEY)), record, failed) for record in records}
     for event, spec, record in sealed:
-        event["data"] = _opened(sealer, event, spec, record, keys[record])
+        event["data"] = _opened(sealer, event, spec, record, keys[record], failed)
+    if failed:  # one line per batch, not one per event: a missing master key hits them all
+        log.error("%d sealed record(s) of this batch do not open (%s); they read as purged",
+                  len(failed), failed[0])
     return events
 
 
-def _opened(sealer, event, spec, record, data_key):
+def _opened(sealer, event, spec, record, data_key, failed):
     """Return an event's data with its sealed fields back, or blanked and marked purged."""
     data = {k: v for k, v in event["data"].items() if k != SEALED}
     fields = None
@@ -184,7 +195,7 @@ def _opened(sealer, event, spec, record, data_key):
         try:
             fields = sealer.open(data_key, event["data"][SEALED], _context(event["type"], record))
         except VaultError:
-            log.error("event %s: sealed fields do not authenticate", event.get("id"))
+            failed.append(f"event {event.get('id')} does not authenticate")
     if fields is None:
         data.update({f: "" for f in spec.fields if f not in spec.masked})
         data[PURGED] = True

@@ -116,7 +116,7 @@ def keyring(*keys):
     return ",".join(base64.b64encode(k).decode() for k in keys)
 
 
-def test_master_keys_rotate_old_data_keys_and_ciphertexts_still_open(redis_server, tmp_path):
+def test_master_keys_rotate_old_data_keys_and_ciphertexts_still_open(redis_server, tmp_path, caplog):
     from server.app import build_context
     old, new = secrets.token_bytes(32), secrets.token_bytes(32)
     redis_server.client().flushall()
@@ -140,6 +140,8 @@ def test_master_keys_rotate_old_data_keys_and_ciphertexts_still_open(redis_serve
     names = {e["data"]["visitor_id"]: e["data"]["name"] for e in dropped.store.events_after("0-0", 100)
              if e["type"] == fold.REGISTERED}
     assert names == {first: "张*", second: "Jane Doe"}  # dropping a key too early hides what it wrapped
+    said = [r for r in caplog.records if r.name == "gatewatch.sealing"]
+    assert len(said) == 1 and "1 sealed record" in said[0].getMessage()  # once per batch, never silent
 
 
 def test_the_key_file_holds_several_keys_newest_first(tmp_path):
