@@ -8,9 +8,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import api, auth, events as ev, realtime, web
 from server.concepts import REGISTRY
-from server.config import load_settings, secret_key
+from server.config import data_keys, load_settings, secret_key
 from server.context import Gatewatch
 from server.metrics import Metrics
+from server.sealing import Sealer
 from server.store import Store
 from server.store.accounts import Accounts
 from server.store.embedded import EmbeddedRedis
@@ -29,10 +30,12 @@ def build_context(settings, embedded=None):
         embedded = embedded or EmbeddedRedis(settings.data_dir)
         embedded.start()
         url = embedded.url
-    store = Store(url, venue.id, reader=REGISTRY.upcast,
+    # Master keys are read on first use (the key file may be created then), not at start.
+    sealer = Sealer(lambda: data_keys(settings))
+    store = Store(url, venue.id, reader=REGISTRY.upcast, opener=REGISTRY.opener(sealer),
                   envelope=lambda event: ev.envelope(event, venue.id))
     return Gatewatch(settings=settings, venue=venue, store=store, accounts=Accounts(store),
-                     registry=REGISTRY, metrics=Metrics(), embedded=embedded)
+                     registry=REGISTRY, metrics=Metrics(), embedded=embedded, sealer=sealer)
 
 
 def _count_request(response):

@@ -68,6 +68,22 @@ def as_is(envelope, _role):
 
 
 @dataclass(frozen=True)
+class Personal:
+    """The fields of an event that identify a person, stored only sealed (crypto-shredding).
+
+    They are encrypted under a data key of the person (the subject) kept in a record of its
+    own; erasing that record makes every sealed copy unreadable, while the rest of the event
+    (and the `masked` forms, kept in the clear) stays readable. See `server/sealing.py`.
+    """
+
+    subject: Callable  # data -> the person's id (e.g. the visitor id); None: this one names nobody
+    record: Callable  # subject -> key parts of the hash holding its wrapped data key ("dk")
+    fields: tuple  # data keys sealed; read back as "" once the data key is gone
+    masked: dict = field(default_factory=dict)  # field -> function(value): the clear, anonymous form
+    creates: bool = False  # this event introduces the subject: a new data key is made with it
+
+
+@dataclass(frozen=True)
 class EventType:
     """One event type: its data model and version, who sees it, and how old versions read."""
 
@@ -80,6 +96,7 @@ class EventType:
     # {old version: function(data) -> data of the next version}: replay reads years-old history.
     upcasters: dict = field(default_factory=dict)
     audience_doc: str = "display, operator, commander, admin"
+    personal: Personal | None = None  # fields stored sealed under the subject's data key
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from pydantic import ValidationError
 
 from server import events as ev
+from server import sealing
 from server import accounts, activity, alerts, clearance, incidents, patrols, phase, visitors
 from server.concept import ROLE_PARENTS
 
@@ -47,6 +48,15 @@ class Registry:
             event["data"] = kind.upcasters[old](event["data"])
             event["v"] = old + 1
         return event
+
+    def personal(self, event):
+        """Return the personal fields an event type stores sealed (None for most types)."""
+        kind = self.types.get(event["type"])
+        return kind.personal if kind else None
+
+    def opener(self, sealer):
+        """Return the store's batch opener: sealed personal fields back, or shown purged."""
+        return lambda events, lookup: sealing.open_events(self, sealer, events, lookup)
 
     def audience(self, event):
         """Return who receives an event live and on resume (None for an unknown type)."""

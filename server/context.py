@@ -22,4 +22,5 @@ class Gatewatch:
     metrics: object = None
     runner: Runner = field(default_factory=Runner)
     embedded: object = None
-    vault: object = None  # server/visitors/vault.Vault, made on first use
+    vault: object = None  # server/vault.Vault, made on first use
+    sealer: object = None  # server/sealing.Sealer: personal fields of events, sealed per person

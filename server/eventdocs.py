@@ -16,6 +16,9 @@ Every event travels in the envelope `{id, type, v, ts, observed_at?, actor: {use
 venue, data}` (DESIGN §5). `v` is the version of the type's `data` model; an older stored
 version is upcast to the current one whenever it is read, so replay and reports read old
 history. *Live audience* is who receives the event on `/live`, live and on resume.
+*Stored sealed* fields identify a person: the stream holds them only encrypted under that
+person's data key (`server/sealing.py`); readers receive them opened, or, once the purge erased
+the key, empty with `purged: true` (fields with a masked form keep it, e.g. a name as `张*`).
 """
 
 
@@ -51,6 +54,10 @@ def render(registry=REGISTRY):
         for kind in concept.events:
             out.append(f"### `{kind.name}` (v{kind.v})\n\n{kind.doc}\n\n"
                        f"Live audience: {kind.audience_doc}.\n")
+            if kind.personal:
+                sealed = ", ".join(f"`{f}`" + (" (masked in the clear)" if f in kind.personal.masked else "")
+                                   for f in kind.personal.fields)
+                out.append(f"Stored sealed: {sealed}.\n")
             rows = _fields(kind.data)
             if rows:
                 out.append("| field | type | required | meaning |\n|---|---|---|---|\n" + "\n".join(rows) + "\n")

@@ -5,7 +5,7 @@ import random
 import secrets
 
 from server import events as ev
-from server import merge
+from server import merge, sealing
 from server.errors import Busy
 from server.store import Commit, Idempotency, StaleWrite, placeholder
 
@@ -68,21 +68,26 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
 
     `absent` lists keys that must not exist at commit time (e.g. a new user's record).
     Every event must match its registered schema; the current version is stamped on it.
+    Personal fields are folded and answered as drafted but stored sealed (server/sealing.py).
     """
     for event in events:
         ctx.registry.validate(event)
     nonce = placeholder_ids(events)
+    stored_events, key_ops, sealed_by = sealing.seal_events(ctx, events)
     for attempt in range(ATTEMPTS):
         changes, expected = fold_changes(ctx, events, rule, idem)
         if expected is None:
-            return changes  # the stored answer of an earlier identical request
+            return sealing.open_answer(ctx, changes)  # the stored answer of an earlier identical request
         envs = [ev.envelope(e, ctx.venue.id) for e in events]
         # The idempotency record keeps the answer with each event as a reference ({"$event": i}):
         # the events are in the stream already, and a replay rebuilds the same bytes from them.
         stored = body([{"$event": i} for i in range(len(events))]) if body else None
-        commit = Commit(events=events, status=status, body=body(envs) if body else None,
+        if stored is not None and sealed_by:
+            # It names a person: kept sealed under their data key, so a purge erases it too.
+            stored = sealing.seal_answer(ctx, stored, sealed_by, nonce)
+        commit = Commit(events=stored_events, status=status, body=body(envs) if body else None,
                         stored_body=stored,
-                        projections=changes, expected=expected, ops=list(ops), nonce=nonce,
+                        projections=changes, expected=expected, ops=key_ops + list(ops), nonce=nonce,
                         absent=list(absent))
         try:
             committed = ctx.store.commit(commit, idem)
@@ -95,7 +100,7 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
         if ctx.metrics and not committed.replayed:
             for event in events:
                 ctx.metrics.commits.labels(type=event["type"]).inc()
-        return committed
+        return sealing.open_answer(ctx, committed)
     raise Busy("Too many simultaneous changes to the same record; please retry.")
 
 

@@ -33,12 +33,15 @@ def connect(url, *, timeout=5.0):
 class Store:
     """Reads and writes for one venue."""
 
-    def __init__(self, url, venue_id, *, reader=None, envelope=None):
+    def __init__(self, url, venue_id, *, reader=None, envelope=None, opener=None):
         """Connect; `reader` upgrades each decoded event, `envelope` renders one for answers.
 
-        Both come from the concept registry: the store itself knows no event type.
+        `opener(events, lookup)` finishes each batch of decoded events (e.g. opens sealed
+        personal fields), fetching what it needs through `lookup` in one round trip per batch.
+        All three come from the concept registry: the store itself knows no event type.
         """
         self.reader = reader or (lambda event: event)
+        self.opener = opener
         self.envelope = envelope or (lambda event: event)
         self.url = url
         self.venue_id = venue_id
@@ -63,7 +66,22 @@ class Store:
 
     def decode(self, stream_id, fields):
         """Decode one stream entry and bring it to the current version of its type."""
-        return self.reader(decode_entry(stream_id, fields))
+        return self.decode_all([(stream_id, fields)])[0]
+
+    def decode_all(self, entries):
+        """Decode stream entries, bring them to their current versions and open them (one batch)."""
+        events = [self.reader(decode_entry(stream_id, fields)) for stream_id, fields in entries]
+        return self.opener(events, self.lookup) if self.opener and events else events
+
+    def lookup(self, refs):
+        """Return {(key parts, field): value or None} for fields of hash records, in one round trip."""
+        refs = list(refs)
+        if not refs:
+            return {}
+        pipe = self.redis.pipeline(transaction=False)
+        for parts, fld in refs:
+            pipe.hget(self.keys.of(*parts), fld)
+        return dict(zip(refs, pipe.execute()))
 
     # -- writing -------------------------------------------------------------------------
     def commit(self, commit, idem=None):
@@ -83,6 +101,13 @@ class Store:
                 return [put_back(v) for v in value]
             return value
         return dumps(put_back(json.loads(stored)))
+
+    def replayed(self, committed, stored, nonce):
+        """Return a replayed answer from the value it was kept as (ids and events put back)."""
+        text = _commit.fill_ids(dumps(stored), committed.ids, nonce)
+        if '"$event"' in text:
+            text = self._expand(text, committed.ids)
+        return Committed(ids=committed.ids, status=committed.status, body_text=text, replayed=True)
 
     def session_user(self, sid, ttl_seconds):
         """Return (session, user record) for a live session, sliding its expiry; or (None, None).
@@ -166,7 +191,7 @@ class Store:
         projections = {name: {k: json.loads(v) for k, v in h.items()} for name, h in zip(names, rest)}
         if not (recent or indexes):
             return cursor, projections
-        return cursor, projections, [self.decode(i, f) for i, f in last[:recent]], found
+        return cursor, projections, self.decode_all(last[:recent]), found
 
     def raw_projections(self, names):
         """Return {name: {field: raw json}} exactly as stored (for rebuild checks)."""
@@ -204,7 +229,7 @@ class Store:
     def events_after(self, cursor, count, upto="+"):
         """Return up to count events strictly after cursor (and at most upto), oldest first."""
         entries = self.redis.xrange(self.keys.stream, min=f"({cursor}", max=upto, count=count)
-        return [self.decode(i, f) for i, f in entries]
+        return self.decode_all(entries)
 
     def index_ids(self, kind, value, low, high, desc, count):
         """Return event ids of one timeline index within stream-id bounds ('(' = exclusive)."""
@@ -232,7 +257,7 @@ class Store:
         pipe = self.redis.pipeline(transaction=False)
         for sid in ids:
             pipe.xrange(self.keys.stream, min=sid, max=sid, count=1)
-        return [self.decode(*r[0]) for r in pipe.execute() if r]
+        return self.decode_all([r[0] for r in pipe.execute() if r])
 
     def scan_events(self, batch=2000):
         """Yield every event, oldest first."""
@@ -253,7 +278,7 @@ class Store:
         answer = client.xread({self.keys.stream: cursor}, block=block_ms, count=count)
         if not answer:
             return []
-        return [self.decode(i, f) for i, f in answer[0][1]]
+        return self.decode_all(answer[0][1])
 
     # -- health & leadership -----------------------------------------------------------------
     def ready(self):

@@ -60,7 +60,7 @@ def _plain(store, low, high, low_ex, high_ex, desc, count):
     hi = f"({high}" if high_ex else high
     r, key = store.redis, store.keys.stream
     entries = r.xrevrange(key, max=hi, min=lo, count=count) if desc else r.xrange(key, min=lo, max=hi, count=count)
-    return [store.decode(i, f) for i, f in entries]
+    return store.decode_all(entries)
 
 
 def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, actor):

@@ -8,6 +8,17 @@ REVEALED = "visitor.id_revealed"
 PURGED = "visitor.purged"
 # Roles that see a visitor's full name and phone; every other role sees them masked.
 FULL_VIEW = frozenset({"guard", "operator", "commander", "admin"})
+# What identifies a visitor, stored in events only sealed under the visitor's data key and
+# erased by the purge. Organization and host narrow a masked name down to one person, and the
+# purpose is free text a guard may fill with names: all sealed. The badge (a venue badge
+# number), the gates, the times and the masked ID stay in the clear: the anonymous record.
+PERSONAL = ("name", "phone", "plate", "organization", "host", "purpose")
+ERASED = tuple(f for f in PERSONAL if f != "name")  # the name stays, masked (张*)
+
+
+def record(visitor_id):
+    """Return the key parts of a visitor's personal record (sealed ID, blind index, data key)."""
+    return ("visitor_id", visitor_id)
 
 
 def touches(event):
@@ -45,13 +56,13 @@ def apply(state, event):
 
 
 def _purged(state, visitor_ids):
-    """Keep an anonymous record of each visitor: masked name, no phone, no plate."""
+    """Keep an anonymous record of each visitor: masked name; no phone, plate, organization…"""
     changes = {}
     for visitor_id in visitor_ids:
         entry = state.get(visitor_id)
         if entry and not entry.get("purged"):
-            changes[visitor_id] = dict(entry, name=mask_name(entry.get("name")), phone="", plate="",
-                                       purged=True)
+            changes[visitor_id] = dict(entry, name=mask_name(entry.get("name")), purged=True,
+                                       **{key: "" for key in ERASED})
     return changes
 
 
@@ -60,7 +71,7 @@ def anonymous(envelope, masked_name):
     data = envelope.get("data", {})
     if "name" not in data:
         return envelope
-    erased = {key: "" for key in ("phone", "plate") if key in data}
+    erased = {key: "" for key in ERASED if key in data}
     return dict(envelope, data=dict(data, name=masked_name, **erased))
 
 

@@ -84,8 +84,17 @@ class VisitorsQuery(BaseModel):
                           description="matches name, organization, host, plate, or the ID's last four")
 
 
+PURGED_FIELD = Field(False, description="the personal fields were erased (the purge): name is the masked "
+                                        "form, the others are empty")
+
+
 class RegisteredData(EventData):
-    """visitor.registered: a visitor was registered at a gate (never the full ID number)."""
+    """visitor.registered: a visitor was registered at a gate (never the full ID number).
+
+    name, phone, organization, purpose, host and plate are stored only sealed under the
+    visitor's data key (the stream keeps the masked name in the clear); readers receive them
+    opened, or `purged` once the purge erased that key.
+    """
 
     visitor_id: str
     name: str
@@ -101,14 +110,16 @@ class RegisteredData(EventData):
     badge: str = ""
     expected_until: str | None = None
     returning: bool = Field(False, description="the same document was registered before")
+    purged: bool = PURGED_FIELD
 
 
 class CheckedOutData(EventData):
-    """visitor.checked_out: a visitor left."""
+    """visitor.checked_out: a visitor left (the name is stored sealed, like the registration's)."""
 
     visitor_id: str
     name: str
     entrance_id: str
+    purged: bool = PURGED_FIELD
 
 
 class RevealedData(EventData):

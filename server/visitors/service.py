@@ -9,21 +9,21 @@ from server.errors import Conflict, Gone, NotFound, Text, check
 from server.visitors import fold
 from server.visitors.fold import CHECKED_OUT, NAME, PURGED, REGISTERED, REVEALED
 from server.visitors.idcheck import mask_id, normalise_plate
-from server.visitors.vault import Vault
+from server.vault import Vault
 
 UNKNOWN_ENTRANCE = Text("unknown entrance", "未知的出入口")
 
 
 def vault(ctx):
     """Return the venue's data vault, made on first use (the key file is created then)."""
-    if ctx.vault is None:
-        ctx.vault = Vault(config.data_keys(ctx.settings))
+    if ctx.vault is None:  # the one that opens sealed events, when the context has one
+        ctx.vault = ctx.sealer.vault if ctx.sealer else Vault(config.data_keys(ctx.settings))
     return ctx.vault
 
 
 def personal_key(ctx, visitor_id):
-    """Key of the hash holding a visitor's encrypted ID number and blind index."""
-    return ctx.store.keys.of("visitor_id", visitor_id)
+    """Key of the hash holding a visitor's encrypted ID number, blind index and data key."""
+    return ctx.store.keys.of(*fold.record(visitor_id))
 
 
 def seen_key(ctx, blind_index):
@@ -43,7 +43,11 @@ def _entrance(ctx, entrance_id, fields):
 def register_visitor(ctx, *, actor, name, id_type, id_number, purpose, entrance_id, phone=None,
                      organization=None, host=None, plate=None, badge=None, expected_until=None,
                      idem=None):
-    """Register a visitor: the ID number goes to the vault, the event carries it masked."""
+    """Register a visitor: the ID number goes to the vault, the event carries it masked.
+
+    Name, phone, plate, organization, host and purpose are stored sealed under a new data key
+    of this visitor, made by the ledger in the same commit (the event type declares them).
+    """
     fields = {}
     zone = _entrance(ctx, entrance_id, fields)
     until = None

@@ -91,3 +91,32 @@ def test_the_watcher_purges_past_retention_at_most_once_an_hour(login_as, ctx, t
     assert len(purged) == 2 and {e["actor"]["username"] for e in purged} == {"system"}
     assert not ctx.store.read_record(personal_key(ctx, first))
     assert not ctx.store.read_record(personal_key(ctx, second))
+
+
+def test_after_purge_and_rebuild_no_personal_data_of_the_purged_is_left_in_redis(login_as, runner, ctx,
+                                                                                  redis_server):
+    guard = login_as("gate1", "guard")
+    body = {**BODY, "organization": "星河测绘研究所", "host": "司马光明"}
+    key = "register-zhang-1"
+    gone = guard.post(URL, json=body, key=key).get_json()["visitor"]["visitor_id"]
+    kept = guard.post(URL, json={**BODY, "id_number": ID2, "name": "李清照", "phone": "15887654321",
+                                 "plate": "沪B7Q2M5"}).get_json()["visitor"]["visitor_id"]
+    assert guard.post(f"{URL}/{gone}/checkout", json={"entrance_id": "E2"}).status_code == 200
+    later = ev.iso(ev.utc_now() + dt.timedelta(minutes=1))
+    assert runner("purge", "--before", later)[0] == 0
+    assert runner("rebuild")[0] == 0 and runner("rebuild", "--check")[0] == 0
+    r = redis_server.client()
+    dump = []
+    for k in r.scan_iter(count=1000):
+        kind = r.type(k)
+        dump.append({"string": r.get, "hash": r.hgetall, "set": lambda x: sorted(r.smembers(x)), "stream": r.xrange,
+                     "zset": lambda x: r.zrange(x, 0, -1), "list": lambda x: r.lrange(x, 0, -1)}[kind](k))
+    text = json.dumps(dump, ensure_ascii=False)
+    for erased in ("三丰", "13800138000", "京A12345", "星河测绘研究所", "司马光明", ID):
+        assert erased not in text, erased
+    assert "李清照" in text  # a kept visitor is still in the projection (its events hold it sealed)
+    rows = {row["visitor_id"]: row for row in login_as("op1", "operator").client.get(URL).get_json()["visitors"]}
+    assert rows[gone]["purged"] is True and rows[gone]["name"] == "张*" and rows[gone]["host"] == ""
+    assert rows[kept]["name"] == "李清照" and rows[kept]["phone"] == "15887654321"
+    # The answer kept for an Idempotency-Key replay was sealed with the visitor's data key: gone too.
+    assert guard.post(URL, json=body, key=key).status_code == 410

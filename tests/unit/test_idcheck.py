@@ -174,3 +174,40 @@ def test_a_generated_transposition_fails(number, i):
     if number[i] == number[i + 1]:
         return
     assert idcheck.check_id("resident_id", number[:i] + number[i + 1] + number[i] + number[i + 2:], TODAY)[0] is None
+
+
+def every_neighbour(number):
+    """Yield every single-character substitution (X anywhere too) and every adjacent transposition."""
+    for i in range(len(number)):
+        for c in "0123456789X":
+            if c != number[i]:
+                yield number[:i] + c + number[i + 1:]
+    for i in range(len(number) - 1):
+        if number[i] != number[i + 1]:
+            yield number[:i] + number[i + 1] + number[i] + number[i + 2:]
+
+
+FOREIGN_2023 = st.builds(lambda area, born, seq: with_check(f"9{area:05d}{born:%Y%m%d}{seq:03d}"),
+                         st.integers(11000, 65999), DATES, st.integers(0, 999))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(NUMBERS.map(lambda n: ("resident_id", n)), FOREIGN_2023.map(lambda n: ("foreign_permanent_resident", n))))
+def test_every_substitution_and_adjacent_transposition_of_a_generated_number_fails(typed):
+    """The MOD 11-2 guarantee, exhaustively per generated number, for both 18-character documents."""
+    id_type, number = typed
+    assert idcheck.check_id(id_type, number, TODAY) == (number, None)
+    for wrong in every_neighbour(number):
+        assert idcheck.check_id(id_type, wrong, TODAY)[0] is None, wrong
+
+
+FULL_WIDTH = {ord(d): chr(0xFF10 + int(d)) for d in "0123456789"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(NUMBERS, st.lists(st.integers(0, 18), max_size=4), st.booleans())
+def test_generated_numbers_pass_in_full_width_with_spaces_and_a_lowercase_x(number, gaps, wide):
+    typed = number.translate(FULL_WIDTH) if wide else number
+    for at in sorted(gaps, reverse=True):
+        typed = typed[:at] + " " + typed[at:]
+    assert idcheck.check_id("resident_id", typed.replace("X", "x"), TODAY) == (number, None)
