@@ -22,7 +22,7 @@ const $ = (sel) => document.querySelector(sel);
 
 // Fetch the visitors on site matching the search box.
 export async function refresh() {
-  if (!form) return;
+  if (!form || location.hash !== `#${name}`) return; // only while the screen is open
   const ticket = ++asked;
   try {
     const res = await get("/api/v1/visitors", { on_site: "true", q: form.elements.q.value.trim() });

@@ -173,9 +173,10 @@ function showDone(queued, visitor = null) {
 }
 
 // Show the full-screen instruction: hold the person, call the control room.
-function showDeny(item) {
+function showDeny(item, mine) {
   const deny = $("[data-visitor-deny]");
-  deny.querySelector("[data-deny-who]").textContent = [shown?.name, item.label?.id_masked].filter(Boolean).join(" · ");
+  deny.querySelector("[data-deny-who]").textContent =
+    [mine ? shown?.name : "", item.label?.id_masked].filter(Boolean).join(" · ");
   deny.hidden = false;
   deny.querySelector("[data-deny-done]").focus();
 }
@@ -192,7 +193,7 @@ export function sent(item, data) {
     setSending(false);
   }
   if (isDenied(data)) {
-    showDeny(item);
+    showDeny(item, mine);
     if (mine) resetForm();
     return;
   }
@@ -216,7 +217,7 @@ export function rejected(item, error) {
     setSending(false);
   }
   if (error.status === 409 && error.code === "visitor_denied") {
-    showDeny(item);
+    showDeny(item, mine);
     if (mine) resetForm();
     return;
   }
