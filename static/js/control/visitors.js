@@ -5,7 +5,7 @@ import { h } from "../common.js";
 import { t, timeHM } from "../i18n.js";
 
 export const name = "visitors";
-const LIST_MAX = 4; // rows on the wall: the panel stays compact beside alerts and patrols
+const LIST_MAX = 3; // rows on the wall: the patrol list below needs the height more
 
 let query = "";
 
