@@ -16,16 +16,18 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
-RESIDENT = re.compile(r"^\d{6}(\d{8})\d{3}[\dX]$")
+# re.ASCII: \d must not take other scripts' digits (٠١٢…), or one document would have
+# two blind indexes and slip past the watchlist.
+RESIDENT = re.compile(r"^\d{6}(\d{8})\d{3}[\dX]$", re.ASCII)
 # The 2023 foreign permanent resident ID card: 9, province (2), nationality (3), birth date (8),
 # sequence (3), check character, on the resident-ID check rule.
-FOREIGN_2023 = re.compile(r"^9\d{5}(\d{8})\d{3}[\dX]$")
+FOREIGN_2023 = re.compile(r"^9\d{5}(\d{8})\d{3}[\dX]$", re.ASCII)
 # Earlier (2004/2017) cards: three letters of nationality, then 12 digits; no check character.
-FOREIGN_OLD = re.compile(r"^[A-Z]{3}\d{12}$")
+FOREIGN_OLD = re.compile(r"^[A-Z]{3}\d{12}$", re.ASCII)
 # Mainland travel permit for Hong Kong and Macao residents: H or M, 8 digits (+2 issue digits).
-HK_MACAU = re.compile(r"^[HM]\d{8}(\d{2})?$")
+HK_MACAU = re.compile(r"^[HM]\d{8}(\d{2})?$", re.ASCII)
 # Mainland travel permit for Taiwan residents: 8 digits since 2015; older ones 10 digits.
-TAIWAN = re.compile(r"^\d{8}(\d{2})?$")
+TAIWAN = re.compile(r"^\d{8}(\d{2})?$", re.ASCII)
 PASSPORT = re.compile(r"^(?=.*\d)[A-Z0-9]{5,20}$")
 OTHER = re.compile(r"^[A-Z0-9][A-Z0-9\-./]{2,31}$")
 

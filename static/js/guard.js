@@ -9,9 +9,12 @@ import { io } from "/static/vendor/socket.io.esm.min.js";
 import { compareIds } from "./live.js";
 import { Outbox } from "./outbox.js";
 import * as checkin from "./guard/checkin.js";
+import * as checkout from "./guard/checkout.js";
 import * as clearance from "./guard/clearance.js";
+import * as vehicle from "./guard/vehicle.js";
+import * as visitor from "./guard/visitor.js";
 
-const SCREENS = [checkin, clearance];
+const SCREENS = [checkin, visitor, checkout, vehicle, clearance];
 const $ = (sel) => document.querySelector(sel);
 const toastEl = $("[data-toast]");
 const badge = $("[data-outbox-badge]");

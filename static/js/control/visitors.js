@@ -1,0 +1,52 @@
+// Visitors on the wall: counts per entrance and a short list of who is inside, newest first,
+// drawn from model.onSite (the browser fold, static/js/concepts/visitors.js). Operators may
+// search it; a display gets masked names from the server and no search box.
+import { h } from "../common.js";
+import { t, timeHM } from "../i18n.js";
+
+export const name = "visitors";
+const LIST_MAX = 3; // rows on the wall: the patrol list below needs the height more
+
+let query = "";
+
+// Tell whether a visitor row matches the search (name, organization, host, plate, last four).
+function matches(v, q) {
+  if (!q) return true;
+  const texts = [v.name, v.organization, v.host, v.plate].map((x) => String(x || "").toLowerCase());
+  return texts.some((x) => x.includes(q)) || (q.length === 4 && String(v.id_masked || "").slice(-4).toLowerCase() === q);
+}
+
+// Bind the search box (operators only; the template leaves it out for a display).
+export function mount(screen) {
+  const box = screen.root.querySelector("[data-visitors-q]");
+  box?.addEventListener("input", () => {
+    query = box.value.trim().toLowerCase();
+    render(screen, null);
+  });
+}
+
+// Redraw after a visitor event (or on a full redraw).
+export function render(screen, env) {
+  if (env && !String(env.type).startsWith("visitor.")) return;
+  const root = screen.root.querySelector("[data-visitors-panel]");
+  if (!root) return;
+  const onSite = [...(screen.model.onSite?.values() || [])];
+  const counts = new Map();
+  for (const v of onSite) counts.set(v.entrance_id, (counts.get(v.entrance_id) || 0) + 1);
+  root.querySelector("[data-visitors-total]").textContent = String(onSite.length);
+  const entrances = [...(screen.index?.entrances.keys() || [])];
+  for (const id of counts.keys()) if (!entrances.includes(id)) entrances.push(id);
+  root.querySelector("[data-visitors-entrances]").replaceChildren(...entrances.map((id) => h("li",
+    { "data-entrance": id, "data-hot": counts.get(id) ? "true" : "false" },
+    h("b", { class: "c-vent-id" }, id), h("span", { class: "c-vent-n", "data-entrance-count": id }, String(counts.get(id) || 0)))));
+  const rows = onSite.filter((v) => matches(v, query))
+    .sort((a, b) => String(b.registered_at).localeCompare(String(a.registered_at)));
+  root.querySelector("[data-visitors-list]").replaceChildren(...rows.slice(0, LIST_MAX).map((v) => h("li",
+    { "data-visitor": v.visitor_id },
+    h("span", { class: "c-vname" }, v.name || ""),
+    h("span", { class: "c-vorg" }, [v.organization, v.host].filter(Boolean).join(" · ")),
+    h("span", { class: "c-vwhere" }, `${v.entrance_id} ${timeHM(v.registered_at)}`))));
+  root.querySelector("[data-visitors-none]").hidden = rows.length > 0;
+  root.querySelector("[data-visitors-more]").textContent =
+    rows.length > LIST_MAX ? t("control.visitors_more", { n: rows.length - LIST_MAX }) : "";
+}
