@@ -6,9 +6,10 @@ import * as alerts from "./alerts.js";
 import * as incidents from "./incidents.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
+import * as vehicles from "./vehicles.js";
 import * as visitors from "./visitors.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles];
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {
