@@ -1,6 +1,7 @@
 """The subcommands behind `gatewatch` (imported after monkey-patching)."""
 import datetime as dt
 import getpass
+import json
 import logging
 import os
 import signal
@@ -321,8 +322,32 @@ def cmd_purge(ctx, args):
     return 0
 
 
+@_closing
+def cmd_visitors(ctx, args):
+    """Import an expected-visitor CSV: all rows or none; print the rejected rows and why."""
+    from server.expected import service as expected
+
+    try:
+        with open(args.file, "rb") as source:
+            raw = source.read()
+    except OSError as exc:
+        print(f"gatewatch: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        done = json.loads(expected.import_expected(ctx, actor=CLI_ACTOR, raw=raw).body_text)
+    except GatewatchError as exc:
+        for problem in (exc.current or {}).get("rejected", []):
+            reason = problem["reason"]
+            print(f"line {problem['line']}: {problem['field']}: {reason['en']} / {reason['zh']}", file=sys.stderr)
+        print(f"gatewatch: {exc.message} / {exc.message.zh}", file=sys.stderr)
+        return 1
+    days = ", ".join(f"{day}: {n}" for day, n in done["dates"].items())
+    print(f"imported {done['imported']} expected visitor(s) ({days})")
+    return 0
+
+
 COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "users": cmd_users, "check-config": cmd_check_config,
-            "rebuild": cmd_rebuild, "purge": cmd_purge}
+            "rebuild": cmd_rebuild, "purge": cmd_purge, "visitors": cmd_visitors}
 
 
 def add_arguments(sub):
@@ -346,3 +371,6 @@ def add_arguments(sub):
     r.add_argument("--check", action="store_true", help="only report differences; exit 1 if any")
     p = sub.add_parser("purge", help="erase visitors' personal data past retention (GATEWATCH_RETENTION_DAYS)")
     p.add_argument("--before", help="instead: visitors who left before this date (venue time) or ISO time")
+    v = sub.add_parser("visitors", help="import an expected-visitor list (CSV; all rows or none)")
+    v.add_argument("action", choices=["import"])
+    v.add_argument("file", help="CSV: name,id_type,id_number,organization,host,date,plate")
