@@ -42,8 +42,7 @@ def _model(name, doc, **fields):
 # The model classes (one line each keeps this module under 400 lines). Lists keep file order.
 Phase = _model("Phase", "A period of operation; patrol intervals depend on it.")
 Zone = _model("Zone", "An area drawn on the floor plan as a polygon of [x, y] points.", polygon=list)
-Entrance = _model("Entrance", "A gate in the outer fence; vehicles says whether cars may use it, "
-                  "vehicle_pass_required whether a car without a pass raises an alert.",
+Entrance = _model("Entrance", "A gate; vehicles: may cars use it; vehicle_pass_required: no pass → alert.",
                   zone_id=str, x=float, y=float, vehicles=bool, vehicle_pass_required=bool)
 Checkpoint = _model("Checkpoint", "A place guards check in at; every entrance is one, with the same id.\n\n"
                     "kind is 'entrance' or 'interior'; intervals maps every phase id to minutes, "
