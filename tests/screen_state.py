@@ -21,6 +21,7 @@ from server.concepts import REGISTRY
 from server.patrols.fold import NAME as PATROLS
 from server.phase.fold import NAME as META
 from server.venue import load_venue
+from server.vehicles.fold import NAME as VEHICLES
 from server.visitors.fold import NAME as VISITORS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ VENUES = {"default": ROOT / "venues" / "default.yaml"}
 # What a row of the screen's patrol list shows, per checkpoint.
 PATROL_KEYS = ("last_checkin_at", "last_guard", "last_status", "interval_min", "due_at", "overdue")
 SCREEN_KEYS = ("cursor", "phase", "patrols", "alerts", "guards_active", "checkins_last_hour",
-               "visitors_on_site")
+               "visitors_on_site", "vehicles_on_site")
 
 
 def load_vectors():
@@ -67,8 +68,10 @@ def projections_of(snapshot):
     incidents = {i["incident_id"]: dict(i) for i in snapshot.get("incidents", [])}
     # On-site visitors as the snapshot shows them (their history ids are not shown, nor needed).
     visitors = {v["visitor_id"]: {**v, "events": []} for v in snapshot.get("visitors", [])}
+    # Vehicles on site, by plate: one that left is not in a snapshot, nor needed to fold its return.
+    vehicles = {v["plate"]: dict(v) for v in snapshot.get("vehicles", [])}
     projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity, "incidents": incidents,
-                   VISITORS: visitors}
+                   VISITORS: visitors, VEHICLES: vehicles}
     # A concept whose snapshot needs another projection must teach this function to rebuild it.
     assert sorted(projections) == REGISTRY.reads(), REGISTRY.reads()
     return projections
@@ -125,6 +128,7 @@ def screen(sections):
         "guards_active": sorted(g["username"] for g in sections["guards_active"]),
         "checkins_last_hour": len(sections["checkins_last_hour"]),
         "visitors_on_site": len(sections["visitors"]),
+        "vehicles_on_site": sections["vehicles_on_site"]["total"],
     }
 
 

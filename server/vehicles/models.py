@@ -4,7 +4,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.concept import EventData
-from server.validation import RequestModel
+from server.validation import RequestModel, rule
 from server.vehicles.fold import ENTERED, LEFT
 from server.visitors import idcheck
 from server.wire import event_of
@@ -30,7 +30,7 @@ class VehicleRequest(RequestModel):
         """Normalise the plate; one that is empty once normalised is refused."""
         value = idcheck.normalise_plate(plate)[0]
         if not value:
-            raise ValueError("must not be empty")
+            raise rule("plate_empty", "has no letters or digits", "没有字母或数字")
         return value
 
 

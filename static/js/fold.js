@@ -131,5 +131,6 @@ export function screenState(venue, snapshot, events, now) {
     guards_active: activeGuards(model, now),
     checkins_last_hour: counters(model, now).checkins_hour,
     visitors_on_site: counters(model, now).visitors,
+    vehicles_on_site: counters(model, now).vehicles,
   };
 }
