@@ -21,7 +21,8 @@ function visitorRow(v) {
   const flags = [v.expected ? h("span", { class: "vd-flag expected" }, t("desk.flag_expected")) : null];
   return h("tr", { dataset: { visitor: v.visitor_id } },
     h("td", {}, v.name, ...flags), h("td", { class: "mono" }, v.id_masked), h("td", {}, v.organization || ""),
-    h("td", {}, v.host || ""), h("td", { class: "mono" }, v.phone || ""), h("td", {}, index.label(v.entrance_id)),
+    h("td", { class: "nowrap" }, v.host || ""), h("td", { class: "mono" }, v.phone || ""),
+    h("td", {}, index.label(v.entrance_id)),
     h("td", { class: "mono", title: dateTime(v.registered_at) }, timeHM(v.registered_at)),
     h("td", {}, h("button", { type: "button", dataset: { checkout: v.visitor_id, entrance: v.entrance_id } },
       t("desk.checkout"))));

@@ -2,6 +2,7 @@
 import datetime as dt
 import os
 import pathlib
+import re
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
@@ -150,8 +151,11 @@ def test_the_roll_call_lists_who_is_inside_by_entrance_and_prints_on_a4(make_con
         expect(page.locator(".desk-head")).to_be_hidden()
         expect(page.locator("[data-print]")).to_be_hidden()
         expect(page.locator("[data-entrance=E2] h2")).to_be_visible()
+        shot(page, f"roll-call-print-{lang}.png")
         pdf = page.pdf(format="A4", prefer_css_page_size=True)
-        assert pdf.startswith(b"%PDF") and b"/MediaBox [0 0 595" in pdf  # A4 width: 595 pt
+        boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+        assert pdf.startswith(b"%PDF") and boxes  # A4: 595 × 842 pt
+        assert all(round(float(w)) == 595 and round(float(h)) == 842 for w, h in boxes), boxes
         page.emulate_media(media="screen")
         context.close()
     # A guard may not open it.
