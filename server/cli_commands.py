@@ -14,6 +14,7 @@ from server.app import build_context, create_app
 from server.auth import users
 from server.config import ConfigError, load_settings
 from server.errors import GatewatchError
+from server.expected.purge import purge_expected
 from server.store import REDIS_ERROR, UNAVAILABLE
 from server.store.embedded import EmbeddedRedis, StartCancelled
 from server.venue import VenueError
@@ -319,6 +320,8 @@ def cmd_purge(ctx, args):
         return 2
     count = visitors.purge_visitors(ctx, actor=CLI_ACTOR, before=before)
     print(f"purged the personal data of {count} visitor(s) who left before {before.isoformat()}")
+    rows = purge_expected(ctx, actor=CLI_ACTOR, before=before)
+    print(f"purged {rows} expected-visitor row(s) of the days before it")
     return 0
 
 

@@ -44,6 +44,13 @@ class ImportedData(EventData):
     dates: dict[str, int] = Field(description="rows per day (YYYY-MM-DD)")
 
 
+class PurgedData(EventData):
+    """visitor.expected_purged: one day's expected list passed its retention and was erased."""
+
+    date: str = Field(description="the day whose list was erased (YYYY-MM-DD)")
+    count: int = Field(description="rows erased: names, sealed ID numbers, plates, indexes")
+
+
 class Reason(BaseModel):
     """Why a row was refused, in both languages."""
 

@@ -160,3 +160,21 @@ def test_the_example_file_in_docs_is_a_valid_list():
     from server.expected import csvrows
     found, problems = csvrows.read((Path(__file__).parents[2] / "docs" / "expected-visitors.example.csv").read_bytes())
     assert problems == [] and len(found) == 3
+
+
+def test_lists_past_retention_are_erased_once_with_counts_only(op, ctx, today, runner):
+    from server import events as ev
+    from server.expected.purge import purge_timer
+    send(op, good_csv("2020-01-02"))
+    send(op, good_csv(today))
+    assert purge_timer(ctx, ev.utc_now()) == 3
+    assert purge_timer(ctx, ev.utc_now()) == 0  # once
+    assert rows.day_rows(ctx, "2020-01-02") == [] and len(rows.day_rows(ctx, today)) == 3
+    left = {k.rsplit(":", 1)[-1] for k in ctx.store.redis.scan_iter("*expected_id:*")}
+    assert left == {r["expected_id"] for r in rows.day_rows(ctx, today)}
+    assert len(list(ctx.store.redis.scan_iter("*expected_bi:2020-01-02:*"))) == 0
+    purged = [e for e in ctx.store.scan_events() if e["type"] == "visitor.expected_purged"]
+    assert [e["data"] for e in purged] == [{"date": "2020-01-02", "count": 3}]
+    status, out, _ = runner("purge", "--before", "2999-01-01")
+    assert status == 0 and "purged 3 expected-visitor row(s)" in out
+    assert rows.day_rows(ctx, today) == []
