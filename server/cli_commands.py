@@ -1,6 +1,7 @@
 """The subcommands behind `gatewatch` (imported after monkey-patching)."""
 import datetime as dt
 import getpass
+import json
 import logging
 import os
 import signal
@@ -13,6 +14,7 @@ from server.app import build_context, create_app
 from server.auth import users
 from server.config import ConfigError, load_settings
 from server.errors import GatewatchError
+from server.expected.purge import purge_expected
 from server.store import REDIS_ERROR, UNAVAILABLE
 from server.store.embedded import EmbeddedRedis, StartCancelled
 from server.venue import VenueError
@@ -318,11 +320,37 @@ def cmd_purge(ctx, args):
         return 2
     count = visitors.purge_visitors(ctx, actor=CLI_ACTOR, before=before)
     print(f"purged the personal data of {count} visitor(s) who left before {before.isoformat()}")
+    rows = purge_expected(ctx, actor=CLI_ACTOR, before=before)
+    print(f"purged {rows} expected-visitor row(s) of the days before it")
+    return 0
+
+
+@_closing
+def cmd_visitors(ctx, args):
+    """Import an expected-visitor CSV: all rows or none; print the rejected rows and why."""
+    from server.expected import service as expected
+
+    try:
+        with open(args.file, "rb") as source:
+            raw = source.read()
+    except OSError as exc:
+        print(f"gatewatch: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        done = json.loads(expected.import_expected(ctx, actor=CLI_ACTOR, raw=raw).body_text)
+    except GatewatchError as exc:
+        for problem in (exc.current or {}).get("rejected", []):
+            reason = problem["reason"]
+            print(f"line {problem['line']}: {problem['field']}: {reason['en']} / {reason['zh']}", file=sys.stderr)
+        print(f"gatewatch: {exc.message} / {exc.message.zh}", file=sys.stderr)
+        return 1
+    days = ", ".join(f"{day}: {n}" for day, n in done["dates"].items())
+    print(f"imported {done['imported']} expected visitor(s) ({days})")
     return 0
 
 
 COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "users": cmd_users, "check-config": cmd_check_config,
-            "rebuild": cmd_rebuild, "purge": cmd_purge}
+            "rebuild": cmd_rebuild, "purge": cmd_purge, "visitors": cmd_visitors}
 
 
 def add_arguments(sub):
@@ -346,3 +374,6 @@ def add_arguments(sub):
     r.add_argument("--check", action="store_true", help="only report differences; exit 1 if any")
     p = sub.add_parser("purge", help="erase visitors' personal data past retention (GATEWATCH_RETENTION_DAYS)")
     p.add_argument("--before", help="instead: visitors who left before this date (venue time) or ISO time")
+    v = sub.add_parser("visitors", help="import an expected-visitor list (CSV; all rows or none)")
+    v.add_argument("action", choices=["import"])
+    v.add_argument("file", help="CSV: name,id_type,id_number,organization,host,date,plate")

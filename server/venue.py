@@ -42,8 +42,8 @@ def _model(name, doc, **fields):
 # The model classes (one line each keeps this module under 400 lines). Lists keep file order.
 Phase = _model("Phase", "A period of operation; patrol intervals depend on it.")
 Zone = _model("Zone", "An area drawn on the floor plan as a polygon of [x, y] points.", polygon=list)
-Entrance = _model("Entrance", "A gate in the outer fence; vehicles says whether cars may use it.",
-                  zone_id=str, x=float, y=float, vehicles=bool)
+Entrance = _model("Entrance", "A gate; vehicles: may cars use it; vehicle_pass_required: no pass → alert.",
+                  zone_id=str, x=float, y=float, vehicles=bool, vehicle_pass_required=bool)
 Checkpoint = _model("Checkpoint", "A place guards check in at; every entrance is one, with the same id.\n\n"
                     "kind is 'entrance' or 'interior'; intervals maps every phase id to minutes, "
                     "or None where it is not patrolled.",
@@ -328,12 +328,16 @@ class _Parser:
 
     def entrance(self, where, value):
         """Parse an entrance: a gate in a zone, at a point, maybe open to vehicles."""
-        v = self.fields(where, value, ("id", "name", "zone_id", "x", "y"), ("vehicles",))
-        if not isinstance(v.get("vehicles", False), bool):
-            raise _Invalid(_at(where, "vehicles"), f"expected true or false, got {v['vehicles']!r}")
+        flags = ("vehicles", "vehicle_pass_required")
+        v = self.fields(where, value, ("id", "name", "zone_id", "x", "y"), flags)
+        for flag in (f for f in flags if not isinstance(v.get(f, False), bool)):
+            raise _Invalid(_at(where, flag), f"expected true or false, got {v[flag]!r}")
+        if v.get("vehicle_pass_required") and not v.get("vehicles"):
+            raise _Invalid(_at(where, "vehicle_pass_required"), "needs vehicles: true (a pass for a gate cars may not use)")
         return Entrance(self.place_id(_at(where, "id"), v["id"]), self.name(_at(where, "name"), v["name"]),
                         self.ref(_at(where, "zone_id"), v["zone_id"], self.zone_ids, "zone"),
-                        *self.point(where, v["x"], v["y"]), v.get("vehicles", False))
+                        *self.point(where, v["x"], v["y"]), v.get("vehicles", False),
+                        v.get("vehicle_pass_required", False))
 
     def checkpoint(self, where, value):
         """Parse a checkpoint; an entrance's may omit name, zone_id, x and y (the entrance's are used)."""

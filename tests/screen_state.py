@@ -22,6 +22,7 @@ from server.concepts import REGISTRY
 from server.patrols.fold import NAME as PATROLS
 from server.phase.fold import NAME as META
 from server.venue import load_venue
+from server.vehicles.fold import NAME as VEHICLES
 from server.visitors.fold import NAME as VISITORS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ VENUES = {"default": ROOT / "venues" / "default.yaml"}
 # What a row of the screen's patrol list shows, per checkpoint.
 PATROL_KEYS = ("last_checkin_at", "last_guard", "last_status", "interval_min", "due_at", "overdue")
 SCREEN_KEYS = ("cursor", "phase", "patrols", "alerts", "guards_active", "checkins_last_hour",
-               "visitors_on_site", "clearance")
+               "visitors_on_site", "vehicles_on_site", "clearance")
 
 
 def load_vectors():
@@ -75,8 +76,11 @@ def projections_of(snapshot):
                            "zones": {z["zone_id"]: {k: v for k, v in z.items() if k != "zone_id"}
                                      for z in board.get("zones", []) if z["state"] != "open"}}}
     clearance = clearance if board.get("round_id") else {}
+    # Vehicles on site, by plate: one that left is not in a snapshot, nor needed to fold its return.
+    vehicles = {v["plate"]: dict(v) for v in snapshot.get("vehicles", [])}
     projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity, "incidents": incidents,
-                   VISITORS: visitors, CLEARANCE: clearance}
+                   VISITORS: visitors, CLEARANCE: clearance,
+                   VEHICLES: vehicles}
     # A concept whose snapshot needs another projection must teach this function to rebuild it.
     assert sorted(projections) == REGISTRY.reads(), REGISTRY.reads()
     return projections
@@ -136,6 +140,7 @@ def screen(sections):
         "clearance": {"open": sections["clearance"]["open"],
                       "cleared": sorted(z["zone_id"] for z in sections["clearance"]["zones"] if z["state"] == "cleared"),
                       "venue_cleared": sections["clearance"]["venue_cleared"]},
+        "vehicles_on_site": sections["vehicles_on_site"]["total"],
     }
 
 

@@ -3,7 +3,7 @@ from pydantic import Field
 
 from server.concept import Audience, Concept, EventType, Personal, feed_and_actor
 from server.visitors.idcheck import mask_name
-from server.visitors import fold, service
+from server.visitors import fold, overstay, service
 from server.visitors.models import CheckedOutData, PurgedData, RegisteredData, RevealedData, Visitor
 
 NAME = fold.NAME
@@ -42,7 +42,7 @@ CONCEPT = Concept(
     views="server.visitors.views:bp",
     permissions={"visitors.register": ("guard",), "visitors.checkout": ("guard",),
                  "visitors.read": ("guard", "display"), "visitors.reveal": ("commander",)},
-    timers=(service.purge_timer,),
+    timers=(service.purge_timer, overstay.check_overstays),
     snapshot=snapshot,
     reads=(NAME,),
     sections={"visitors": (list[Visitor], Field(description="visitors on site, newest first, as the viewer's "

@@ -111,6 +111,8 @@ class RegisteredData(EventData):
     expected_until: str | None = None
     returning: bool = Field(False, description="the same document was registered before")
     purged: bool = PURGED_FIELD
+    expected: bool = Field(False, description="on today's expected list (see expected_id)")
+    expected_id: str | None = None
 
 
 class CheckedOutData(EventData):
@@ -155,6 +157,8 @@ class Visitor(BaseModel):
     badge: str = ""
     expected_until: str | None = None
     returning: bool = False
+    expected: bool = False
+    expected_id: str | None = None
     watchlist_hit: bool = False
     purged: bool = Field(False, description="personal data erased after the retention period")
     on_site: bool

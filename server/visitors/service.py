@@ -6,6 +6,7 @@ import uuid
 from server import config, ledger
 from server import events as ev
 from server.errors import Conflict, Gone, NotFound, Text, check
+from server.expected.rows import arrival_of
 from server.visitors import fold
 from server.visitors.fold import CHECKED_OUT, NAME, PURGED, REGISTERED, REVEALED
 from server.visitors.idcheck import mask_id, normalise_plate
@@ -64,11 +65,12 @@ def register_visitor(ctx, *, actor, name, id_type, id_number, purpose, entrance_
     keys = vault(ctx)
     blind = keys.blind_index(id_type, id_number)
     plate, unusual = normalise_plate(plate) if plate else ("", False)
+    expected_id = arrival_of(ctx, blind)  # on today's expected list: marked, linked to the row
     event = ev.draft(REGISTERED, actor=actor, locations=[entrance_id, zone], data={
         "visitor_id": visitor_id, "name": name, "id_type": id_type, "id_masked": mask_id(id_number),
         "phone": phone or "", "organization": organization or "", "purpose": purpose,
         "host": host or "", "entrance_id": entrance_id, "plate": plate, "plate_unusual": unusual,
-        "badge": badge or "", "expected_until": until,
+        "badge": badge or "", "expected_until": until, "expected": bool(expected_id), "expected_id": expected_id,
         "returning": ctx.store.has_members(seen_key(ctx, blind))})
     # The ciphertext and blind index are written by the same atomic commit as the event.
     ops = [("HSET", personal_key(ctx, visitor_id), "id", keys.encrypt(id_number, visitor_id), "bi", blind),

@@ -37,7 +37,7 @@ export function createModel() {
     guards: new Map(), // username -> last seen (ms)
     checkins: new Map(), // event id -> time (ms) of recent check-ins
     onSite: new Map(), // visitor_id -> visitor on site (concepts/visitors.js)
-    visitors: 0, vehicles: 0,
+    visitors: 0, vehicles: 0, vehiclesOnSite: new Map(), // plate -> vehicle on site (concepts/vehicles.js)
   };
 }
 
@@ -48,7 +48,6 @@ export function loadSnapshot(model, state) {
     const seen = ms(g.last_seen_at);
     if (!Number.isNaN(seen)) model.guards.set(g.username, Math.max(seen, model.guards.get(g.username) || 0));
   }
-  model.vehicles = Array.isArray(state.vehicles) ? state.vehicles.length : 0;
   return model;
 }
 
@@ -135,5 +134,6 @@ export function screenState(venue, snapshot, events, now) {
     checkins_last_hour: counters(model, now).checkins_hour,
     visitors_on_site: counters(model, now).visitors,
     clearance: clearanceScreen(model),
+    vehicles_on_site: counters(model, now).vehicles,
   };
 }

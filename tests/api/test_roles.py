@@ -31,6 +31,13 @@ ROUTES = [
     ("POST", "/api/v1/users/target/disable", {}, {"admin"}, 200),
     ("POST", "/api/v1/users/target/enable", {}, {"admin"}, 200),
     ("POST", "/api/v1/users/target/password", {"password": "another-long-pw"}, {"admin"}, 200),
+    ("GET", "/api/v1/vehicles", None, EVERYONE, 200),
+    ("POST", "/api/v1/vehicles", {"plate": "京A12345", "direction": "in", "entrance_id": "E2", "kind": "staff"},
+     EVERYONE - {"display"}, 201),
+    ("GET", "/api/v1/visitors/expected", None, STAFF, 200),
+    ("POST", "/api/v1/visitors/expected/lookup", {"id_type": "passport", "id_number": "E12345678"},
+     EVERYONE - {"display"}, 404),  # nothing imported: the lookup is allowed and finds nobody
+    ("POST", "/api/v1/visitors/expected/import", {}, STAFF, 400),  # allowed; a JSON body is not a CSV
 ]
 
 

@@ -27,6 +27,8 @@ ROUTES = {
     "acknowledge": ("/api/v1/alerts/{alert}/acknowledge", "operator", {}),
     "incidents": ("/api/v1/incidents", "guard", {"category": "medical", "location_id": "lobby",
                                                   "description": "a visitor fainted"}),
+    "vehicles": ("/api/v1/vehicles", "guard", {"plate": "京A12345", "direction": "in", "entrance_id": "E2",
+                                                "kind": "delegate"}),
 }
 # (route, field, what is wrong, value sent; MISSING leaves the field out, extra keys merge in)
 CASES = [
@@ -49,6 +51,19 @@ CASES = [
     ("checkins", "observed_at", "in the future", "2999-01-01T00:00:00Z"),
     ("checkins", "observed_at", "too old", "2000-01-01T00:00:00Z"),
     ("checkins", "colour", "unknown field", "red"),
+    ("vehicles", "plate", "wrong type", 5),
+    ("vehicles", "plate", "missing", MISSING),
+    ("vehicles", "plate", "empty", ""),
+    ("vehicles", "plate", "only separators", " · - "),
+    ("vehicles", "plate", "too long", "京" * 21),
+    ("vehicles", "direction", "unknown", "sideways"),
+    ("vehicles", "direction", "missing", MISSING),
+    ("vehicles", "entrance_id", "unknown", "E9"),
+    ("vehicles", "entrance_id", "too long", "E" * 65),
+    ("vehicles", "kind", "unknown", "tank"),
+    ("vehicles", "pass_id", "too long", "P" * 65),
+    ("vehicles", "visitor_id", "wrong type", 7),
+    ("vehicles", "colour", "unknown field", "red"),
     ("phase", "phase", "wrong type", 3),
     ("phase", "phase", "missing", MISSING),
     ("phase", "phase", "empty", ""),

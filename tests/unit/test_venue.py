@@ -74,6 +74,8 @@ def test_entrances_are_checkpoints(venue):
         assert (cp.zone_id, cp.x, cp.y, cp.name) == (entrance.zone_id, entrance.x, entrance.y, entrance.name)
     assert venue.find("entrances", "E3").vehicles is True
     assert venue.find("entrances", "E4").vehicles is False
+    assert venue.find("entrances", "E3").vehicle_pass_required is True
+    assert venue.find("entrances", "E2").vehicle_pass_required is False  # left out: no pass needed
     assert venue.entrances[0].name["en"] == "North main gate"
 
 
@@ -265,6 +267,10 @@ BROKEN = {
     "phone number": (lambda d: d["agencies"][3].update(phone=37763000000),
                      "agencies[3].phone: expected a quoted string"),
     "vehicles flag": (lambda d: d["entrances"][0].update(vehicles="yes"), "entrances[0].vehicles"),
+    "pass flag": (lambda d: d["entrances"][1].update(vehicle_pass_required=1),
+                  "entrances[1].vehicle_pass_required: expected true or false"),
+    "pass without vehicles": (lambda d: d["entrances"][0].update(vehicle_pass_required=True),
+                              "entrances[0].vehicle_pass_required: needs vehicles: true"),
     "top level": (lambda d: d.clear(), "id: required key is missing"),
 }
 

@@ -18,7 +18,7 @@ export function apply(model, env) {
   const d = env.data || {};
   if (env.type === "alert.acknowledged") return model.alerts.delete(d.alert_id);
   model.alerts.set(d.alert_id, {
-    alert_id: d.alert_id, kind: d.kind, checkpoint_id: d.checkpoint_id, severity: d.severity,
+    ...d, alert_id: d.alert_id, kind: d.kind, checkpoint_id: d.checkpoint_id, severity: d.severity,
     message: d.message, raised_at: env.ts, acknowledged: false,
   });
   if (d.checkpoint_id) model.alertPlaces.set(d.alert_id, d.checkpoint_id);
@@ -30,7 +30,8 @@ export function alertText(alert, index) {
   if (alert.kind === "patrol_overdue" && alert.checkpoint_id) {
     return t("alert.patrol_overdue", { checkpoint: index.label(alert.checkpoint_id) });
   }
-  return tOr(`alert.${alert.kind}`, alert.message || alert.kind || "");
+  const place = alert.entrance_id ? index?.label?.(alert.entrance_id) || alert.entrance_id : "";
+  return tOr(`alert.${alert.kind}`, alert.message || alert.kind || "", { ...alert, place });
 }
 
 // Return what happened, for the feed line.
