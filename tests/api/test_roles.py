@@ -26,7 +26,7 @@ ROUTES = [
      EVERYONE - {"display"}, 201),
     ("POST", "/api/v1/checkins", {"checkpoint_id": "C1", "status": "clear"}, EVERYONE - {"display"}, 201),
     ("POST", "/api/v1/alerts/{alert}/acknowledge", {}, STAFF, 200),
-    ("POST", "/api/v1/phase", {"phase": "in_session"}, {"commander", "admin"}, 201),
+    ("POST", "/api/v1/phase", {"phase": "in_session", "override_reason": "test arranged without inspections"}, {"commander", "admin"}, 201),
     ("POST", "/api/v1/users", {"username": "newbie", "role": "guard", "password": "long-enough-pw"}, {"admin"}, 201),
     ("POST", "/api/v1/users/target/disable", {}, {"admin"}, 200),
     ("POST", "/api/v1/users/target/enable", {}, {"admin"}, 200),

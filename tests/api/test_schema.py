@@ -54,7 +54,7 @@ def known(app, ctx, auth):
     auth.user(TARGET, "guard")
     patrols.record_checkin(ctx, actor={"username": TARGET, "role": "guard"}, checkpoint_id="E1",
                            status="issue", note="door propped open")
-    phases.change_phase(ctx, actor=actor, phase="in_session")
+    phases.change_phase(ctx, actor=actor, phase="in_session", override_reason="seeded without inspections")
     since = ev.parse_iso(ctx.store.projection("meta")["phase"]["since"])
     patrols.check_overdue(ctx, since + dt.timedelta(minutes=31))
     alerts = [a["alert_id"] for a in app.test_client().get(

@@ -20,7 +20,7 @@ LOGIN = {"username": "alice", "password": "correct-horse-1"}
 # (path, role of the caller (None: not signed in), a valid body)
 ROUTES = {
     "checkins": ("/api/v1/checkins", "guard", CHECKIN),
-    "phase": ("/api/v1/phase", "commander", {"phase": "in_session"}),
+    "phase": ("/api/v1/phase", "commander", {"phase": "in_session", "override_reason": "test arranged without inspections"}),
     "users": ("/api/v1/users", "admin", NEW_USER),
     "password": (f"/api/v1/users/{TARGET}/password", "admin", {"password": "a-long-enough-pass"}),
     "login": ("/api/v1/auth/login", None, LOGIN),
