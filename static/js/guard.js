@@ -9,8 +9,9 @@ import { io } from "/static/vendor/socket.io.esm.min.js";
 import { compareIds } from "./live.js";
 import { Outbox } from "./outbox.js";
 import * as checkin from "./guard/checkin.js";
+import * as inspection from "./guard/inspection.js";
 
-const SCREENS = [checkin];
+const SCREENS = [checkin, inspection];
 const $ = (sel) => document.querySelector(sel);
 const toastEl = $("[data-toast]");
 const badge = $("[data-outbox-badge]");

@@ -4,11 +4,12 @@
 import * as accounts from "./accounts.js";
 import * as alerts from "./alerts.js";
 import * as incidents from "./incidents.js";
+import * as inspections from "./inspections.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
 import * as visitors from "./visitors.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, inspections];
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {

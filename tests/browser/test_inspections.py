@@ -1,0 +1,96 @@
+"""A whole readiness round on a real server and Chromium: an inspection with a failed item on
+/guard → a hazard on /control → rectified → ready → the phase moves into session."""
+import os
+import pathlib
+
+from playwright.sync_api import expect
+
+from .pw_helpers import PASSWORD, PHONE, sign_in_api
+
+GUARD, OPERATOR, COMMANDER = "guard_zhou", "operator_wu", "chief_zheng"
+SHOTS = os.environ.get("GATEWATCH_SHOTS")  # a directory: save screenshots there to look at
+
+
+def shot(page, name):
+    """Save a screenshot when asked to (GATEWATCH_SHOTS)."""
+    if SHOTS:
+        page.screenshot(path=str(pathlib.Path(SHOTS) / f"{name}.png"))
+
+
+def _arrange(live_server):
+    """Create the people and pass every required inspection but the lobby's elevators."""
+    live_server.add_user(GUARD, "guard", PASSWORD, display_name="周五")
+    live_server.add_user(OPERATOR, "operator", PASSWORD)
+    live_server.add_user(COMMANDER, "commander", PASSWORD)
+    token = live_server.token(GUARD)
+    for checklist in live_server.ctx.venue.checklists:
+        for area in checklist.areas:
+            if (checklist.id, area) == ("elevators", "lobby") or not checklist.required:
+                continue
+            body = {"checklist_id": checklist.id, "area_id": area,
+                    "results": [{"item_id": i.id, "ok": True} for i in checklist.items]}
+            assert live_server.post("/api/v1/inspections", token, body).status_code == 201
+
+
+def _walk_elevators_on_the_phone(phone):
+    """Inspect the lobby's elevators: the doors fail, everything else passes."""
+    phone.locator('a[data-go="inspection"]').click()
+    phone.locator('[data-checklist="elevators"]').click()
+    phone.locator('[data-area="lobby"]').click()
+    progress = phone.locator("[data-progress]")
+    for i, item in enumerate(("certificate", "alarm_intercom", "doors", "ride"), start=1):
+        expect(progress).to_contain_text(f"{i} / 4")
+        if item == "doors":
+            phone.locator('[data-answer="fail"]').click()
+            phone.locator("#ins-note").fill("左侧电梯门防夹失灵")
+            shot(phone, "guard-fail-zh")
+            phone.locator("[data-next]").click()
+        else:
+            phone.locator('[data-answer="pass"]').click()
+    expect(phone.locator("[data-summary]")).to_contain_text("不合格 1 项")
+    phone.locator("[data-done] [data-submit]").click()
+    expect(phone.locator("[data-toast]")).to_have_attribute("data-kind", "ok")
+
+
+def test_inspection_hazard_rectified_ready_in_session(make_context, live_server):
+    _arrange(live_server)
+    wall_ctx = make_context()
+    sign_in_api(wall_ctx, OPERATOR)
+    wall = wall_ctx.new_page()
+    wall.goto("/control")
+    expect(wall.locator("[data-conn]")).to_have_attribute("data-state", "live")
+    board = wall.locator("[data-readiness-board]")
+    expect(board).to_be_visible()
+    state = wall.locator("[data-ready-state]")
+    expect(state).to_have_attribute("data-ready", "false")
+    expect(wall.locator('[data-cell="elevators@lobby"]')).to_have_attribute("data-state", "not_inspected")
+
+    phone_ctx = make_context(viewport=PHONE, mobile=True)
+    sign_in_api(phone_ctx, GUARD)
+    phone = phone_ctx.new_page()
+    phone.goto("/guard")
+    expect(phone.locator("body")).to_have_attribute("data-ready", "true")
+    _walk_elevators_on_the_phone(phone)
+
+    cell = wall.locator('[data-cell="elevators@lobby"]')
+    expect(cell).to_have_attribute("data-state", "open_hazards")
+    expect(wall.locator('[data-zone="lobby"]')).to_have_attribute("data-readiness", "hazard")
+    expect(wall.locator("[data-feed] li").first).to_contain_text("门机及防夹保护正常")
+    shot(wall, "control-hazard-zh")
+
+    chief = live_server.token(COMMANDER)
+    blocked = live_server.post("/api/v1/phase", chief, {"phase": "in_session"})
+    assert blocked.status_code == 409 and "elevators@lobby" in [m["key"] for m in blocked.json()["missing"]]
+    hazard = live_server.ctx.store.projection("hazards")
+    hazard_id = next(h["hazard_id"] for h in hazard.values() if h["item_id"] == "doors")
+    fixed = live_server.post(f"/api/v1/hazards/{hazard_id}/rectify", live_server.token(OPERATOR),
+                             {"note": "更换了防夹光幕"})
+    assert fixed.status_code == 200, fixed.text
+    expect(cell).to_have_attribute("data-state", "passed")
+    expect(state).to_have_attribute("data-ready", "true")
+    expect(wall.locator('[data-zone="lobby"]')).to_have_attribute("data-readiness", "passed")
+
+    moved = live_server.post("/api/v1/phase", chief, {"phase": "in_session"})
+    assert moved.status_code == 201, moved.text
+    expect(board).to_be_hidden()
+    expect(wall.locator('[data-zone="lobby"]')).not_to_have_attribute("data-readiness", "passed")
