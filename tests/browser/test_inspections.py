@@ -83,9 +83,17 @@ def test_inspection_hazard_rectified_ready_in_session(make_context, live_server)
     assert blocked.status_code == 409 and "elevators@lobby" in [m["key"] for m in blocked.json()["missing"]]
     hazard = live_server.ctx.store.projection("hazards")
     hazard_id = next(h["hazard_id"] for h in hazard.values() if h["item_id"] == "doors")
-    fixed = live_server.post(f"/api/v1/hazards/{hazard_id}/rectify", live_server.token(OPERATOR),
-                             {"note": "更换了防夹光幕"})
-    assert fixed.status_code == 200, fixed.text
+    desk = wall_ctx.new_page()  # the operator's desk: rectify from /command
+    desk.set_viewport_size({"width": 1600, "height": 1000})
+    desk.goto("/command")
+    row = desk.locator(f'[data-ins-hazards] [data-hazard="{hazard_id}"]')
+    expect(row).to_contain_text("左侧电梯门防夹失灵")
+    expect(desk.locator('[data-missing="elevators@lobby"]')).to_be_visible()
+    shot(desk, "command-zh")
+    desk.once("dialog", lambda dialog: dialog.accept("更换了防夹光幕"))
+    row.locator("[data-rectify]").click()
+    expect(row).to_have_attribute("data-status", "rectified")
+    expect(row).to_contain_text("立行立改")
     expect(cell).to_have_attribute("data-state", "passed")
     expect(state).to_have_attribute("data-ready", "true")
     expect(wall.locator('[data-zone="lobby"]')).to_have_attribute("data-readiness", "passed")

@@ -74,7 +74,7 @@ export function apply(model, env) {
 export function details(env, index) {
   const d = env.data || {};
   if (env.type === "inspection.recorded") {
-    const params = { checklist: checklistName(index, d.checklist_id), area: index?.label(d.area_id) || d.area_id,
+    const params = { checklist: checklistName(index, d.checklist_id),
       n: (d.results || []).length, failed: (d.failed || []).length };
     return t(params.failed ? "feed.inspection.recorded" : "feed.inspection.passed", params);
   }

@@ -24,8 +24,14 @@ function show(step) {
   for (const el of root.querySelectorAll("[data-step]")) el.hidden = el.dataset.step !== step;
 }
 
+// Return a zone's name in the page's language.
+function zoneName(id) {
+  const zone = shell.index?.zones.get(id);
+  return zone ? loc(zone.name) : id;
+}
+
 function where() {
-  return `${loc(checklist.name)} · ${shell.labelOf(area)}`;
+  return `${loc(checklist.name)} · ${zoneName(area)}`;
 }
 
 // Draw the checklist buttons, and the areas of the chosen one with today's state.
@@ -38,7 +44,7 @@ function renderPick() {
   $("[data-areas]").replaceChildren(...(checklist ? checklist.areas : []).map((id) => {
     const state = board.get(`${checklist.id}@${id}`) || "not_inspected";
     return h("button", { type: "button", "data-area": id, "data-state": state, onclick: () => start(id) },
-      shell.labelOf(id).replace(/^\S+\s/, ""), h("small", {}, t(`inspection.state.${state}`)));
+      zoneName(id), h("small", {}, t(`inspection.state.${state}`)));
   }));
 }
 
@@ -156,7 +162,7 @@ function finish() {
 // The server took the inspection: confirm it and go home.
 export function sent(item) {
   shell.toast("ok", t("inspection.saved", { checklist: checklistName(shell.index, item.body.checklist_id),
-    area: shell.labelOf(item.body.area_id) }));
+    area: zoneName(item.body.area_id) }));
   if (item.key === pendingKey) finish();
   refresh();
 }
@@ -182,7 +188,7 @@ export function rejected(item, error) {
 // Describe a waiting inspection in the outbox panel.
 export function outboxLine(item) {
   return t("inspection.pending", { checklist: checklistName(shell.index, item.body.checklist_id),
-    area: shell.labelOf(item.body.area_id) });
+    area: zoneName(item.body.area_id) });
 }
 
 // Fetch today's board (area states) and the hazards assigned to this guard.
@@ -204,7 +210,7 @@ function renderMine(hazards) {
   section.hidden = hazards.length === 0;
   section.querySelector("[data-hazard-list]").replaceChildren(...hazards.map((hz) => h("li", {
     "data-hazard": hz.hazard_id, "data-critical": hz.critical ? "true" : "false",
-  }, h("b", {}, checklistName(shell.index, hz.checklist_id, hz.item_id)), " · ", shell.labelOf(hz.area_id),
+  }, h("b", {}, checklistName(shell.index, hz.checklist_id, hz.item_id)), " · ", zoneName(hz.area_id),
   " · ", t("hazards.opened_at", { time: timeHM(hz.opened_at) }), hz.note ? ` — ${hz.note}` : "")));
 }
 
