@@ -52,6 +52,34 @@ def _walk_elevators_on_the_phone(phone):
     expect(phone.locator("[data-toast]")).to_have_attribute("data-kind", "ok")
 
 
+def test_the_inspection_screen_and_the_board_speak_english(make_context, live_server):
+    live_server.add_user("guard_en", "guard", PASSWORD)
+    live_server.add_user("operator_en", "operator", PASSWORD)
+    wall_ctx = make_context(lang="en")
+    sign_in_api(wall_ctx, "operator_en")
+    wall = wall_ctx.new_page()
+    wall.goto("/control?lang=en")
+    expect(wall.locator("[data-ready-state]")).to_contain_text("Not ready")
+    expect(wall.locator("[data-readiness-board] [data-checklist=fire_equipment] th")).to_have_text("Fire equipment")
+    shot(wall, "control-en")
+    phone_ctx = make_context(viewport=PHONE, mobile=True, lang="en")
+    sign_in_api(phone_ctx, "guard_en")
+    phone = phone_ctx.new_page()
+    phone.goto("/guard?lang=en")
+    expect(phone.locator("body")).to_have_attribute("data-ready", "true")
+    phone.locator('a[data-go="inspection"]').click()
+    phone.locator('[data-checklist="fire_equipment"]').click()
+    expect(phone.locator('[data-area="lobby"]')).to_contain_text("Not inspected")
+    shot(phone, "guard-pick-en")
+    phone.locator('[data-area="lobby"]').click()
+    expect(phone.locator("[data-progress]")).to_have_text("1 / 6")
+    expect(phone.locator("[data-critical]")).to_have_text("Critical item")
+    phone.locator('[data-answer="fail"]').click()
+    phone.locator("[data-next]").click()  # a failure without a note stays on the item
+    expect(phone.locator("#ins-note-error")).to_have_text("Say what is wrong")
+    shot(phone, "guard-item-en")
+
+
 def test_inspection_hazard_rectified_ready_in_session(make_context, live_server):
     _arrange(live_server)
     wall_ctx = make_context()

@@ -72,6 +72,7 @@ async function load() {
   $("[data-ins-hazards]").replaceChildren(...today.map(hazardRow));
   $("[data-ins-rows]").replaceChildren(...inspections.inspections.map(inspectionRow));
   $("[data-ins-empty]").hidden = inspections.inspections.length > 0;
+  $("[data-ins-count]").textContent = String(inspections.inspections.length);
   root.dataset.loaded = "true";
 }
 
