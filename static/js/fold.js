@@ -132,5 +132,15 @@ export function screenState(venue, snapshot, events, now) {
     guards_active: activeGuards(model, now),
     checkins_last_hour: counters(model, now).checkins_hour,
     visitors_on_site: counters(model, now).visitors,
+    readiness: readinessScreen(model.readiness),
   };
+}
+
+// Return what the readiness board shows (the vectors' "readiness"): ready, how many things
+// are missing, the cells passed and those with open hazards ("checklist@area", board order).
+function readinessScreen(board) {
+  const keyed = (state) => (board?.cells || []).filter((c) => c.state === state)
+    .map((c) => `${c.checklist_id}@${c.area_id}`);
+  return { ready: board ? board.ready : true, missing: board ? board.missing.length : 0,
+    passed: keyed("passed"), open_hazards: keyed("open_hazards") };
 }
