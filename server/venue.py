@@ -50,8 +50,8 @@ Checkpoint = _model("Checkpoint", "A place guards check in at; every entrance is
                     zone_id=str, kind=str, x=float, y=float, intervals=dict)
 Category = _model("Category", "An incident category: severity 1 (most severe) to 4, SOP steps "
                   "(bilingual texts) and agency ids to notify.", default_severity=int, sop=list, agencies=list)
-ChecklistItem = _model("ChecklistItem", "One line of an inspection checklist; a failed critical one blocks "
-                       "the session.", critical=bool)
+ChecklistItem = _model("ChecklistItem", "One line of an inspection checklist; critical ones block the session.",
+                       critical=bool)
 Checklist = _model("Checklist", "An inspection checklist: its items, the zone ids (areas) it applies to, and "
                    "whether each area needs it every day.", items=list, areas=list, required=bool)
 Agency = _model("Agency", "An outside agency the control room may notify, with its phone number.", phone=str)
@@ -217,8 +217,8 @@ class _Parser:
             incident_categories=self.items("incident_categories", doc["incident_categories"], self.category),
             checklists=self.items("checklists", doc["checklists"], self.checklist),
             agencies=agencies, floorplan=self.plan, source=source,
-            rules={k: {n: self.number(f"{k}.{n}", x, positive=True) for n, x in self.fields(k, doc[k], (), RULES[k]).items()}
-                   for k in RULES if k in doc})
+            rules={k: {n: self.number(f"{k}.{n}", x, positive=True)
+                       for n, x in self.fields(k, doc[k], (), RULES[k]).items()} for k in RULES if k in doc})
 
     def fields(self, where, value, required, optional=()):
         """Check a mapping has every required key and no unknown one (a typo must not pass)."""

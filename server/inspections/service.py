@@ -37,7 +37,8 @@ def _result_errors(ctx, checklist, results):
             fields[f"results.{i}.photo_ids"] = Text("unknown photo", "未知的照片")
     unanswered = [item.id for item in checklist.items if item.id not in seen]
     if unanswered and not fields:
-        fields["results"] = Text(f"not answered: {', '.join(unanswered)}", f"以下各项未作答：{'、'.join(unanswered)}")
+        fields["results"] = Text(f"not answered: {', '.join(unanswered)}",
+                                 f"以下各项未作答：{'、'.join(unanswered)}")
     return fields
 
 

@@ -83,7 +83,8 @@ def test_an_item_answered_twice_is_400(ctx, guard):
 def test_a_failed_item_opens_a_hazard_that_operators_assign_and_rectify(ctx, guard, auth, client):
     answer = guard.post("/api/v1/inspections", json={
         "checklist_id": "fire_equipment", "area_id": "lobby",
-        "results": answers(ctx, "fire_equipment", {"extinguishers": "pressure gauge in the red", "hydrants": "hose missing"})})
+        "results": answers(ctx, "fire_equipment", {"extinguishers": "pressure gauge in the red",
+                                                   "hydrants": "hose missing"})})
     assert answer.status_code == 201, answer.get_json()
     hazards = answer.get_json()["hazards"]
     assert [h["item_id"] for h in hazards] == ["extinguishers", "hydrants"]
@@ -152,7 +153,8 @@ def test_every_required_inspection_passed_opens_the_gate_until_a_critical_hazard
     assert client.get("/api/v1/readiness").get_json()["ready"] is True
     hazard = auth.post("/api/v1/inspections", json={
         "checklist_id": "elevators", "area_id": "lobby",
-        "results": answers(ctx, "elevators", {"alarm_intercom": "no answer from the car phone"})}).get_json()["hazards"][0]
+        "results": answers(ctx, "elevators", {"alarm_intercom": "no answer from the car phone"})}
+    ).get_json()["hazards"][0]
     board = client.get("/api/v1/readiness").get_json()
     assert not board["ready"] and {m["code"] for m in board["missing"]} == {"open_hazards", "critical_hazard"}
     assert post_as(auth, "chief", "commander", "/api/v1/phase", {"phase": "in_session"}).status_code == 409
