@@ -123,6 +123,7 @@ class RectifiedData(EventData):
     minutes_open: float = Field(description="minutes from opened to rectified")
     fixed_on_spot: bool = Field(description="rectified within the venue's fixed_on_spot_min (立行立改)")
     threshold_min: float = Field(description="the venue's fixed_on_spot_min when it was rectified")
+    assignee: str | None = Field(None, description="whom it was assigned to (their phone drops it from its list)")
 
 
 class Inspection(RecordedData):

@@ -139,7 +139,7 @@ def rectify_hazard(ctx, *, actor, hazard_id, note, photo_ids=(), idem=None):
     event = ev.draft(RECTIFIED, actor=actor, locations=[entry["area_id"]],
                      data={"hazard_id": hazard_id, "note": note, "photo_ids": list(photo_ids),
                            "minutes_open": minutes, "fixed_on_spot": minutes <= threshold,
-                           "threshold_min": float(threshold)})
+                           "threshold_min": float(threshold), "assignee": entry["assignee"]})
     return _acted(ctx, hazard_id, event, idem)
 
 

@@ -106,11 +106,16 @@ def test_inspection_hazard_rectified_ready_in_session(make_context, live_server)
     expect(wall.locator("[data-feed] li").first).to_contain_text("门机及防夹保护正常")
     shot(wall, "control-hazard-zh")
 
+    hazard_id = next(h["hazard_id"] for h in live_server.ctx.store.projection("hazards").values()
+                     if h["item_id"] == "doors")
+    assigned = live_server.post(f"/api/v1/hazards/{hazard_id}/assign", live_server.token(OPERATOR), {"assignee": GUARD})
+    assert assigned.status_code == 200, assigned.text
+    mine = phone.locator(f'[data-my-hazards] [data-hazard="{hazard_id}"]')
+    expect(mine).to_contain_text("门机及防夹保护正常")  # live: the assignment reaches the guard's phone
+    shot(phone, "guard-home-zh")
     chief = live_server.token(COMMANDER)
     blocked = live_server.post("/api/v1/phase", chief, {"phase": "in_session"})
     assert blocked.status_code == 409 and "elevators@lobby" in [m["key"] for m in blocked.json()["missing"]]
-    hazard = live_server.ctx.store.projection("hazards")
-    hazard_id = next(h["hazard_id"] for h in hazard.values() if h["item_id"] == "doors")
     desk = wall_ctx.new_page()  # the operator's desk: rectify from /command
     desk.set_viewport_size({"width": 1600, "height": 1000})
     desk.goto("/command")
@@ -122,6 +127,7 @@ def test_inspection_hazard_rectified_ready_in_session(make_context, live_server)
     row.locator("[data-rectify]").click()
     expect(row).to_have_attribute("data-status", "rectified")
     expect(row).to_contain_text("立行立改")
+    expect(mine).to_be_hidden()  # the rectification reaches the assignee's phone too
     expect(cell).to_have_attribute("data-state", "passed")
     expect(state).to_have_attribute("data-ready", "true")
     expect(wall.locator('[data-zone="lobby"]')).to_have_attribute("data-readiness", "passed")
