@@ -34,7 +34,7 @@ function renderBoard(screen, board) {
     ...zones.map((z) => {
       const cell = cells.get(`${cl.id}@${z.id}`);
       if (!cell) return h("td", { class: "na" });
-      return h("td", { "data-cell": `${cl.id}@${z.id}`, "data-state": cell.state,
+      return h("td", { "data-cell": `${cl.id}@${z.id}`, "data-state": cell.state, "data-required": String(cell.required),
         title: t(`inspection.state.${cell.state}`) }, cell.open_hazards ? String(cell.open_hazards) : "");
     })));
   panel.querySelector("[data-board]").replaceChildren(h("thead", {}, head), h("tbody", {}, ...rows));
