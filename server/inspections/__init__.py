@@ -20,7 +20,10 @@ def screened(envelope, role):
     """Return the copy a display receives: no free text."""
     if role != "display":
         return envelope
-    return {**envelope, "data": {k: v for k, v in envelope["data"].items() if k not in PRIVATE}}
+    data = {k: v for k, v in envelope["data"].items() if k not in PRIVATE}
+    if "results" in data:
+        data["results"] = [{k: v for k, v in r.items() if k not in PRIVATE} for r in data["results"]]
+    return {**envelope, "data": data}
 
 
 def snapshot(ctx, reads, state):
