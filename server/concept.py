@@ -117,3 +117,5 @@ class Concept:
     indexes: tuple = ()  # (kind, value, timedelta): recent ids of a timeline index, for the snapshot
     # (ctx, event) -> [(username, session tag or None)] whose live sockets must close.
     ends_sessions: Callable | None = None
+    # (ctx, target phase) -> [{key, en, zh, ...}]: what keeps the venue from entering that phase.
+    gates: tuple = ()

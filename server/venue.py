@@ -50,13 +50,15 @@ Checkpoint = _model("Checkpoint", "A place guards check in at; every entrance is
                     zone_id=str, kind=str, x=float, y=float, intervals=dict)
 Category = _model("Category", "An incident category: severity 1 (most severe) to 4, SOP steps "
                   "(bilingual texts) and agency ids to notify.", default_severity=int, sop=list, agencies=list)
-ChecklistItem = _model("ChecklistItem", "One line of an inspection checklist.")
-Checklist = _model("Checklist", "An inspection checklist: its items and the zone ids (areas) it applies to.",
-                   items=list, areas=list)
+ChecklistItem = _model("ChecklistItem", "One line of an inspection checklist; critical ones block the session.",
+                       critical=bool)
+Checklist = _model("Checklist", "An inspection checklist: its items, the zone ids (areas) it applies to, and "
+                   "whether each area needs it every day.", items=list, areas=list, required=bool)
 Agency = _model("Agency", "An outside agency the control room may notify, with its phone number.", phone=str)
 
 SECTIONS = ("phases", "zones", "entrances", "checkpoints", "incident_categories", "checklists", "agencies")
 TOP_KEYS = ("id", "name", "timezone", "default_phase", *SECTIONS, "floorplan")
+RULES = {"hazard_rules": ("fixed_on_spot_min", "alert_after_min")}  # optional; read by server/inspections/settings.py
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Venue:
     agencies: list[Agency]
     floorplan: dict  # {"width": ..., "height": ...}
     source: str = ""
+    rules: dict = field(default_factory=dict)  # {section of RULES: {key: positive number}}
     _by_id: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -191,7 +194,7 @@ class _Parser:
 
     def venue(self, data, source):
         """Validate the whole document, section by section, in dependency order."""
-        doc = self.fields("", data, TOP_KEYS)
+        doc = self.fields("", data, TOP_KEYS, tuple(RULES))
         fp = self.fields("floorplan", doc["floorplan"], ("width", "height"))
         self.plan = {k: self.number(f"floorplan.{k}", fp[k], positive=True) for k in ("width", "height")}
         phases = self.items("phases", doc["phases"], lambda w, v: self.named(Phase, w, v))
@@ -213,7 +216,9 @@ class _Parser:
             phases=phases, zones=zones, entrances=entrances, checkpoints=checkpoints,
             incident_categories=self.items("incident_categories", doc["incident_categories"], self.category),
             checklists=self.items("checklists", doc["checklists"], self.checklist),
-            agencies=agencies, floorplan=self.plan, source=source)
+            agencies=agencies, floorplan=self.plan, source=source,
+            rules={k: {n: self.number(f"{k}.{n}", x, positive=True)
+                       for n, x in self.fields(k, doc[k], (), RULES[k]).items()} for k in RULES if k in doc})
 
     def fields(self, where, value, required, optional=()):
         """Check a mapping has every required key and no unknown one (a typo must not pass)."""
@@ -328,16 +333,13 @@ class _Parser:
 
     def entrance(self, where, value):
         """Parse an entrance: a gate in a zone, at a point, maybe open to vehicles."""
-        flags = ("vehicles", "vehicle_pass_required")
-        v = self.fields(where, value, ("id", "name", "zone_id", "x", "y"), flags)
-        for flag in (f for f in flags if not isinstance(v.get(f, False), bool)):
-            raise _Invalid(_at(where, flag), f"expected true or false, got {v[flag]!r}")
-        if v.get("vehicle_pass_required") and not v.get("vehicles"):
+        v = self.fields(where, value, ("id", "name", "zone_id", "x", "y"), ("vehicles", "vehicle_pass_required"))
+        vehicles, pass_required = self.flag(_at(where, "vehicles"), v), self.flag(_at(where, "vehicle_pass_required"), v)
+        if pass_required and not vehicles:
             raise _Invalid(_at(where, "vehicle_pass_required"), "needs vehicles: true (a pass for a gate cars may not use)")
         return Entrance(self.place_id(_at(where, "id"), v["id"]), self.name(_at(where, "name"), v["name"]),
                         self.ref(_at(where, "zone_id"), v["zone_id"], self.zone_ids, "zone"),
-                        *self.point(where, v["x"], v["y"]), v.get("vehicles", False),
-                        v.get("vehicle_pass_required", False))
+                        *self.point(where, v["x"], v["y"]), vehicles, pass_required)
 
     def checkpoint(self, where, value):
         """Parse a checkpoint; an entrance's may omit name, zone_id, x and y (the entrance's are used)."""
@@ -393,7 +395,15 @@ class _Parser:
 
     def checklist(self, where, value):
         """Parse an inspection checklist: its items and the zones (areas) it applies to."""
-        v = self.fields(where, value, ("id", "name", "items", "areas"))
-        items = self.items(_at(where, "items"), v["items"], lambda w, item: self.named(ChecklistItem, w, item))
+        v = self.fields(where, value, ("id", "name", "items", "areas"), ("required",))
+        items = self.items(_at(where, "items"), v["items"], lambda w, item: ChecklistItem(
+            *self.id_name(w, self.fields(w, item, ("id", "name"), ("critical",))), self.flag(_at(w, "critical"), item)))
         areas = self.refs(_at(where, "areas"), v["areas"], self.zone_ids, "zone", minimum=1)
-        return Checklist(*self.id_name(where, v), items, areas)
+        return Checklist(*self.id_name(where, v), items, areas, self.flag(_at(where, "required"), v))
+
+    def flag(self, where, mapping):
+        """Return an optional true/false key's value (false when absent)."""
+        value = mapping.get(where.rsplit(".", 1)[-1], False)
+        if not isinstance(value, bool):
+            raise _Invalid(where, f"expected true or false, got {value!r}")
+        return value

@@ -31,7 +31,7 @@ VENUES = {"default": ROOT / "venues" / "default.yaml"}
 # What a row of the screen's patrol list shows, per checkpoint.
 PATROL_KEYS = ("last_checkin_at", "last_guard", "last_status", "interval_min", "due_at", "overdue")
 SCREEN_KEYS = ("cursor", "phase", "patrols", "alerts", "guards_active", "checkins_last_hour",
-               "visitors_on_site", "vehicles_on_site", "clearance")
+               "visitors_on_site", "vehicles_on_site", "clearance", "readiness")
 
 
 def load_vectors():
@@ -80,10 +80,26 @@ def projections_of(snapshot):
     vehicles = {v["plate"]: dict(v) for v in snapshot.get("vehicles", [])}
     projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity, "incidents": incidents,
                    VISITORS: visitors, CLEARANCE: clearance,
-                   VEHICLES: vehicles}
+                   VEHICLES: vehicles, **inspection_projections(snapshot)}
     # A concept whose snapshot needs another projection must teach this function to rebuild it.
     assert sorted(projections) == REGISTRY.reads(), REGISTRY.reads()
     return projections
+
+
+def inspection_projections(snapshot):
+    """Return the inspections, hazards and readiness projections a snapshot's board shows.
+
+    Each inspected cell of today's board stands for one inspection at its time; open hazards
+    are listed whole; the override is the board's (earlier days' are not shown, nor needed).
+    """
+    board = snapshot["readiness"]
+    inspections = {f"seen-{c['checklist_id']}@{c['area_id']}": {
+        "inspection_id": f"seen-{c['checklist_id']}@{c['area_id']}", "checklist_id": c["checklist_id"],
+        "area_id": c["area_id"], "day": board["day"], "recorded_at": c["inspected_at"]}
+        for c in board["cells"] if c["inspected_at"]}
+    hazards = {h["hazard_id"]: dict(h) for h in snapshot["hazards"]}
+    readiness = {"override": board["override"]} if board["override"] else {}
+    return {"inspections": inspections, "hazards": hazards, "readiness": readiness}
 
 
 def stored(envelope):
@@ -141,7 +157,16 @@ def screen(sections):
                       "cleared": sorted(z["zone_id"] for z in sections["clearance"]["zones"] if z["state"] == "cleared"),
                       "venue_cleared": sections["clearance"]["venue_cleared"]},
         "vehicles_on_site": sections["vehicles_on_site"]["total"],
+        "readiness": readiness_screen(sections["readiness"]),
     }
+
+
+def readiness_screen(board):
+    """Return what the readiness board shows: ready, how many things are missing, which cells
+    passed and which have open hazards (keys "checklist@area", in board order)."""
+    keyed = lambda state: [f"{c['checklist_id']}@{c['area_id']}" for c in board["cells"] if c["state"] == state]
+    return {"ready": board["ready"], "missing": len(board["missing"]), "passed": keyed("passed"),
+            "open_hazards": keyed("open_hazards")}
 
 
 def screen_state(vector):

@@ -98,7 +98,6 @@ class StateCore(BaseModel):
     people: dict[str, str] = Field(description="display names of the viewer, the guards and the other "
                                                "people this snapshot mentions")
     # Sections of concepts still to come: present (and empty) so clients can rely on the shape.
-    hazards: list = Field(max_length=0, description="empty until inspections are recorded")
     clearance: dict = Field(max_length=0, description="empty until clearance is recorded")
 
 

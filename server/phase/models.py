@@ -11,6 +11,8 @@ class PhaseRequest(RequestModel):
     """Move the venue to another phase."""
 
     phase: str = Field(min_length=1, max_length=64, description="a phase id of the venue file")
+    override_reason: str | None = Field(None, min_length=1, max_length=500,
+                                        description="why the phase changes although a gate says not ready")
 
 
 class ChangedData(EventData):
@@ -18,6 +20,8 @@ class ChangedData(EventData):
 
     phase: str = Field(description="the phase now in force")
     previous: str | None = Field(description="the phase before (null on first start)")
+    override_reason: str | None = Field(None, description="a commander's reason for overriding a gate")
+    overridden: list[str] = Field(default_factory=list, description="what the gate said was missing")
 
 
 class PhaseAnswer(BaseModel):

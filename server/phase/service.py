@@ -1,7 +1,7 @@
 """Phase services: read the current phase, change it, open the venue on first start."""
 from server import events as ev
 from server import ledger
-from server.errors import Text, check
+from server.errors import Conflict, Text, check
 from server.phase.fold import CHANGED, NAME
 
 
@@ -14,14 +14,25 @@ def current(ctx, meta=None):
     return entry["phase"], entry["since"]
 
 
-def change_phase(ctx, *, actor, phase, idem=None):
-    """Move the venue into another phase."""
+def change_phase(ctx, *, actor, phase, override_reason=None, idem=None):
+    """Move the venue into another phase; a concept's gate may ask for a commander's override."""
     if phase not in ctx.venue.phase_ids():
         check({"phase": Text(f"unknown phase; one of: {', '.join(ctx.venue.phase_ids())}",
                              f"未知阶段；应为：{', '.join(ctx.venue.phase_ids())}")})
     previous, _ = current(ctx)
-    event = ev.draft(CHANGED, actor=actor, data={"phase": phase, "previous": previous})
-    return ledger.record(ctx, [event], idem=idem, body=lambda envs: {"event": envs[0]})
+    data = {"phase": phase, "previous": previous}
+
+    def gated(_state):
+        """Ask every concept's gate (after a replay check: a retried change is not judged again)."""
+        missing = [m for c in ctx.registry.concepts for gate in c.gates for m in gate(ctx, phase)]
+        if missing and not override_reason:
+            raise Conflict(Text(f"Not ready for {phase}: " + "; ".join(m["en"] for m in missing),
+                                f"尚未具备进入 {phase} 的条件：" + "；".join(m["zh"] for m in missing)),
+                           code="not_ready", current={"missing": missing})
+        if missing:
+            data.update(override_reason=override_reason, overridden=[m["key"] for m in missing])
+    event = ev.draft(CHANGED, actor=actor, data=data)
+    return ledger.record(ctx, [event], idem=idem, rule=gated, body=lambda envs: {"event": envs[0]})
 
 
 def ensure_phase(ctx):

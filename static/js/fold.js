@@ -135,5 +135,15 @@ export function screenState(venue, snapshot, events, now) {
     visitors_on_site: counters(model, now).visitors,
     clearance: clearanceScreen(model),
     vehicles_on_site: counters(model, now).vehicles,
+    readiness: readinessScreen(model.readiness),
   };
+}
+
+// Return what the readiness board shows (the vectors' "readiness"): ready, how many things
+// are missing, the cells passed and those with open hazards ("checklist@area", board order).
+function readinessScreen(board) {
+  const keyed = (state) => (board?.cells || []).filter((c) => c.state === state)
+    .map((c) => `${c.checklist_id}@${c.area_id}`);
+  return { ready: board ? board.ready : true, missing: board ? board.missing.length : 0,
+    passed: keyed("passed"), open_hazards: keyed("open_hazards") };
 }

@@ -52,7 +52,7 @@ def test_patrols_reflect_the_checkin(auth, client, login_as):
     assert minutes_between(row["due_at"], row["last_checkin_at"]) == 30
     assert row["overdue"] is False
     commander = login_as("chief", "commander")
-    assert commander.post("/api/v1/phase", json={"phase": "in_session"}).status_code == 201
+    assert commander.post("/api/v1/phase", json={"phase": "in_session", "override_reason": "test arranged without inspections"}).status_code == 201
     row = patrol(client, "E1")
     assert row["interval_min"] == 15  # the current phase's interval
     assert minutes_between(row["due_at"], event["ts"]) == 15

@@ -2,6 +2,7 @@
 import datetime as dt
 import logging
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
@@ -26,7 +27,15 @@ ROUTES = [
      EVERYONE - {"display"}, 201),
     ("POST", "/api/v1/checkins", {"checkpoint_id": "C1", "status": "clear"}, EVERYONE - {"display"}, 201),
     ("POST", "/api/v1/alerts/{alert}/acknowledge", {}, STAFF, 200),
-    ("POST", "/api/v1/phase", {"phase": "in_session"}, {"commander", "admin"}, 201),
+    ("POST", "/api/v1/phase", {"phase": "in_session", "override_reason": "test arranged without inspections"}, {"commander", "admin"}, 201),
+    ("GET", "/api/v1/readiness", None, EVERYONE, 200),
+    ("GET", "/api/v1/inspections", None, EVERYONE - {"display"}, 200),
+    ("GET", "/api/v1/hazards", None, EVERYONE - {"display"}, 200),
+    ("POST", "/api/v1/inspections", {"checklist_id": "elevators", "area_id": "lobby", "results": [
+        {"item_id": i, "ok": True} for i in ("certificate", "alarm_intercom", "doors", "ride")]},
+     EVERYONE - {"display"}, 201),
+    ("POST", "/api/v1/hazards/{hazard}/assign", {"assignee": "target"}, STAFF, 200),
+    ("POST", "/api/v1/hazards/{hazard}/rectify", {"note": "fixed"}, STAFF, 200),
     ("POST", "/api/v1/users", {"username": "newbie", "role": "guard", "password": "long-enough-pw"}, {"admin"}, 201),
     ("POST", "/api/v1/users/target/disable", {}, {"admin"}, 200),
     ("POST", "/api/v1/users/target/enable", {}, {"admin"}, 200),
@@ -54,7 +63,12 @@ def world(ctx, auth):
     check_overdue(ctx, since + dt.timedelta(minutes=31))
     open_ids = [k for k, v in ctx.store.projection("alerts").items() if v["status"] == "open"]
     assert open_ids
-    return {"alert": open_ids[0]}
+    from server.inspections import service as inspections
+    results = [SimpleNamespace(item_id=i, ok=i != "doors", note="door sticks", photo_ids=[])
+               for i in ("certificate", "alarm_intercom", "doors", "ride")]
+    hazard = inspections.record_inspection(ctx, actor={"username": "target", "role": "guard"}, checklist_id="elevators",
+                                           area_id="lobby", results=results).body["hazards"][0]["hazard_id"]
+    return {"alert": open_ids[0], "hazard": hazard}
 
 
 def call(client, method, path, body, headers):

@@ -14,6 +14,7 @@ a failure lists every failing operation at once.
 import datetime as dt
 import os
 import uuid
+from types import SimpleNamespace
 
 import pytest
 import schemathesis
@@ -27,6 +28,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 from server import events as ev
 from server.incidents import service as incidents
+from server.inspections import service as inspections
 from server.patrols import service as patrols
 from server.phase import service as phases
 
@@ -54,7 +56,7 @@ def known(app, ctx, auth):
     auth.user(TARGET, "guard")
     patrols.record_checkin(ctx, actor={"username": TARGET, "role": "guard"}, checkpoint_id="E1",
                            status="issue", note="door propped open")
-    phases.change_phase(ctx, actor=actor, phase="in_session")
+    phases.change_phase(ctx, actor=actor, phase="in_session", override_reason="seeded without inspections")
     since = ev.parse_iso(ctx.store.projection("meta")["phase"]["since"])
     patrols.check_overdue(ctx, since + dt.timedelta(minutes=31))
     alerts = [a["alert_id"] for a in app.test_client().get(
@@ -67,6 +69,11 @@ def known(app, ctx, auth):
                 for c in venue.incident_categories[:3]]
     incident_ids = [r["incident"]["incident_id"] for r in reported]
     incidents.act(ctx, actor=actor, incident_id=incident_ids[0], action="acknowledge")
+    lobby = [SimpleNamespace(item_id=i.id, ok=i.id != "doors", note="door sticks", photo_ids=[])
+             for i in venue.find("checklists", "elevators").items]
+    hazard_ids = [h["hazard_id"] for h in inspections.record_inspection(
+        ctx, actor={"username": TARGET, "role": "guard"}, checklist_id="elevators", area_id="lobby",
+        results=lobby).body["hazards"]]
     cursors = [e["id"] for e in ctx.store.scan_events()]
     recently = ev.iso(ev.utc_now() - dt.timedelta(minutes=3))
     return {
@@ -81,6 +88,8 @@ def known(app, ctx, auth):
         "category": [c.id for c in venue.incident_categories],
         "incident_id": incident_ids, "of": incident_ids, "assignee": [TARGET],
         "agency": [a.id for a in venue.agencies],
+        "checklist_id": [c.id for c in venue.checklists], "area_id": ["lobby"], "area": ["lobby"],
+        "hazard_id": hazard_ids, "item_id": [i.id for i in venue.find("checklists", "elevators").items],
         "type": ["patrol.checkin", "patrol.overdue", "alert.raised", "phase.changed", "incident.reported"],
     }
 

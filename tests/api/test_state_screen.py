@@ -20,7 +20,7 @@ def test_snapshot_carries_recent_feed_checkins_and_names(client, auth, ctx):
 def test_guards_learn_the_phase_from_patrols(client, auth):
     """A guard may not read /state, but the patrol list tells the phase."""
     auth.login("commander1", "commander")
-    assert auth.post("/api/v1/phase", json={"phase": "in_session"}).status_code == 201
+    assert auth.post("/api/v1/phase", json={"phase": "in_session", "override_reason": "test arranged without inspections"}).status_code == 201
     auth.login("zhang", "guard")
     answer = client.get("/api/v1/patrols").get_json()
     assert answer["phase"] == "in_session" and answer["phase_since"]

@@ -20,11 +20,13 @@ LOGIN = {"username": "alice", "password": "correct-horse-1"}
 # (path, role of the caller (None: not signed in), a valid body)
 ROUTES = {
     "checkins": ("/api/v1/checkins", "guard", CHECKIN),
-    "phase": ("/api/v1/phase", "commander", {"phase": "in_session"}),
+    "phase": ("/api/v1/phase", "commander", {"phase": "in_session", "override_reason": "test arranged without inspections"}),
     "users": ("/api/v1/users", "admin", NEW_USER),
     "password": (f"/api/v1/users/{TARGET}/password", "admin", {"password": "a-long-enough-pass"}),
     "login": ("/api/v1/auth/login", None, LOGIN),
     "acknowledge": ("/api/v1/alerts/{alert}/acknowledge", "operator", {}),
+    "inspections": ("/api/v1/inspections", "guard", {"checklist_id": "elevators", "area_id": "lobby", "results": [
+        {"item_id": i, "ok": True} for i in ("certificate", "alarm_intercom", "doors", "ride")]}),
     "incidents": ("/api/v1/incidents", "guard", {"category": "medical", "location_id": "lobby",
                                                   "description": "a visitor fainted"}),
     "vehicles": ("/api/v1/vehicles", "guard", {"plate": "京A12345", "direction": "in", "entrance_id": "E2",
@@ -96,6 +98,12 @@ CASES = [
     ("login", "password", "empty", ""),
     ("login", "password", "too long", "p" * 1025),
     ("acknowledge", "note", "unknown field", "on my way"),
+    ("inspections", "checklist_id", "missing", MISSING),
+    ("inspections", "checklist_id", "unknown", "plumbing"),
+    ("inspections", "area_id", "unknown", "moon"),
+    ("inspections", "area_id", "not of this checklist", "parking"),
+    ("inspections", "results", "wrong type", "all fine"),
+    ("inspections", "results", "empty", []),
     ("incidents", "category", "wrong type", 3),
     ("incidents", "category", "missing", MISSING),
     ("incidents", "category", "unknown", "alien_landing"),

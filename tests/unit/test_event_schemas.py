@@ -54,7 +54,7 @@ def test_every_event_a_busy_shift_writes_matches_its_schema(ctx, app, auth):
     auth.login("boss", "commander")
     alert = auth.client.get("/api/v1/alerts").get_json()["alerts"][0]["alert_id"]
     assert auth.post(f"/api/v1/alerts/{alert}/acknowledge").status_code == 200
-    assert auth.post("/api/v1/phase", json={"phase": "in_session"}).status_code == 201
+    assert auth.post("/api/v1/phase", json={"phase": "in_session", "override_reason": "test arranged without inspections"}).status_code == 201
     seen = set()
     for event in ctx.store.scan_events():
         kind = REGISTRY.event_type(event["type"])

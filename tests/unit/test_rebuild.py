@@ -66,7 +66,7 @@ def busy_shift(ctx, people):
     open_now = otto.get("/api/v1/alerts")["alerts"]
     for alert in open_now[:3]:
         otto.post(f"/api/v1/alerts/{alert['alert_id']}/acknowledge", {})
-    chief.post("/api/v1/phase", {"phase": "in_session"})
+    chief.post("/api/v1/phase", {"phase": "in_session", "override_reason": "test arranged without inspections"})
     gus.post("/api/v1/checkins", {"checkpoint_id": "C9", "status": "clear"})
 
 
@@ -145,7 +145,7 @@ def test_snapshot_plus_later_events_equals_a_fresh_snapshot(ctx, people):
     # the world moves on after the snapshot
     first_alert = snap["alerts"][0]["alert_id"]
     otto.post(f"/api/v1/alerts/{first_alert}/acknowledge", {})
-    chief.post("/api/v1/phase", {"phase": "in_session"})
+    chief.post("/api/v1/phase", {"phase": "in_session", "override_reason": "test arranged without inspections"})
     people["gail"].post("/api/v1/checkins", {"checkpoint_id": "E3", "status": "issue", "note": "lock broken"})
     gus.post("/api/v1/checkins", {"checkpoint_id": "E2", "status": "clear"})
     check_overdue(ctx, ev.utc_now() + dt.timedelta(minutes=16))

@@ -5,12 +5,13 @@ import * as accounts from "./accounts.js";
 import * as alerts from "./alerts.js";
 import * as clearance from "./clearance.js";
 import * as incidents from "./incidents.js";
+import * as inspections from "./inspections.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
 import * as vehicles from "./vehicles.js";
 import * as visitors from "./visitors.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, clearance];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance];
 
 // Return the concept modules that fold an event type: its own, and those that `follow` it
 // (clearance follows phase.changed, as server/clearance/fold.py does).

@@ -1,0 +1,62 @@
+// The readiness board on the wall before the session: checklist × area, and zones on the plan
+// coloured by readiness (green passed, amber still to inspect, red open hazards).
+import { h } from "../common.js";
+import { checklistName } from "../concepts/inspections.js";
+import { loc, t, timeHM } from "../i18n.js";
+
+const AFTER = new Set(["in_session", "post_event"]); // the board is for before the session
+
+let panel = null;
+
+// Find the panel's section.
+export function mount(screen) {
+  panel = screen.root.querySelector("[data-readiness-board]");
+}
+
+// Return each zone's readiness: hazard, pending or passed (zones no checklist covers: none).
+function zoneStates(board) {
+  const states = new Map();
+  for (const cell of board.cells) {
+    const before = states.get(cell.area_id);
+    if (cell.state === "open_hazards") states.set(cell.area_id, "hazard");
+    else if (cell.required && cell.state === "not_inspected" && before !== "hazard") states.set(cell.area_id, "pending");
+    else if (cell.state === "passed" && !before) states.set(cell.area_id, "passed");
+  }
+  return states;
+}
+
+function renderBoard(screen, board) {
+  const zones = [...screen.index.zones.values()].filter((z) => board.cells.some((c) => c.area_id === z.id));
+  const cells = new Map(board.cells.map((c) => [`${c.checklist_id}@${c.area_id}`, c]));
+  const head = h("tr", {}, h("th", {}), ...zones.map((z) => h("th", { scope: "col" }, loc(z.name))));
+  const rows = (screen.index.venue.checklists || []).map((cl) => h("tr", { "data-checklist": cl.id },
+    h("th", { scope: "row" }, checklistName(screen.index, cl.id)),
+    ...zones.map((z) => {
+      const cell = cells.get(`${cl.id}@${z.id}`);
+      if (!cell) return h("td", { class: "na" });
+      return h("td", { "data-cell": `${cl.id}@${z.id}`, "data-state": cell.state, "data-required": String(cell.required),
+        title: t(`inspection.state.${cell.state}`) }, cell.open_hazards ? String(cell.open_hazards) : "");
+    })));
+  panel.querySelector("[data-board]").replaceChildren(h("thead", {}, head), h("tbody", {}, ...rows));
+}
+
+// Redraw the board and the zone colours from the model.
+export function render(screen) {
+  const board = screen.model.readiness;
+  const show = Boolean(board && board.cells.length && !AFTER.has(screen.model.phase));
+  panel.hidden = !show;
+  const states = show ? zoneStates(board) : new Map();
+  for (const el of screen.root.querySelectorAll("[data-zone]")) {
+    const state = states.get(el.dataset.zone);
+    if (state) el.dataset.readiness = state; else delete el.dataset.readiness;
+  }
+  if (!show) return;
+  const label = panel.querySelector("[data-ready-state]");
+  label.dataset.ready = board.ready ? "true" : "false";
+  label.textContent = board.ready ? t("readiness.ready") : t("readiness.not_ready", { n: board.missing.length });
+  renderBoard(screen, board);
+  const o = board.override;
+  const line = panel.querySelector("[data-override]");
+  line.hidden = !o;
+  if (o) line.textContent = t("readiness.override", { by: o.by, time: timeHM(o.at), reason: o.reason });
+}
