@@ -3,12 +3,13 @@
 // and details(env, index); fold.js and feed.js iterate this list and switch on nothing.
 import * as accounts from "./accounts.js";
 import * as alerts from "./alerts.js";
+import * as broadcasts from "./broadcasts.js";
 import * as incidents from "./incidents.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
 import * as visitors from "./visitors.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, broadcasts];
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {

@@ -1,0 +1,17 @@
+// Broadcasts on the screens: the feed line of a message (mirrors server/broadcasts/fold.py).
+import { t } from "../i18n.js";
+
+export const types = ["broadcast.sent", "broadcast.acknowledged"];
+
+// Return who a message went to, in the viewer's language.
+export function audienceName(d) {
+  if (d.to === "all") return t("broadcast.to_all");
+  if (d.to === "role") return t(`role.${d.role}`);
+  return d.username || "";
+}
+
+// Return what happened, for the feed line.
+export function details(env) {
+  const d = env.data || {};
+  return env.type === "broadcast.sent" ? t("feed.broadcast.sent", { to: audienceName(d), text: d.text }) : "";
+}
