@@ -1,21 +1,21 @@
 """Broadcasts: operators' messages to guards' phones, acknowledged by each guard."""
 from server.broadcasts import fold, service
-from server.broadcasts.models import AcknowledgedData, SentData
+from server.broadcasts.models import BroadcastAcknowledgedData, BroadcastSentData
 from server.concept import FEED_ROLES, Audience, Concept, EventType, feed_and_actor
 
 
 def addressed(event):
     """Reach every feed screen, plus the users the message was sent to."""
-    return Audience(roles=FEED_ROLES, users=frozenset(event["data"]["recipients"]))
+    return Audience(roles=FEED_ROLES, users=frozenset(event["data"].get("recipients", ())))
 
 
 CONCEPT = Concept(
     name="broadcasts",
     doc=__doc__,
     events=(
-        EventType(fold.SENT, SentData, "An operator sent a message to guards' phones.", audience=addressed,
+        EventType(fold.SENT, BroadcastSentData, "An operator sent a message to guards' phones.", audience=addressed,
                   audience_doc="feed screens and the recipients (fixed when it was sent)"),
-        EventType(fold.ACKNOWLEDGED, AcknowledgedData, "A recipient acknowledged a message.",
+        EventType(fold.ACKNOWLEDGED, BroadcastAcknowledgedData, "A recipient acknowledged a message.",
                   audience=feed_and_actor, audience_doc="feed screens and the recipient's devices"),
     ),
     folds=(fold,),

@@ -32,11 +32,11 @@ class BroadcastRequest(RequestModel):
         return value
 
 
-class AcknowledgeRequest(RequestModel):
+class BroadcastAcknowledgeRequest(RequestModel):
     """Nothing to say: send {} or no body at all."""
 
 
-class SentData(EventData):
+class BroadcastSentData(EventData):
     """broadcast.sent: an operator sent a message; recipients are fixed when it is sent."""
 
     broadcast_id: str
@@ -47,13 +47,13 @@ class SentData(EventData):
     recipients: list[str] = Field(description="usernames it was sent to (enabled accounts at the time)")
 
 
-class AcknowledgedData(EventData):
+class BroadcastAcknowledgedData(EventData):
     """broadcast.acknowledged: one recipient read it."""
 
     broadcast_id: str
 
 
-class Acknowledgement(BaseModel):
+class BroadcastAcknowledgement(BaseModel):
     """Who acknowledged, and when."""
 
     username: str
@@ -71,7 +71,7 @@ class Broadcast(BaseModel):
     recipients: list[str] = Field(description="for a guard: only the guard")
     sent_at: str
     sent_by: str
-    acknowledgements: list[Acknowledgement] = Field(description="oldest first; for a guard: only the guard's")
+    acknowledgements: list[BroadcastAcknowledgement] = Field(description="oldest first; for a guard: only the guard's")
     alerted: bool = Field(description="the control room was told some recipients had not acknowledged in time")
 
 
@@ -81,21 +81,21 @@ class BroadcastsAnswer(BaseModel):
     broadcasts: list[Broadcast]
 
 
-class SentAnswer(BaseModel):
+class BroadcastSentAnswer(BaseModel):
     """The recorded message."""
 
     broadcast: Broadcast
-    event: event_of("BroadcastSentEvent", SentData, SENT)
+    event: event_of("BroadcastSentEvent", BroadcastSentData, SENT)
 
 
-class AcknowledgedAnswer(BaseModel):
+class BroadcastAcknowledgedAnswer(BaseModel):
     """The message after the acknowledgement."""
 
     broadcast: Broadcast
-    event: event_of("BroadcastAcknowledgedEvent", AcknowledgedData, ACKNOWLEDGED)
+    event: event_of("BroadcastAcknowledgedEvent", BroadcastAcknowledgedData, ACKNOWLEDGED)
 
 
-class Assignment(BaseModel):
+class TaskAssignment(BaseModel):
     """An open incident assigned to the signed-in guard."""
 
     incident_id: str
@@ -113,5 +113,5 @@ class Assignment(BaseModel):
 class TasksAnswer(BaseModel):
     """What the signed-in guard has been sent: open assignments and recent broadcasts, newest first."""
 
-    assignments: list[Assignment]
+    assignments: list[TaskAssignment]
     broadcasts: list[Broadcast]

@@ -61,7 +61,8 @@ def acknowledge(ctx, *, actor, broadcast_id, idem=None):
         """Only a recipient acknowledges, once, judged on the state the commit guards."""
         current = state[NAME][broadcast_id]
         if actor["username"] not in current["recipients"]:
-            raise Forbidden(Text("This message was not sent to you.", "这条消息不是发给你的。"))
+            who = actor["username"]
+            raise Forbidden(Text(f"This message was not sent to {who}.", f"这条消息不是发给 {who} 的。"))
         if actor["username"] in fold.acknowledged_by(current):
             raise Conflict(Text("You already acknowledged this message.", "你已确认过这条消息。"),
                            fields={"status": "acknowledged"})

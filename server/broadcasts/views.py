@@ -4,14 +4,14 @@ from flask import Blueprint, jsonify
 from server.api.common import answered, gw
 from server.api.spec import operation
 from server.broadcasts import fold, service
-from server.broadcasts.models import (AcknowledgedAnswer, AcknowledgeRequest, BroadcastRequest, BroadcastsAnswer,
-                                      SentAnswer, TasksAnswer)
+from server.broadcasts.models import (BroadcastAcknowledgedAnswer, BroadcastAcknowledgeRequest, BroadcastRequest,
+                                      BroadcastsAnswer, BroadcastSentAnswer, TasksAnswer)
 
 bp = Blueprint("broadcasts", __name__, url_prefix="/api/v1")
 
 
 @bp.post("/broadcasts")
-@operation("broadcasts.send", tag="broadcasts", body=BroadcastRequest, answer=SentAnswer, status=201,
+@operation("broadcasts.send", tag="broadcasts", body=BroadcastRequest, answer=BroadcastSentAnswer, status=201,
            creating=True)
 def send(user, body, idem):
     """Send a message to every guard, a role or one user (operators and up)."""
@@ -19,7 +19,7 @@ def send(user, body, idem):
 
 
 @bp.post("/broadcasts/<broadcast_id>/acknowledge")
-@operation("broadcasts.acknowledge", tag="broadcasts", body=AcknowledgeRequest, answer=AcknowledgedAnswer,
+@operation("broadcasts.acknowledge", tag="broadcasts", body=BroadcastAcknowledgeRequest, answer=BroadcastAcknowledgedAnswer,
            creating=True, errors=(404, 409))
 def acknowledge(user, broadcast_id, body, idem):
     """Acknowledge a message sent to you (a second acknowledgement is 409; 403 if not yours)."""

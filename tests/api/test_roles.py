@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from server import events as ev
+from server.broadcasts import service as broadcasts
 from server.patrols.service import check_overdue
 
 ROLES = ("guard", "operator", "commander", "admin", "display")
@@ -31,6 +32,11 @@ ROUTES = [
     ("POST", "/api/v1/users/target/disable", {}, {"admin"}, 200),
     ("POST", "/api/v1/users/target/enable", {}, {"admin"}, 200),
     ("POST", "/api/v1/users/target/password", {"password": "another-long-pw"}, {"admin"}, 200),
+    ("POST", "/api/v1/broadcasts", {"text": "gate E2 closes at six", "to": "all"}, STAFF, 201),
+    ("GET", "/api/v1/broadcasts", None, EVERYONE - {"display"}, 200),
+    ("GET", "/api/v1/me/tasks", None, EVERYONE - {"display"}, 200),
+    # Sent to every guard: only guards may acknowledge it (staff are refused as not addressed).
+    ("POST", "/api/v1/broadcasts/{broadcast}/acknowledge", {}, {"guard"}, 200),
 ]
 
 
@@ -47,7 +53,10 @@ def world(ctx, auth):
     check_overdue(ctx, since + dt.timedelta(minutes=31))
     open_ids = [k for k, v in ctx.store.projection("alerts").items() if v["status"] == "open"]
     assert open_ids
-    return {"alert": open_ids[0]}
+    for name in ("guard-user", "guard-device"):  # the guards of both matrices, addressed before they sign in
+        auth.user(name, "guard")
+    sent = broadcasts.send_broadcast(ctx, actor={"username": "op", "role": "operator"}, text="hi", to="all")
+    return {"alert": open_ids[0], "broadcast": sent.body["broadcast"]["broadcast_id"]}
 
 
 def call(client, method, path, body, headers):

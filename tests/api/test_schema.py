@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from server import events as ev
+from server.broadcasts import service as broadcasts
 from server.incidents import service as incidents
 from server.patrols import service as patrols
 from server.phase import service as phases
@@ -67,6 +68,11 @@ def known(app, ctx, auth):
                 for c in venue.incident_categories[:3]]
     incident_ids = [r["incident"]["incident_id"] for r in reported]
     incidents.act(ctx, actor=actor, incident_id=incident_ids[0], action="acknowledge")
+    if not ctx.accounts.get_user("st-guard"):  # the guard caller's account, assigned and addressed
+        auth.user("st-guard", "guard")
+    incidents.act(ctx, actor=actor, incident_id=incident_ids[0], action="assign", assignee="st-guard")
+    sent = [broadcasts.send_broadcast(ctx, actor=actor, text="gate E2 closes at six", **to).body
+            for to in ({"to": "all"}, {"to": "username", "username": "st-guard"})]
     cursors = [e["id"] for e in ctx.store.scan_events()]
     recently = ev.iso(ev.utc_now() - dt.timedelta(minutes=3))
     return {
@@ -80,6 +86,7 @@ def known(app, ctx, auth):
         "location_id": sorted(venue.location_ids()),
         "category": [c.id for c in venue.incident_categories],
         "incident_id": incident_ids, "of": incident_ids, "assignee": [TARGET],
+        "broadcast_id": [b["broadcast"]["broadcast_id"] for b in sent],
         "agency": [a.id for a in venue.agencies],
         "type": ["patrol.checkin", "patrol.overdue", "alert.raised", "phase.changed", "incident.reported"],
     }
