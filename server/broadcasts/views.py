@@ -19,8 +19,8 @@ def send(user, body, idem):
 
 
 @bp.post("/broadcasts/<broadcast_id>/acknowledge")
-@operation("broadcasts.acknowledge", tag="broadcasts", body=BroadcastAcknowledgeRequest, answer=BroadcastAcknowledgedAnswer,
-           creating=True, errors=(404, 409))
+@operation("broadcasts.acknowledge", tag="broadcasts", body=BroadcastAcknowledgeRequest,
+           answer=BroadcastAcknowledgedAnswer, creating=True, errors=(404, 409))
 def acknowledge(user, broadcast_id, body, idem):
     """Acknowledge a message sent to you (a second acknowledgement is 409; 403 if not yours)."""
     return answered(service.acknowledge(gw(), actor=user.actor(), broadcast_id=broadcast_id, idem=idem))

@@ -230,5 +230,6 @@ class ActionAnswer(BaseModel):
 
     incident: Incident
     event: event_of("IncidentActionEvent", AcknowledgedData | AssignedData | AssignmentAcceptedData | EscalatedData
-                    | AgencyNotifiedData | SopStepData | NotedData | ResolvedData | ClosedData | ReopenedData | DuplicateData,
+                    | AgencyNotifiedData | SopStepData | NotedData | ResolvedData | ClosedData | ReopenedData
+                    | DuplicateData,
                     *lc.EVENT_OF.values())
