@@ -9,8 +9,9 @@ import { io } from "/static/vendor/socket.io.esm.min.js";
 import { compareIds } from "./live.js";
 import { Outbox } from "./outbox.js";
 import * as checkin from "./guard/checkin.js";
+import * as tasks from "./guard/tasks.js";
 
-const SCREENS = [checkin];
+const SCREENS = [checkin, tasks];
 const $ = (sel) => document.querySelector(sel);
 const toastEl = $("[data-toast]");
 const badge = $("[data-outbox-badge]");
