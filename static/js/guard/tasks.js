@@ -214,6 +214,7 @@ export function mount(s) {
     renderSound();
   });
   const banner = $("[data-tasks-banner]");
+  document.querySelector(".g-main")?.prepend(banner); // above whichever screen is showing
   $("[data-tasks-banner-open]").addEventListener("click", (e) => {
     e.preventDefault();
     banner.hidden = true;
