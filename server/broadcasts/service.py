@@ -8,6 +8,7 @@ from server import ledger
 from server.alerts import fold as alerts
 from server.broadcasts import fold
 from server.broadcasts.fold import ACKNOWLEDGED, NAME, SENT
+from server.concept import STAFF_ROLES
 from server.errors import Conflict, Forbidden, NotFound, Text, check
 from server.incidents import fold as incidents
 
@@ -80,7 +81,7 @@ def for_viewer(entry, username):
 def listed(entries, role, username, limit=RECENT):
     """Return recent messages, newest first: all for the control room, a guard's own otherwise."""
     rows = sorted((e for e in entries.values() if e), key=lambda e: e["sent_at"], reverse=True)
-    if role in ("operator", "commander", "admin"):
+    if role in STAFF_ROLES:
         return rows[:limit]
     return [for_viewer(e, username) for e in rows if username in e["recipients"]][:limit]
 
@@ -91,7 +92,7 @@ def assignments(entries, username):
     return sorted(rows, key=lambda e: e.get("assigned_at") or "", reverse=True)
 
 
-def tasks(ctx, username, role):
+def tasks(ctx, username):
     """Return a user's open assignments and recent messages (the phone's task list)."""
     return {"assignments": assignments(ctx.store.projection(incidents.NAME), username),
             "broadcasts": listed(ctx.store.projection(NAME), "guard", username)}

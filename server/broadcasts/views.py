@@ -38,4 +38,4 @@ def list_broadcasts(user):
 @operation("broadcasts.read", tag="broadcasts", answer=TasksAnswer)
 def my_tasks(user):
     """Return your open assignments and the messages sent to you, newest first."""
-    return jsonify(service.tasks(gw(), user.username, user.role))
+    return jsonify(service.tasks(gw(), user.username))

@@ -31,16 +31,19 @@ def dispatch(server, tokens, guard):
 
 
 def test_broadcast_and_assignment_reach_only_the_addressed_guard_live_and_on_resume(live_server, tokens):
-    viewers = {who: tokens[who] for who in ("dg1", "dg2")}
+    viewers = {who: tokens[who] for who in ("dg1", "dg2", "ddisp")}
     ids, live, resumed = live_then_resumed(
         live_server.url, viewers, live_server.ctx.store.last_id(), lambda: dispatch(live_server, tokens, "dg1"),
-        lambda ids: {"dg1": [ids["sent"], ids["assigned"]], "dg2": []})
+        lambda ids: {"dg1": [ids["sent"], ids["assigned"]], "dg2": [], "ddisp": [ids["sent"], ids["assigned"]]})
     for run in (live, resumed):
         assert run["dg1"].ids == [ids["sent"], ids["assigned"]]
         assert run["dg2"].ids == []
     message, assignment = live["dg1"].events
     assert message["type"] == "broadcast.sent" and message["data"]["text"] == "Meet at E2 now"
     assert assignment["type"] == "incident.assigned" and assignment["data"]["note"] == "calm the queue"
+    for run in (live, resumed):  # a wall screen sees that a message went to one user, not what it says
+        wall = next(e for e in run["ddisp"].events if e["id"] == ids["sent"])
+        assert wall["data"]["to"] == "username" and not {"text", "recipients"} & set(wall["data"])
 
 
 def test_a_guard_offline_gets_them_once_when_the_phone_reconnects_from_its_cursor(live_server, tokens):

@@ -13,5 +13,7 @@ export function audienceName(d) {
 // Return what happened, for the feed line.
 export function details(env) {
   const d = env.data || {};
-  return env.type === "broadcast.sent" ? t("feed.broadcast.sent", { to: audienceName(d), text: d.text }) : "";
+  if (env.type !== "broadcast.sent") return "";
+  // A display receives no text: say only to whom it went.
+  return d.text ? t("feed.broadcast.sent", { to: audienceName(d), text: d.text }) : `→ ${audienceName(d)}`;
 }
