@@ -52,9 +52,9 @@ def test_broadcast_and_assignment_arrive_live_and_are_acknowledged(make_context,
                                                              "description": "queue pushing at the gate"},
                201)["incident"]["incident_id"]
     post(live_server, OPERATOR, f"/api/v1/incidents/{iid}/actions", {"action": "acknowledge"}, 200)
+    note = "带两名队员疏导排队" if lang == "zh-CN" else "take two guards"
     post(live_server, OPERATOR, f"/api/v1/incidents/{iid}/actions",
-         {"action": "assign", "assignee": guard, "note": "带两名队员疏导排队" if lang == "zh-CN" else "take two guards"},
-         200)
+         {"action": "assign", "assignee": guard, "note": note}, 200)
     expect(banner).to_contain_text("E2")
     expect(phone.locator("[data-tasks-count]")).to_contain_text("2")
     shot(phone, f"tasks-home-{lang}")
