@@ -123,7 +123,7 @@ export function sent(item, data) {
     broadcasts = broadcasts.map((b) => (b.broadcast_id === data.broadcast.broadcast_id
       ? { ...b, acknowledgements: data.broadcast.acknowledgements } : b));
   }
-  shell.toast("ok", t("tasks.done", { what: item.label.what || "" }));
+  shell.toast("ok", t(item.label.task === "assignment" ? "tasks.done_accept" : "tasks.done", { what: item.label.what || "" }));
   render();
 }
 
