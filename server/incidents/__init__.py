@@ -2,12 +2,12 @@
 from pydantic import Field
 
 from server.concept import FEED_ROLES, Audience, Concept, EventType
-from server.incidents import fold, lifecycle as lc, service
+from server.incidents import dispatch, fold, lifecycle as lc, service
 from server.incidents.models import DATA, Incident, ReportedData
 
 NAME = fold.NAME
 # Free text may name people: a wall screen shows category, severity, place and times only.
-PRIVATE = ("description", "note", "reason", "reported_by")
+PRIVATE = ("description", "note", "reason", "reported_by", "assignment_note")
 
 
 def reporter_too(event):
@@ -44,6 +44,7 @@ def _type(name, data, doc, audience=reporter_too, audience_doc="feed screens and
 
 
 DOCS = {"acknowledge": "The control room took an incident.", "assign": "An incident was assigned to someone.",
+        "accept": "The assigned guard accepted the assignment on the phone.",
         "escalate": "An incident was escalated (by an operator, or by the watcher when unacknowledged).",
         "notify_agency": "An outside agency was notified.", "sop_step": "An SOP step was carried out.",
         "note": "A note was added.", "resolve": "An incident was resolved (skipped SOP steps with a reason).",
@@ -61,7 +62,7 @@ CONCEPT = Concept(
     views="server.incidents.views:bp",
     permissions={"incidents.report": ("guard",), "incidents.note": ("guard",), "incidents.read": ("guard",),
                  "incidents.run": ("operator",), "incidents.command": ("commander",)},
-    timers=(service.check_unacknowledged,),
+    timers=(service.check_unacknowledged, dispatch.check_unaccepted),
     snapshot=snapshot,
     reads=(NAME,),
     sections={"incidents": (list[Incident], Field(description="open incidents, most severe first, then oldest"))},

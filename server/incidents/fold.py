@@ -1,4 +1,5 @@
 """Incidents as a fold of events (pure: no I/O)."""
+from server import events as ev
 from server.incidents import lifecycle as lc
 
 NAME = "incidents"
@@ -6,10 +7,19 @@ REPORTED = "incident.reported"
 ESCALATED = lc.EVENT_OF["escalate"]
 DUPLICATE = lc.EVENT_OF["mark_duplicate"]
 TYPES = (REPORTED, *lc.EVENT_OF.values())
+# The watcher's alert about an assignment nobody accepted marks the assignment (alerted once).
+ALERT_RAISED, UNACCEPTED = "alert.raised", "assignment_unacknowledged"
+
+
+def _unaccepted_alert(event):
+    """Tell whether an event is the alert about an assignment not accepted in time."""
+    return event["type"] == ALERT_RAISED and event["data"].get("kind") == UNACCEPTED
 
 
 def touches(event):
     """Return the incidents an event's outcome depends on (a duplicate links two)."""
+    if _unaccepted_alert(event):
+        return [event["data"]["incident_id"]]
     if event["type"] not in TYPES:
         return []
     data = event["data"]  # a report's id is fresh: guarding it costs one read, never a retry
@@ -24,7 +34,14 @@ def _reported(event):
             "acknowledged_at": None, "acknowledged_by": None, "assignee": None,
             "escalations": 0, "auto_escalated": False, "agencies": [], "sop_done": [],
             "resolved_at": None, "closed_at": None, "duplicate_of": None, "duplicates": [],
+            "assigned_at": None, "assignment_id": None, "assignment_note": "", "assignment_accepted_at": None,
+            "assignment_alerted": False, "ack_seconds": None, "resolve_seconds": None,
             "history": [event["id"]]}
+
+
+def _seconds(entry, ts):
+    """Return the seconds from the report's recording to ts (for reports: time to act)."""
+    return round((ev.parse_iso(ts) - ev.parse_iso(entry["recorded_at"])).total_seconds(), 3)
 
 
 def _acted(entry, event):
@@ -34,9 +51,12 @@ def _acted(entry, event):
     entry = {**entry, "status": lc.ACTIONS[action][2] or entry["status"],
              "history": [*entry["history"], event["id"]]}
     if action == "acknowledge":
-        entry.update(acknowledged_at=ts, acknowledged_by=who)
-    elif action == "assign":
-        entry["assignee"] = data["assignee"]
+        entry.update(acknowledged_at=ts, acknowledged_by=who, ack_seconds=_seconds(entry, ts))
+    elif action == "assign":  # a new assignment: the guard has to accept this one
+        entry.update(assignee=data["assignee"], assigned_at=ts, assignment_id=event["id"],
+                     assignment_note=data.get("note", ""), assignment_accepted_at=None, assignment_alerted=False)
+    elif action == "accept":
+        entry["assignment_accepted_at"] = ts
     elif action == "escalate":
         entry["escalations"] += 1
         entry["auto_escalated"] = entry["auto_escalated"] or data["automatic"]
@@ -46,11 +66,11 @@ def _acted(entry, event):
     elif action == "sop_step":
         entry["sop_done"] = sorted({*entry["sop_done"], data["step"]})
     elif action == "resolve":
-        entry["resolved_at"] = ts
+        entry.update(resolved_at=ts, resolve_seconds=_seconds(entry, ts))
     elif action == "close":
         entry["closed_at"] = ts
     elif action == "reopen":
-        entry.update(resolved_at=None, closed_at=None, duplicate_of=None)
+        entry.update(resolved_at=None, closed_at=None, duplicate_of=None, resolve_seconds=None)
     elif action == "mark_duplicate":
         entry.update(closed_at=ts, duplicate_of=data["of"])
     return entry
@@ -60,6 +80,10 @@ def apply(state, event):
     """Fold a report or an action into its incident (and, for a duplicate, the other one)."""
     if event["type"] == REPORTED:
         return {event["data"]["incident_id"]: _reported(event)}
+    if _unaccepted_alert(event):
+        entry = state.get(event["data"]["incident_id"])
+        same = entry and entry.get("assignment_id") == event["data"].get("assignment_id")
+        return {entry["incident_id"]: {**entry, "assignment_alerted": True}} if same else {}
     if event["type"] not in TYPES:
         return {}
     incident_id = event["data"]["incident_id"]

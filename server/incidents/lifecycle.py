@@ -1,8 +1,9 @@
 """The incident lifecycle as an explicit state machine (pure: no I/O).
 
 reported → acknowledged → resolved → closed. While open (reported or acknowledged) notes and
-escalations may be added; assigning, notifying an agency, ticking an SOP step and resolving
-need an acknowledged incident (someone in the control room owns it first). A resolved or
+escalations may be added; assigning (and the assigned guard accepting), notifying an agency,
+ticking an SOP step and resolving need an acknowledged incident (someone in the control room
+owns it first). A resolved or
 closed incident may be reopened (it comes back acknowledged: it was owned before); an open
 one may be closed as a duplicate of another open incident.
 """
@@ -14,6 +15,7 @@ OPEN = (REPORTED, ACKNOWLEDGED)
 ACTIONS = {
     "acknowledge": ("incident.acknowledged", (REPORTED,), ACKNOWLEDGED),
     "assign": ("incident.assigned", (ACKNOWLEDGED,), None),
+    "accept": ("incident.assignment_accepted", (ACKNOWLEDGED,), None),
     "escalate": ("incident.escalated", OPEN, None),
     "notify_agency": ("incident.agency_notified", (ACKNOWLEDGED,), None),
     "sop_step": ("incident.sop_step_done", (ACKNOWLEDGED,), None),
@@ -27,7 +29,8 @@ EVENT_OF = {action: spec[0] for action, spec in ACTIONS.items()}
 ACTION_OF = {spec[0]: action for action, spec in ACTIONS.items()}
 
 # The lowest role that may take each action (DESIGN §4); roles above inherit.
-GUARD_ACTIONS = ("note",)
+# A guard accepts only an assignment of their own (the service checks who the assignee is).
+GUARD_ACTIONS = ("note", "accept")
 COMMANDER_ACTIONS = ("close", "reopen", "mark_duplicate")
 OPERATOR_ACTIONS = tuple(a for a in ACTIONS if a not in GUARD_ACTIONS + COMMANDER_ACTIONS)
 PERMISSION = {**{a: "incidents.note" for a in GUARD_ACTIONS},

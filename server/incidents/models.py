@@ -83,6 +83,12 @@ class AssignedData(ActedData):
     note: str = ""
 
 
+class AssignmentAcceptedData(ActedData):
+    """incident.assignment_accepted: the assigned guard accepted the assignment on the phone."""
+
+    assignment_id: str = Field(description="the id of the incident.assigned event accepted")
+
+
 class EscalatedData(ActedData):
     """incident.escalated: raised to the commander, by an operator or by the timer."""
 
@@ -138,7 +144,8 @@ class DuplicateData(ActedData):
     note: str = ""
 
 
-DATA = {"acknowledge": AcknowledgedData, "assign": AssignedData, "escalate": EscalatedData,
+DATA = {"acknowledge": AcknowledgedData, "assign": AssignedData, "accept": AssignmentAcceptedData,
+        "escalate": EscalatedData,
         "notify_agency": AgencyNotifiedData, "sop_step": SopStepData, "note": NotedData,
         "resolve": ResolvedData, "close": ClosedData, "reopen": ReopenedData,
         "mark_duplicate": DuplicateData}
@@ -178,6 +185,14 @@ class Incident(BaseModel):
     closed_at: str | None
     duplicate_of: str | None
     duplicates: list[str]
+    assigned_at: str | None = None
+    assignment_id: str | None = Field(None, description="the incident.assigned event of the current assignment")
+    assignment_note: str | None = Field(None, description="the operator's note to the assignee "
+                                                          "(absent for display screens)")
+    assignment_accepted_at: str | None = Field(None, description="when the assignee accepted it on the phone")
+    assignment_alerted: bool = Field(False, description="the watcher told the control room it was not accepted")
+    ack_seconds: float | None = Field(None, description="seconds from recording to acknowledgement")
+    resolve_seconds: float | None = Field(None, description="seconds from recording to resolution")
     history: list[str] = Field(description="ids of its events, oldest first")
 
 
@@ -214,6 +229,7 @@ class ActionAnswer(BaseModel):
     """The incident after the action, and the action's event."""
 
     incident: Incident
-    event: event_of("IncidentActionEvent", AcknowledgedData | AssignedData | EscalatedData | AgencyNotifiedData
-                    | SopStepData | NotedData | ResolvedData | ClosedData | ReopenedData | DuplicateData,
+    event: event_of("IncidentActionEvent", AcknowledgedData | AssignedData | AssignmentAcceptedData | EscalatedData
+                    | AgencyNotifiedData | SopStepData | NotedData | ResolvedData | ClosedData | ReopenedData
+                    | DuplicateData,
                     *lc.EVENT_OF.values())

@@ -6,14 +6,10 @@ import uuid
 from server import events as ev
 from server import ledger
 from server.alerts import fold as alerts
-from server.errors import Conflict, NotFound, Text, check
+from server.errors import Conflict, Forbidden, NotFound, Text, check
 from server.incidents import fold, lifecycle as lc
 from server.incidents.fold import NAME, REPORTED
 from server.patrols.service import observed_time
-
-# Minutes a severe incident may stay unacknowledged before the watcher escalates it. The venue
-# file has no setting for this yet, so these defaults apply to every venue (README, Incidents).
-ESCALATE_AFTER_MIN = {1: 2, 2: 5}
 
 
 def report_incident(ctx, *, actor, category, location_id, description, severity=None, observed_at=None,
@@ -69,6 +65,19 @@ def _inputs(ctx, entry, action, assignee, agency, step, of):
     return len(steps)
 
 
+def _acceptable(actor, entry, current):
+    """Let only the current assignee accept, once per assignment (403, then 409)."""
+    if current.get("assignee") != actor["username"]:
+        raise Forbidden(Text("Only the guard this incident is assigned to may accept it.",
+                             "只有被指派的队员才能接受此任务。"))
+    if current.get("assignment_id") != entry.get("assignment_id"):
+        raise Conflict(Text("The assignment changed meanwhile; try again.", "指派已变更，请重试。"),
+                       fields={"status": current["status"]})
+    if current.get("assignment_accepted_at"):
+        raise Conflict(Text("You already accepted this assignment.", "你已接受此任务。"),
+                       fields={"status": current["status"]})
+
+
 def act(ctx, *, actor, incident_id, action, assignee=None, agency=None, reference=None, step=None,
         note=None, of=None, reason=None, idem=None):
     """Take one lifecycle action; the state machine is judged on the state the commit guards."""
@@ -79,6 +88,7 @@ def act(ctx, *, actor, incident_id, action, assignee=None, agency=None, referenc
     if action in ("assign", "escalate", "notify_agency", "resolve", "close", "reopen", "mark_duplicate"):
         data["note"] = note or ""
     data.update({"assign": {"assignee": assignee}, "escalate": {"automatic": False},
+                 "accept": {"assignment_id": entry.get("assignment_id") or ""},
                  "notify_agency": {"agency": agency, "reference": reference or ""},
                  "sop_step": {"step": step}, "note": {"note": note},
                  "resolve": {"skipped_steps": skipped, "reason": reason or ""},
@@ -96,6 +106,8 @@ def act(ctx, *, actor, incident_id, action, assignee=None, agency=None, referenc
     def legal(state):
         """Refuse an illegal transition on the state this commit guards."""
         current = state[NAME][incident_id]
+        if action == "accept":
+            _acceptable(actor, entry, current)
         if not lc.allowed(action, current["status"]):
             raise _refused(action, current["status"])
         if action == "resolve" and skipped and not reason:
@@ -140,7 +152,7 @@ def check_unacknowledged(ctx, now):
     """Escalate every severity-1 or -2 incident left unacknowledged past its threshold."""
     escalated = []
     for entry in ctx.store.projection(NAME).values():
-        threshold = ESCALATE_AFTER_MIN.get(entry["severity"])
+        threshold = ctx.venue.incident_rules.escalate_after(entry["severity"])
         if entry["status"] != lc.REPORTED or entry["auto_escalated"] or threshold is None:
             continue
         if now < ev.parse_iso(entry["recorded_at"]) + dt.timedelta(minutes=threshold):

@@ -12,10 +12,11 @@ import * as checkin from "./guard/checkin.js";
 import * as checkout from "./guard/checkout.js";
 import * as clearance from "./guard/clearance.js";
 import * as inspection from "./guard/inspection.js";
+import * as tasks from "./guard/tasks.js";
 import * as vehicle from "./guard/vehicle.js";
 import * as visitor from "./guard/visitor.js";
 
-const SCREENS = [checkin, visitor, checkout, vehicle, inspection, clearance];
+const SCREENS = [checkin, tasks, visitor, checkout, vehicle, inspection, clearance];
 const $ = (sel) => document.querySelector(sel);
 const toastEl = $("[data-toast]");
 const badge = $("[data-outbox-badge]");

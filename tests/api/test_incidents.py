@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from server.incidents import lifecycle as lc
+from server.incidents.dispatch import check_unaccepted
 from server.incidents.service import check_unacknowledged
 
 pytestmark = pytest.mark.usefixtures("quick_hashes")
@@ -136,10 +137,13 @@ def test_every_action_allowed_or_refused_per_role(as_role, report, auth, role, a
         act(setup, iid, "acknowledge")
     if action in ("close", "reopen"):
         act(setup, iid, "resolve", reason="handled by the host")
+    if action == "accept":  # only the assignee accepts: assign it to this role's user first
+        caller = as_role(role)
+        assert act(setup, iid, "assign", assignee=f"inc-{role}").status_code == 200
     fields = {"assign": {"assignee": "g7"}, "notify_agency": {"agency": "police"}, "sop_step": {"step": 0},
               "note": {"note": "seen"}, "mark_duplicate": {"of": other},
               "resolve": {"reason": "handled by the host"}}.get(action, {})
-    answer = act(as_role(role), iid, action, **fields)
+    answer = act(caller if action == "accept" else as_role(role), iid, action, **fields)
     lowest = LOWEST[lc.PERMISSION[action]]
     if role != "display" and RANK[role] >= RANK[lowest]:
         assert answer.status_code == 200, (role, answer.get_json())
@@ -259,3 +263,53 @@ def test_two_watchers_escalate_once(ctx, report, timeline):
     replay = service.escalate_unacknowledged(ctx, entry, 2)  # the other watcher read before the commit
     assert replay.replayed
     assert [e["data"]["incident_id"] for e in timeline("incident.escalated")] == [iid]
+
+
+def test_only_the_assignee_accepts_an_assignment_once(as_role, report, auth, timeline):
+    for name in ("g7", "g8"):
+        auth.user(name, "guard")
+    op, iid = as_role("operator"), report()
+    act(op, iid, "acknowledge")
+    assert act(op, iid, "assign", assignee="inc-guard", note="north gate, bring the kit").status_code == 200
+    assert act(op, iid, "accept").status_code == 403  # an operator is not the assignee
+    answer = act(as_role("guard"), iid, "accept")
+    assert answer.status_code == 200, answer.get_json()
+    incident = answer.get_json()["incident"]
+    assert incident["assignment_accepted_at"] == answer.get_json()["event"]["ts"]
+    assert answer.get_json()["event"]["data"]["assignment_id"] == incident["assignment_id"]
+    again = act(as_role("guard"), iid, "accept")
+    assert again.status_code == 409 and again.get_json()["error"]["fields"] == {"status": "acknowledged"}
+    reassigned = act(op, iid, "assign", assignee="inc-guard").get_json()["incident"]
+    assert reassigned["assignment_accepted_at"] is None  # a new assignment is accepted anew
+    assert act(as_role("guard"), iid, "accept").status_code == 200
+    assert [e["type"] for e in timeline() if e["type"].startswith("incident.assignment")] == [
+        "incident.assignment_accepted"] * 2
+
+
+def test_an_unaccepted_assignment_alerts_the_control_room_once(ctx, as_role, report, timeline):
+    op, guard = as_role("operator"), as_role("guard")
+    waiting, accepted, unassigned = report(), report(), report()
+    for iid in (waiting, accepted, unassigned):
+        act(op, iid, "acknowledge")
+    for iid in (waiting, accepted):
+        act(op, iid, "assign", assignee="inc-guard")
+    act(guard, accepted, "accept")
+    now = dt.datetime.now(dt.timezone.utc)
+    assert check_unaccepted(ctx, now) == []  # 3 minutes in the default venue
+    later = now + dt.timedelta(minutes=3, seconds=5)
+    assert check_unaccepted(ctx, later) == [waiting]
+    assert check_unaccepted(ctx, later) == []
+    alerts = [e["data"] for e in timeline("alert.raised")]
+    assert [(a["kind"], a["incident_id"], a["assignee"]) for a in alerts] == [
+        ("assignment_unacknowledged", waiting, "inc-guard")]
+    assert op.get(f"/api/v1/incidents/{waiting}").get_json()["incident"]["assignment_alerted"] is True
+    act(op, waiting, "assign", assignee="inc-guard")  # a new assignment may alert again, once
+    assert check_unaccepted(ctx, later + dt.timedelta(minutes=4)) == [waiting]
+
+
+def test_time_to_acknowledge_and_to_resolve_are_recorded(as_role, report):
+    op, iid = as_role("operator"), report(category="lost_found")
+    acknowledged = act(op, iid, "acknowledge").get_json()["incident"]
+    assert acknowledged["ack_seconds"] is not None and acknowledged["ack_seconds"] >= 0
+    resolved = act(op, iid, "resolve", reason="owner found").get_json()["incident"]
+    assert resolved["resolve_seconds"] >= acknowledged["ack_seconds"]

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from server import events as ev
+from server.broadcasts import service as broadcasts
 from server.patrols.service import check_overdue
 
 ROLES = ("guard", "operator", "commander", "admin", "display")
@@ -47,6 +48,11 @@ ROUTES = [
     ("POST", "/api/v1/visitors/expected/lookup", {"id_type": "passport", "id_number": "E12345678"},
      EVERYONE - {"display"}, 404),  # nothing imported: the lookup is allowed and finds nobody
     ("POST", "/api/v1/visitors/expected/import", {}, STAFF, 400),  # allowed; a JSON body is not a CSV
+    ("POST", "/api/v1/broadcasts", {"text": "gate E2 closes at six", "to": "all"}, STAFF, 201),
+    ("GET", "/api/v1/broadcasts", None, EVERYONE - {"display"}, 200),
+    ("GET", "/api/v1/me/tasks", None, EVERYONE - {"display"}, 200),
+    # Sent to every guard: only guards may acknowledge it (staff are refused as not addressed).
+    ("POST", "/api/v1/broadcasts/{broadcast}/acknowledge", {}, {"guard"}, 200),
 ]
 
 
@@ -63,12 +69,15 @@ def world(ctx, auth):
     check_overdue(ctx, since + dt.timedelta(minutes=31))
     open_ids = [k for k, v in ctx.store.projection("alerts").items() if v["status"] == "open"]
     assert open_ids
+    for name in ("guard-user", "guard-device"):  # the guards of both matrices, addressed before they sign in
+        auth.user(name, "guard")
+    sent = broadcasts.send_broadcast(ctx, actor={"username": "op", "role": "operator"}, text="hi", to="all")
     from server.inspections import service as inspections
     results = [SimpleNamespace(item_id=i, ok=i != "doors", note="door sticks", photo_ids=[])
                for i in ("certificate", "alarm_intercom", "doors", "ride")]
     hazard = inspections.record_inspection(ctx, actor={"username": "target", "role": "guard"}, checklist_id="elevators",
                                            area_id="lobby", results=results).body["hazards"][0]["hazard_id"]
-    return {"alert": open_ids[0], "hazard": hazard}
+    return {"alert": open_ids[0], "hazard": hazard, "broadcast": sent.body["broadcast"]["broadcast_id"]}
 
 
 def call(client, method, path, body, headers):

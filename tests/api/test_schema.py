@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from server import events as ev
+from server.broadcasts import service as broadcasts
 from server.incidents import service as incidents
 from server.inspections import service as inspections
 from server.patrols import service as patrols
@@ -74,6 +75,11 @@ def known(app, ctx, auth):
     hazard_ids = [h["hazard_id"] for h in inspections.record_inspection(
         ctx, actor={"username": TARGET, "role": "guard"}, checklist_id="elevators", area_id="lobby",
         results=lobby).body["hazards"]]
+    if not ctx.accounts.get_user("st-guard"):  # the guard caller's account, assigned and addressed
+        auth.user("st-guard", "guard")
+    incidents.act(ctx, actor=actor, incident_id=incident_ids[0], action="assign", assignee="st-guard")
+    sent = [broadcasts.send_broadcast(ctx, actor=actor, text="gate E2 closes at six", **to).body
+            for to in ({"to": "all"}, {"to": "username", "username": "st-guard"})]
     cursors = [e["id"] for e in ctx.store.scan_events()]
     recently = ev.iso(ev.utc_now() - dt.timedelta(minutes=3))
     return {
@@ -87,6 +93,7 @@ def known(app, ctx, auth):
         "location_id": sorted(venue.location_ids()),
         "category": [c.id for c in venue.incident_categories],
         "incident_id": incident_ids, "of": incident_ids, "assignee": [TARGET],
+        "broadcast_id": [b["broadcast"]["broadcast_id"] for b in sent],
         "agency": [a.id for a in venue.agencies],
         "checklist_id": [c.id for c in venue.checklists], "area_id": ["lobby"], "area": ["lobby"],
         "hazard_id": hazard_ids, "item_id": [i.id for i in venue.find("checklists", "elevators").items],

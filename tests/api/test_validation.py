@@ -31,6 +31,8 @@ ROUTES = {
                                                   "description": "a visitor fainted"}),
     "vehicles": ("/api/v1/vehicles", "guard", {"plate": "京A12345", "direction": "in", "entrance_id": "E2",
                                                 "kind": "delegate"}),
+    "broadcasts": ("/api/v1/broadcasts", "operator", {"text": "gate E2 closes at six", "to": "role",
+                                                      "role": "operator"}),
 }
 # (route, field, what is wrong, value sent; MISSING leaves the field out, extra keys merge in)
 CASES = [
@@ -114,6 +116,17 @@ CASES = [
     ("incidents", "description", "missing", MISSING),
     ("incidents", "description", "too long", "d" * 2001),
     ("incidents", "observed_at", "in the future", "2999-01-01T00:00:00Z"),
+    ("broadcasts", "text", "wrong type", 5),
+    ("broadcasts", "text", "missing", MISSING),
+    ("broadcasts", "text", "empty", ""),
+    ("broadcasts", "text", "too long", "t" * 501),
+    ("broadcasts", "to", "missing", MISSING),
+    ("broadcasts", "to", "unknown", "everyone"),
+    ("broadcasts", "role", "unknown", "king"),
+    ("broadcasts", "role", "missing for to: role", {"role": None}),
+    ("broadcasts", "username", "missing for to: username", {"to": "username", "role": None}),
+    ("broadcasts", "username", "unknown", {"to": "username", "role": None, "username": "nobody-here"}),
+    ("broadcasts", "username", "too long", {"to": "username", "role": None, "username": "u" * 65}),
 ]
 # what pydantic (or Python) says to programmers; people get none of it
 PYDANTIC = re.compile(r"Input should|Field required|String should|Value error|validation error|"

@@ -9,7 +9,8 @@ from server.incidents import fold, lifecycle as lc
 LEGAL = {
     ("reported", "acknowledge"): "acknowledged", ("reported", "escalate"): "reported",
     ("reported", "note"): "reported", ("reported", "mark_duplicate"): "closed",
-    ("acknowledged", "assign"): "acknowledged", ("acknowledged", "escalate"): "acknowledged",
+    ("acknowledged", "assign"): "acknowledged", ("acknowledged", "accept"): "acknowledged",
+    ("acknowledged", "escalate"): "acknowledged",
     ("acknowledged", "notify_agency"): "acknowledged", ("acknowledged", "sop_step"): "acknowledged",
     ("acknowledged", "note"): "acknowledged", ("acknowledged", "resolve"): "resolved",
     ("acknowledged", "mark_duplicate"): "closed",
@@ -31,7 +32,7 @@ def test_every_action_from_every_state(state, action):
 
 
 def test_roles_guards_note_operators_run_commanders_close():
-    assert {a for a, p in lc.PERMISSION.items() if p == "incidents.note"} == {"note"}
+    assert {a for a, p in lc.PERMISSION.items() if p == "incidents.note"} == {"note", "accept"}
     assert {a for a, p in lc.PERMISSION.items() if p == "incidents.command"} == {"close", "reopen", "mark_duplicate"}
     assert set(lc.PERMISSION) == set(lc.ACTIONS)
 
@@ -70,6 +71,28 @@ def test_the_fold_follows_a_scripted_history():
     reopened = ledger.fold_all(REGISTRY.folds, [event(9, "incident.reopened", {"incident_id": "b", "note": ""})],
                                {"incidents": state})["incidents"]["b"]
     assert (reopened["status"], reopened["duplicate_of"]) == ("acknowledged", None)
+
+
+def test_the_fold_times_acknowledgement_resolution_and_the_assignment():
+    history = [reported(1, "a"), event(3, "incident.acknowledged", {"incident_id": "a"}),
+               event(4, "incident.assigned", {"incident_id": "a", "assignee": "gus", "note": "gate 2"}),
+               event(5, "alert.raised", {"alert_id": "x", "kind": "assignment_unacknowledged", "severity": 2,
+                                         "incident_id": "a", "assignment_id": "4-0"}),
+               event(6, "incident.assigned", {"incident_id": "a", "assignee": "gus", "note": "again"}),
+               event(7, "incident.assignment_accepted", {"incident_id": "a", "assignment_id": "6-0"}, actor="gus"),
+               event(9, "incident.resolved", {"incident_id": "a", "note": "", "skipped_steps": [], "reason": ""})]
+    states = [ledger.fold_all(REGISTRY.folds, history[:n])["incidents"]["a"] for n in range(1, len(history) + 1)]
+    assert states[0]["ack_seconds"] is None and states[1]["ack_seconds"] == 120.0
+    assert (states[2]["assignment_id"], states[2]["assignment_note"], states[2]["assignment_alerted"]) == (
+        "4-0", "gate 2", False)
+    assert states[3]["assignment_alerted"] and "5-0" not in states[3]["history"]
+    assert (states[4]["assignment_id"], states[4]["assignment_alerted"], states[4]["assignment_accepted_at"]) == (
+        "6-0", False, None)  # a new assignment waits for its own acceptance
+    assert states[5]["assignment_accepted_at"] == "2026-05-01T09:07:00.000Z"
+    assert states[6]["resolve_seconds"] == 480.0
+    reopened = ledger.fold_all(REGISTRY.folds, [event(10, "incident.reopened", {"incident_id": "a", "note": ""})],
+                               {"incidents": {"a": states[6]}})["incidents"]["a"]
+    assert reopened["resolve_seconds"] is None and reopened["ack_seconds"] == 120.0
 
 
 def test_open_incidents_are_sorted_by_severity_then_age():

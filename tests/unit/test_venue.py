@@ -187,6 +187,23 @@ def test_fast_fixture_is_valid_and_fast():
     assert [c.id for c in fast.incident_categories] == CATEGORIES
 
 
+def test_incident_rules_of_the_default_venue_and_the_fast_fixture(venue):
+    assert venue.incident_rules.escalate_after_min == {1: 2, 2: 5}
+    assert (venue.incident_rules.dispatch_ack_min, venue.incident_rules.broadcast_ack_min) == (3, 5)
+    assert venue.incident_rules.escalate_after(3) is None
+    fast = load_venue(FAST).incident_rules
+    assert max(*fast.escalate_after_min.values(), fast.dispatch_ack_min, fast.broadcast_ack_min) <= 0.1
+
+
+def test_incident_rules_are_optional_and_partial(tmp_path, raw):
+    raw.pop("incident_rules")
+    assert load_venue(write(tmp_path, raw)).incident_rules.escalate_after_min == {1: 2, 2: 5}
+    raw["incident_rules"] = {"escalate_after_min": {1: 0.5}}
+    rules = load_venue(write(tmp_path, raw, "partial.yaml")).incident_rules
+    assert (rules.escalate_after(1), rules.escalate_after(2), rules.dispatch_ack_min) == (0.5, None, 3)
+    assert "incident_rules" not in load_venue(write(tmp_path, raw, "p2.yaml")).to_public()
+
+
 # ------------------------------------------------------------------ validation failures
 
 def set_cp(checkpoint_id, key, value):
@@ -272,6 +289,18 @@ BROKEN = {
     "pass without vehicles": (lambda d: d["entrances"][0].update(vehicle_pass_required=True),
                               "entrances[0].vehicle_pass_required: needs vehicles: true"),
     "top level": (lambda d: d.clear(), "id: required key is missing"),
+    "rules type": (lambda d: d.update(incident_rules=[2, 5]), "incident_rules: expected a mapping"),
+    "rules key": (lambda d: d["incident_rules"].update(escalate_after=5), "incident_rules.escalate_after: unknown key"),
+    "rules severity": (lambda d: d["incident_rules"]["escalate_after_min"].update({5: 3}),
+                       "incident_rules.escalate_after_min.5: unknown severity"),
+    "rules map": (lambda d: d["incident_rules"].update(escalate_after_min=2),
+                  "incident_rules.escalate_after_min: expected a mapping of severity"),
+    "rules zero": (lambda d: d["incident_rules"].update(dispatch_ack_min=0),
+                   "incident_rules.dispatch_ack_min: must be greater than 0"),
+    "rules text": (lambda d: d["incident_rules"].update(broadcast_ack_min="soon"),
+                   "incident_rules.broadcast_ack_min: expected a number of minutes, got 'soon'"),
+    "rules boolean": (lambda d: d["incident_rules"]["escalate_after_min"].update({1: True}),
+                      "incident_rules.escalate_after_min.1: expected a number"),
 }
 
 

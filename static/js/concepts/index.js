@@ -3,6 +3,7 @@
 // and details(env, index); fold.js and feed.js iterate this list and switch on nothing.
 import * as accounts from "./accounts.js";
 import * as alerts from "./alerts.js";
+import * as broadcasts from "./broadcasts.js";
 import * as clearance from "./clearance.js";
 import * as incidents from "./incidents.js";
 import * as inspections from "./inspections.js";
@@ -11,7 +12,7 @@ import * as phase from "./phase.js";
 import * as vehicles from "./vehicles.js";
 import * as visitors from "./visitors.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance, broadcasts];
 
 // Return the concept modules that fold an event type: its own, and those that `follow` it
 // (clearance follows phase.changed, as server/clearance/fold.py does).
