@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from server.incidents import settings as rules
+from server.incidents import settings as incident_settings
 
 LANGS = ("zh-CN", "en")
 KINDS = ("entrance", "interior")
@@ -80,7 +80,7 @@ class Venue:
     floorplan: dict  # {"width": ..., "height": ...}
     source: str = ""
     rules: dict = field(default_factory=dict)  # {section of RULES: {key: positive number}}
-    incident_rules: rules.IncidentRules = rules.DEFAULT  # the optional section (server/incidents/settings.py)
+    incident_rules: incident_settings.IncidentRules = incident_settings.DEFAULT  # server/incidents/settings.py
     _by_id: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -157,7 +157,7 @@ def venue_from_dict(data, source="<venue>"):
     """Validate an already parsed venue mapping and return the Venue, or raise VenueError."""
     try:
         return _Parser().venue(data, source)
-    except (_Invalid, rules.RulesError) as exc:
+    except (_Invalid, incident_settings.RulesError) as exc:
         raise VenueError(f"{source}: {exc}") from None
 
 
@@ -197,7 +197,7 @@ class _Parser:
 
     def venue(self, data, source):
         """Validate the whole document, section by section, in dependency order."""
-        doc = self.fields("", data, TOP_KEYS, (*RULES, rules.KEY))
+        doc = self.fields("", data, TOP_KEYS, (*RULES, incident_settings.KEY))
         fp = self.fields("floorplan", doc["floorplan"], ("width", "height"))
         self.plan = {k: self.number(f"floorplan.{k}", fp[k], positive=True) for k in ("width", "height")}
         phases = self.items("phases", doc["phases"], lambda w, v: self.named(Phase, w, v))
@@ -219,7 +219,8 @@ class _Parser:
             phases=phases, zones=zones, entrances=entrances, checkpoints=checkpoints,
             incident_categories=self.items("incident_categories", doc["incident_categories"], self.category),
             checklists=self.items("checklists", doc["checklists"], self.checklist),
-            agencies=agencies, floorplan=self.plan, source=source, incident_rules=rules.parse(doc.get(rules.KEY)),
+            agencies=agencies, floorplan=self.plan, source=source,
+            incident_rules=incident_settings.parse(doc.get(incident_settings.KEY)),
             rules={k: {n: self.number(f"{k}.{n}", x, positive=True)
                        for n, x in self.fields(k, doc[k], (), RULES[k]).items()} for k in RULES if k in doc})
 
