@@ -5,7 +5,8 @@ NAME = "incidents"
 REPORTED = "incident.reported"
 ESCALATED = lc.EVENT_OF["escalate"]
 DUPLICATE = lc.EVENT_OF["mark_duplicate"]
-TYPES = (REPORTED, *lc.EVENT_OF.values())
+PHOTO_ADDED = "incident.photo_added"  # not a lifecycle step: allowed until closed
+TYPES = (REPORTED, PHOTO_ADDED, *lc.EVENT_OF.values())
 
 
 def touches(event):
@@ -24,7 +25,7 @@ def _reported(event):
             "acknowledged_at": None, "acknowledged_by": None, "assignee": None,
             "escalations": 0, "auto_escalated": False, "agencies": [], "sop_done": [],
             "resolved_at": None, "closed_at": None, "duplicate_of": None, "duplicates": [],
-            "history": [event["id"]]}
+            "photos": list(data.get("photo_ids", [])), "history": [event["id"]]}
 
 
 def _acted(entry, event):
@@ -66,6 +67,9 @@ def apply(state, event):
     entry = state.get(incident_id)
     if not entry:
         return {}
+    if event["type"] == PHOTO_ADDED:
+        return {incident_id: {**entry, "photos": [*entry.get("photos", []), *event["data"]["photo_ids"]],
+                              "history": [*entry["history"], event["id"]]}}
     changes = {incident_id: _acted(entry, event)}
     if event["type"] == DUPLICATE and state.get(event["data"]["of"]):
         other = state[event["data"]["of"]]

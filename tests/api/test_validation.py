@@ -91,6 +91,9 @@ CASES = [
     ("incidents", "description", "missing", MISSING),
     ("incidents", "description", "too long", "d" * 2001),
     ("incidents", "observed_at", "in the future", "2999-01-01T00:00:00Z"),
+    ("incidents", "photo_ids", "wrong type", "p1"),
+    ("incidents", "photo_ids", "too many", ["p1", "p2", "p3", "p4", "p5", "p6"]),
+    ("incidents", "photo_ids", "unknown", ["no-such-photo"]),
 ]
 # what pydantic (or Python) says to programmers; people get none of it
 PYDANTIC = re.compile(r"Input should|Field required|String should|Value error|validation error|"
