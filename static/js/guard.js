@@ -9,8 +9,9 @@ import { io } from "/static/vendor/socket.io.esm.min.js";
 import { compareIds } from "./live.js";
 import { Outbox } from "./outbox.js";
 import * as checkin from "./guard/checkin.js";
+import * as incident from "./guard/incident.js";
 
-const SCREENS = [checkin];
+const SCREENS = [checkin, incident];
 const $ = (sel) => document.querySelector(sel);
 const toastEl = $("[data-toast]");
 const badge = $("[data-outbox-badge]");
