@@ -1,9 +1,7 @@
 """The guard's outbox: nothing is lost offline or when the session expires, nothing is doubled."""
-import json
-
 from playwright.sync_api import expect
 
-from .pw_helpers import PASSWORD, PHONE, sign_in_api
+from .pw_helpers import PASSWORD, PHONE, outbox_items, sign_in_api
 
 GUARD = "guard_wang"
 
@@ -42,7 +40,7 @@ def test_offline_submission_is_queued_then_sent_once(make_context, live_server):
     expect(toast).to_have_attribute("data-kind", "queued")
     expect(toast).to_contain_text("已排队")
     expect(page.locator("[data-outbox-badge]")).to_have_text("待发送 1")
-    stored = json.loads(page.evaluate("localStorage.getItem('gatewatch.outbox.v1')"))
+    stored = outbox_items(page)
     assert [item["body"]["checkpoint_id"] for item in stored] == ["E1"]
     assert stored[0]["key"]
 
