@@ -76,7 +76,7 @@ async function seal(owner, body, fields) {
 
 // Return an item's body with its sealed fields decrypted (only just before sending).
 async function unsealed(item) {
-  if (!item.sealed) return item.body;
+  if (!item.sealed) return { ...item.body }; // a copy: the photo ids added must not stick to the item
   const key = await sealingKey(item.owner, false);
   if (!key) throw new Error("sealing key gone");
   const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: item.sealed.iv }, key, item.sealed.data);

@@ -131,7 +131,10 @@ async function submit(e) {
   if (pendingKey) return;
   setFormError(form, "");
   if (!validate(true)) {
-    form.querySelector("[aria-invalid=true]")?.focus();
+    // Radio groups carry no aria-invalid: a missing category is found by its own check.
+    const first = new FormData(form).get("category") ? form.querySelector("[aria-invalid=true]")
+      : form.querySelector('input[name="category"]');
+    first?.focus();
     return;
   }
   const fd = new FormData(form);
