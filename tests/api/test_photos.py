@@ -179,3 +179,14 @@ def test_unattached_photos_are_discarded_after_a_day(client_as, ctx):
     assert guard.get(f"/api/v1/photos/{lost}").status_code == 404
     assert guard.get(f"/api/v1/photos/{kept}").status_code == 200
     assert photos.discard_unattached(ctx, ev.utc_now() + dt.timedelta(days=3)) == []
+
+
+def test_attaching_needs_photo_ids_or_a_file(client_as):
+    guard = client_as("guard")
+    incident_id = guard.post("/api/v1/incidents", REPORT).get_json()["incident"]["incident_id"]
+    path = f"/api/v1/incidents/{incident_id}/photos"
+    empty = guard.post(path, {})
+    assert empty.status_code == 400 and list(empty.get_json()["error"]["fields"]) == ["photo_ids"]
+    not_image = guard(path, b"hello", name="x.txt")
+    assert not_image.status_code == 400 and list(not_image.get_json()["error"]["fields"]) == ["file"]
+    assert guard.post("/api/v1/incidents/nope/photos", {"photo_ids": ["x"]}).status_code == 404
