@@ -161,6 +161,8 @@ def test_sign_out_deletes_sealed_items_and_the_key_after_asking(make_context, li
     page.wait_for_timeout(300)
     assert asked and "个人信息" in asked[0] and len(outbox_items(page)) == 2  # cancelled: nothing lost
     page.once("dialog", lambda dialog: dialog.accept())
+    for path in ("**/api/v1/checkins", "**/api/v1/incidents"):  # online for signing out, not for sending
+        page.route(path, lambda route: route.abort())
     context.set_offline(False)
     page.locator("[data-signout]").first.click()
     page.wait_for_url("**/login**")
