@@ -10,6 +10,9 @@ const out = join(root, "static", "vendor");
 const files = [
   { pkg: "socket.io-client", from: "dist/socket.io.esm.min.js", to: "socket.io.esm.min.js" },
   { pkg: "socket.io-client", from: "dist/socket.io.esm.min.js.map", to: "socket.io.esm.min.js.map", optional: true },
+  // The guard's outbox keeps its items (with photos and sealed fields) in IndexedDB.
+  { pkg: "idb", from: "build/index.js", to: "idb.js" },
+  { pkg: "idb", from: "LICENSE", to: "idb.LICENSE" },
   // /api/docs: the Swagger UI bundle (a classic script defining window.SwaggerUIBundle) and its stylesheet.
   { pkg: "swagger-ui-dist", from: "swagger-ui-bundle.js", to: "swagger-ui/swagger-ui-bundle.js" },
   { pkg: "swagger-ui-dist", from: "swagger-ui.css", to: "swagger-ui/swagger-ui.css" },

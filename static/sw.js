@@ -1,5 +1,5 @@
 // Service worker for the guard app: keeps the app shell and static files available offline.
-// Submissions are never cached here; the page's outbox (localStorage) holds them until sent.
+// Submissions are never cached here; the page's outbox (IndexedDB, with its photos) holds them until sent.
 const VERSION = "gatewatch-shell-v1";
 const SHELL = "/guard";
 

@@ -90,6 +90,16 @@ def body():
     return data
 
 
+def _form_fingerprint():
+    """Return a multipart body's content without its random boundary (a retry differs only there)."""
+    parts = [f"{name}={value}".encode() for name, value in sorted(request.form.items(multi=True))]
+    for name, sent in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest = hashlib.sha256(sent.stream.read()).hexdigest()
+        sent.stream.seek(0)
+        parts.append(f"{name}:{sent.filename}:{digest}".encode())
+    return b"\n".join(parts)
+
+
 def idempotency(user):
     """Return the Idempotency record for this creating request, or raise 400."""
     key = request.headers.get("Idempotency-Key")
@@ -102,8 +112,10 @@ def idempotency(user):
                                 "Idempotency-Key 应为 1–128 个 A-Z a-z 0-9 - _ . : 字符。"),
                            fields={"Idempotency-Key": Text("invalid format", "格式无效")},
                            code="idempotency_key_invalid")
-    parsed = _parsed()
-    if parsed is _INVALID or parsed is None:
+    parsed = None if request.mimetype == "multipart/form-data" else _parsed()
+    if request.mimetype == "multipart/form-data":
+        canonical = _form_fingerprint()
+    elif parsed is _INVALID or parsed is None:
         canonical = request.get_data(cache=True) or b""
     else:
         try:

@@ -107,8 +107,10 @@ def _operation(op, schemas, path, method, rule):
     if op.body is not None:
         doc["requestBody"] = {"required": not optional(op.body), "content": {
             "application/json": {"schema": schemas.ref(op.body, "validation")}}}
-    if op.form is not None:
-        doc["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.form}}}
+    if op.form is not None:  # a multipart upload, or either of the two when a JSON body is declared too
+        doc.setdefault("requestBody", {"required": True, "content": {}})
+        doc["requestBody"]["required"] = True
+        doc["requestBody"]["content"]["multipart/form-data"] = {"schema": op.form}
     if op.public:
         doc["security"] = []
     return doc

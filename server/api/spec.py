@@ -59,7 +59,9 @@ def operation(permission=None, *, tag, body=None, query=None, answer=None, statu
             extra = {}
             if creating:
                 extra["idem"] = common.idempotency(user)
-            if body is not None:
+            if body is not None and form is not None and request.mimetype == "multipart/form-data":
+                extra["body"] = None  # the view reads the multipart form itself
+            elif body is not None:
                 sent = common.body() if request.get_data(cache=True) or not optional(body) else {}
                 extra["body"] = validation.parse(body, sent, lang=lang)
             if query is not None:

@@ -3,7 +3,7 @@ from pydantic import Field
 
 from server.concept import FEED_ROLES, Audience, Concept, EventType
 from server.incidents import dispatch, fold, lifecycle as lc, service
-from server.incidents.models import DATA, Incident, ReportedData
+from server.incidents.models import DATA, Incident, PhotoAddedData, ReportedData
 
 NAME = fold.NAME
 # Free text may name people: a wall screen shows category, severity, place and times only.
@@ -55,6 +55,7 @@ CONCEPT = Concept(
     name="incidents",
     doc=__doc__,
     events=(_type(fold.REPORTED, ReportedData, "Someone reported an incident."),
+            _type(fold.PHOTO_ADDED, PhotoAddedData, "Photos were attached to an incident (ids only)."),
             *(_type(lc.EVENT_OF[a], DATA[a], DOCS[a]) for a in lc.ACTIONS if a != "assign"),
             _type(lc.EVENT_OF["assign"], DATA["assign"], DOCS["assign"], audience=assignee_too,
                   audience_doc="feed screens and the assigned user (displays without names or free text)")),

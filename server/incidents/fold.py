@@ -6,7 +6,8 @@ NAME = "incidents"
 REPORTED = "incident.reported"
 ESCALATED = lc.EVENT_OF["escalate"]
 DUPLICATE = lc.EVENT_OF["mark_duplicate"]
-TYPES = (REPORTED, *lc.EVENT_OF.values())
+PHOTO_ADDED = "incident.photo_added"  # not a lifecycle step: allowed until closed
+TYPES = (REPORTED, PHOTO_ADDED, *lc.EVENT_OF.values())
 # The watcher's alert about an assignment nobody accepted marks the assignment (alerted once).
 ALERT_RAISED, UNACCEPTED = "alert.raised", "assignment_unacknowledged"
 
@@ -36,7 +37,7 @@ def _reported(event):
             "resolved_at": None, "closed_at": None, "duplicate_of": None, "duplicates": [],
             "assigned_at": None, "assignment_id": None, "assignment_note": "", "assignment_accepted_at": None,
             "assignment_alerted": False, "ack_seconds": None, "resolve_seconds": None,
-            "history": [event["id"]]}
+            "photos": list(data.get("photo_ids", [])), "history": [event["id"]]}
 
 
 def _seconds(entry, ts):
@@ -90,6 +91,9 @@ def apply(state, event):
     entry = state.get(incident_id)
     if not entry:
         return {}
+    if event["type"] == PHOTO_ADDED:
+        return {incident_id: {**entry, "photos": [*entry.get("photos", []), *event["data"]["photo_ids"]],
+                              "history": [*entry["history"], event["id"]]}}
     changes = {incident_id: _acted(entry, event)}
     if event["type"] == DUPLICATE and state.get(event["data"]["of"]):
         other = state[event["data"]["of"]]

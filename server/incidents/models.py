@@ -5,7 +5,8 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from server.concept import EventData
 from server.incidents import lifecycle as lc
-from server.incidents.fold import REPORTED
+from server.incidents.fold import PHOTO_ADDED, REPORTED
+from server.photos.models import MAX_PER_RECORD, PhotoId
 from server.validation import IsoTime, RequestModel, rule
 from server.wire import Envelope, event_of
 
@@ -27,6 +28,8 @@ class ReportRequest(RequestModel):
     description: str = Field(min_length=1, max_length=TEXT_MAX)
     observed_at: IsoTime | None = Field(None, description="when it was seen (an outbox may send it later); "
                                                           "at most 7 days ago")
+    photo_ids: list[PhotoId] = Field(default_factory=list, max_length=MAX_PER_RECORD,
+                                     description="photos uploaded before (POST /api/v1/photos) to attach")
 
 
 class ActionRequest(RequestModel):
@@ -64,6 +67,7 @@ class ReportedData(EventData):
     location_id: str = Field(description="zone, entrance or checkpoint")
     zone_id: str | None = Field(description="the zone the location lies in")
     description: str
+    photo_ids: list[str] = Field(default_factory=list, description="photos attached with the report")
 
 
 class ActedData(EventData):
@@ -151,6 +155,12 @@ DATA = {"acknowledge": AcknowledgedData, "assign": AssignedData, "accept": Assig
         "mark_duplicate": DuplicateData}
 
 
+class PhotoAddedData(ActedData):
+    """incident.photo_added: photos were attached (ids only; the bytes live beside the stream)."""
+
+    photo_ids: list[str] = Field(min_length=1)
+
+
 class AgencyContact(BaseModel):
     """An agency notified about an incident."""
 
@@ -193,6 +203,7 @@ class Incident(BaseModel):
     assignment_alerted: bool = Field(False, description="the watcher told the control room it was not accepted")
     ack_seconds: float | None = Field(None, description="seconds from recording to acknowledgement")
     resolve_seconds: float | None = Field(None, description="seconds from recording to resolution")
+    photos: list[str] = Field([], description="ids of its photos (GET /api/v1/photos/{photo_id}), oldest first")
     history: list[str] = Field(description="ids of its events, oldest first")
 
 
@@ -223,6 +234,13 @@ class ReportAnswer(BaseModel):
 
     incident: Incident
     event: event_of("IncidentReportedEvent", ReportedData, REPORTED)
+
+
+class PhotosAnswer(BaseModel):
+    """The incident with its photos, and the event that attached the new ones."""
+
+    incident: Incident
+    event: event_of("IncidentPhotoAddedEvent", PhotoAddedData, PHOTO_ADDED)
 
 
 class ActionAnswer(BaseModel):

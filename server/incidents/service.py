@@ -10,11 +10,12 @@ from server.errors import Conflict, Forbidden, NotFound, Text, check
 from server.incidents import fold, lifecycle as lc
 from server.incidents.fold import NAME, REPORTED
 from server.patrols.service import observed_time
+from server.photos import service as photos
 
 
 def report_incident(ctx, *, actor, category, location_id, description, severity=None, observed_at=None,
-                    idem=None):
-    """Record a new incident; its severity defaults to the category's."""
+                    photo_ids=(), idem=None):
+    """Record a new incident (with photos uploaded before); its severity defaults to the category's."""
     fields, observed = observed_time(observed_at, ev.utc_now())
     kind = ctx.venue.find("incident_categories", category)
     if not kind:
@@ -22,12 +23,15 @@ def report_incident(ctx, *, actor, category, location_id, description, severity=
     if location_id not in ctx.venue.location_ids():
         fields["location_id"] = Text("unknown location", "未知的位置")
     check(fields)
+    photo_ids = list(photo_ids or ())
+    photos.check_exist(ctx, photo_ids)
     zone = ctx.venue.zone_of(location_id)
     event = ev.draft(REPORTED, actor=actor, observed_at=observed, locations=[location_id, zone],
                      data={"incident_id": uuid.uuid4().hex, "category": kind.id,
                            "severity": severity or kind.default_severity, "location_id": location_id,
-                           "zone_id": zone, "description": description})
-    return ledger.record(ctx, [event], idem=idem,
+                           "zone_id": zone, "description": description,
+                           **({"photo_ids": photo_ids} if photo_ids else {})})
+    return ledger.record(ctx, [event], idem=idem, rule=lambda state: photos.check_attachable(state, photo_ids),
                          body=lambda envs: {"incident": fold.apply({}, event)[event["data"]["incident_id"]],
                                             "event": envs[0]})
 

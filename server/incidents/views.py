@@ -1,13 +1,15 @@
 """Incidents over HTTP: parse, authorise, call the service, answer."""
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from server import events as ev
 from server.api.common import answered, gw
 from server.api.spec import operation
 from server.auth import authorize
-from server.incidents import fold, lifecycle as lc, service
+from server.incidents import fold, lifecycle as lc, photos, service
 from server.incidents.models import (ActionAnswer, ActionRequest, IncidentAnswer, IncidentsAnswer,
-                                     IncidentsQuery, ReportAnswer, ReportRequest)
+                                     IncidentsQuery, PhotosAnswer, ReportAnswer, ReportRequest)
+from server.photos.models import UPLOAD_FORM, AttachRequest
+from server.photos.views import uploaded_file
 
 bp = Blueprint("incidents", __name__, url_prefix="/api/v1")
 
@@ -19,7 +21,8 @@ def report(user, body, idem):
     """Report an incident (severity defaults to the category's)."""
     return answered(service.report_incident(gw(), actor=user.actor(), idem=idem, category=body.category,
                                             severity=body.severity, location_id=body.location_id,
-                                            description=body.description, observed_at=body.observed_at))
+                                            description=body.description, observed_at=body.observed_at,
+                                            photo_ids=body.photo_ids))
 
 
 @bp.post("/incidents/<incident_id>/actions")
@@ -52,3 +55,16 @@ def show(user, incident_id):
     entry = service.incident(ctx, incident_id)
     events = [ctx.registry.upcast(e) for e in ctx.store.events_by_ids(entry["history"])]
     return jsonify({"incident": entry, "events": [ev.envelope(e, ctx.venue.id) for e in events]})
+
+
+@bp.post("/incidents/<incident_id>/photos")
+@operation("incidents.note", tag="incidents", body=AttachRequest, form=UPLOAD_FORM, answer=PhotosAnswer,
+           status=201, creating=True, errors=(404, 409))
+def add_photos(user, incident_id, body, idem):
+    """Attach photos: one multipart `file`, or `{photo_ids}` uploaded before (at most 5 in all).
+
+    A closed incident, or a sixth photo → 409. The upload is checked as POST /api/v1/photos.
+    """
+    upload = uploaded_file() if body is None else None
+    return answered(photos.add_photos(gw(), actor=user.actor(), incident_id=incident_id, idem=idem,
+                                      photo_ids=body.photo_ids if body else (), upload=upload))

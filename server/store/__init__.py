@@ -23,9 +23,9 @@ UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError
                redis.exceptions.ReadOnlyError, redis.exceptions.MasterDownError)
 
 
-def connect(url, *, timeout=5.0):
-    """Open a client for the given URL, answering str."""
-    return redis.Redis.from_url(url, decode_responses=True, socket_timeout=timeout,
+def connect(url, *, timeout=5.0, text=True):
+    """Open a client for the given URL, answering str (or bytes when not `text`)."""
+    return redis.Redis.from_url(url, decode_responses=text, socket_timeout=timeout,
                                 socket_connect_timeout=2, health_check_interval=10,
                                 retry_on_timeout=False)
 
@@ -47,6 +47,8 @@ class Store:
         self.venue_id = venue_id
         self.keys = Keys(venue_id)
         self.redis = connect(url)
+        # Photos are bytes: read through a client that does not decode (it connects on first use).
+        self.binary = connect(url, text=False)
         self._script = self.redis.register_script(_commit.SCRIPT)
         # A session is checked on every request: fetch its user in one call, and slide its
         # expiry at most once a minute — every write costs an fsync under appendfsync always.
@@ -138,6 +140,10 @@ class Store:
     def read_record(self, key):
         """Return a hash record as a dict (empty when absent)."""
         return self.redis.hgetall(key)
+
+    def read_blob(self, key):
+        """Return the bytes a commit stored under a key (None when absent)."""
+        return self.binary.get(key)
 
     def has_members(self, key):
         """Tell whether a set record holds anything."""
@@ -307,5 +313,6 @@ class Store:
         return dumps(value)
 
     def close(self):
-        """Close the connection pool."""
+        """Close the connection pools."""
         self.redis.close()
+        self.binary.close()

@@ -151,7 +151,9 @@ def build_args(keys, commit, idem):
     ops += list(commit.ops)
     argv.append(str(len(ops)))
     for op, key, *rest in ops:
-        argv += [str(2 + len(rest)), op, str(args.key(key)), *[str(x) for x in rest]]
+        # bytes (a photo) travel as they are; everything else as text
+        argv += [str(2 + len(rest)), op, str(args.key(key)),
+                 *[x if isinstance(x, bytes) else str(x) for x in rest]]
     return args.keys, argv
 
 

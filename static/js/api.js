@@ -58,7 +58,8 @@ function retryAfterMs(header) {
 }
 
 // Send a request to the API and return the parsed JSON body; throw ApiError on failure.
-// options: body (JSON-encoded), query (object), idempotencyKey (POST outside /auth/), signal.
+// options: body (JSON-encoded; a FormData is sent as multipart), query (object),
+// idempotencyKey (POST outside /auth/), signal.
 // timeout (ms) turns a request that hangs into a network error.
 export async function api(method, path, { body, query, idempotencyKey, signal, timeout } = {}) {
   method = method.toUpperCase();
@@ -70,7 +71,8 @@ export async function api(method, path, { body, query, idempotencyKey, signal, t
     if (s) url += (url.includes("?") ? "&" : "?") + s;
   }
   const headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "zh-CN" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const form = body instanceof FormData; // a multipart upload: the browser sets its boundary
+  if (body !== undefined && !form) headers["Content-Type"] = "application/json";
   if (UNSAFE.has(method)) headers["X-CSRF-Token"] = csrfToken();
   if (method === "POST" && !path.startsWith("/api/v1/auth/")) headers["Idempotency-Key"] = idempotencyKey || newKey();
   let res;
@@ -80,7 +82,7 @@ export async function api(method, path, { body, query, idempotencyKey, signal, t
   try {
     res = await fetch(url, {
       method, headers, signal: combined, credentials: "same-origin", cache: "no-store",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || form ? body : JSON.stringify(body),
     });
   } catch (err) {
     if (signal?.aborted) throw err;

@@ -8,8 +8,22 @@ export const page = {
   displayName: document.body.dataset.displayName || "",
 };
 
+// Forget this user's sealed outbox items and key, asking first when some are pending;
+// tell whether to go on. Unsealed items stay, as before, until this user signs in again.
+async function forgetSealedData() {
+  if (!page.username || !("indexedDB" in window)) return true;
+  try {
+    const { forgetSealed, sealedCount } = await import("./outbox.js");
+    const n = await sealedCount(page.username);
+    if (n && !window.confirm(t("outbox.signout_sealed", { n }))) return false;
+    await forgetSealed(page.username);
+  } catch { /* storage blocked: nothing sealed was kept */ }
+  return true;
+}
+
 // Sign out over the API, then go to the sign-in page.
 export async function signOut() {
+  if (!(await forgetSealedData())) return;
   try { await api("POST", "/api/v1/auth/logout", { body: {} }); } catch { /* go anyway */ }
   try {
     for (const key of await caches.keys()) if (key.startsWith("gatewatch-shell")) await caches.delete(key);

@@ -11,12 +11,13 @@ import { Outbox } from "./outbox.js";
 import * as checkin from "./guard/checkin.js";
 import * as checkout from "./guard/checkout.js";
 import * as clearance from "./guard/clearance.js";
+import * as incident from "./guard/incident.js";
 import * as inspection from "./guard/inspection.js";
 import * as tasks from "./guard/tasks.js";
 import * as vehicle from "./guard/vehicle.js";
 import * as visitor from "./guard/visitor.js";
 
-const SCREENS = [checkin, tasks, visitor, checkout, vehicle, inspection, clearance];
+const SCREENS = [checkin, tasks, incident, visitor, checkout, vehicle, inspection, clearance];
 const $ = (sel) => document.querySelector(sel);
 const toastEl = $("[data-toast]");
 const badge = $("[data-outbox-badge]");

@@ -1,18 +1,108 @@
-// A durable outbox in localStorage: every submission is stored with its Idempotency-Key
-// before it is sent, and is retried with the same key until the server answers.
+// A durable outbox in IndexedDB: every submission is stored with its Idempotency-Key before it
+// is sent, and is retried with the same key until the server answers. IndexedDB (not
+// localStorage, which holds ~5 MB of strings) keeps photos as Blobs beside the item; fields
+// named in `seal` are kept only encrypted (AES-GCM under a non-extractable key of this owner).
+import { openDB } from "/static/vendor/idb.js";
 import { ApiError, api, get, newKey, setCsrfToken } from "./api.js";
 
-const STORE = "gatewatch.outbox.v1";
+const DB = "gatewatch";
+const ITEMS = "outbox";
+const KEYS = "sealing_keys";
+const LEGACY = "gatewatch.outbox.v1"; // the localStorage outbox before IndexedDB
+const CHANNEL = "gatewatch.outbox";
 const BASE_DELAY = 2000;
 const MAX_DELAY = 60000;
 const SEND_TIMEOUT = 20000;
+const UPLOAD_TIMEOUT = 60000;
 
-function readAll() {
-  try { return JSON.parse(localStorage.getItem(STORE) || "[]"); } catch { return []; }
+let dbPromise = null;
+
+// Open the database once per page, creating its stores on first use.
+function db() {
+  if (!dbPromise) {
+    dbPromise = openDB(DB, 1, {
+      upgrade(base) {
+        base.createObjectStore(ITEMS, { keyPath: "key" }).createIndex("owner", "owner");
+        base.createObjectStore(KEYS, { keyPath: "owner" });
+      },
+    }).then(migrate);
+  }
+  return dbPromise;
 }
 
-function writeAll(items) {
-  localStorage.setItem(STORE, JSON.stringify(items));
+// Move items left in the old localStorage outbox into IndexedDB, once.
+async function migrate(base) {
+  let old = [];
+  try { old = JSON.parse(localStorage.getItem(LEGACY) || "[]"); } catch { old = []; }
+  if (Array.isArray(old) && old.length) {
+    const tx = base.transaction(ITEMS, "readwrite");
+    for (const item of old) if (item && item.key) await tx.store.put({ seq: Date.parse(item.created_at) || 0, ...item });
+    await tx.done;
+  }
+  try { localStorage.removeItem(LEGACY); } catch { /* storage blocked */ }
+  return base;
+}
+
+// Return every stored item (all owners), oldest first.
+async function readAll() {
+  const all = await (await db()).getAll(ITEMS);
+  return all.sort((a, b) => (a.seq - b.seq) || a.created_at.localeCompare(b.created_at));
+}
+
+// Return this owner's sealing key, creating it (non-extractable) when asked to.
+async function sealingKey(owner, create) {
+  const base = await db();
+  const found = await base.get(KEYS, owner);
+  if (found || !create) return found?.key || null;
+  const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+  await base.put(KEYS, { owner, key });
+  return key;
+}
+
+// Encrypt the sealed fields of a body: return [the body without them, {iv, data}].
+async function seal(owner, body, fields) {
+  const hidden = {};
+  const open = { ...body };
+  for (const f of fields) {
+    if (f in open) hidden[f] = open[f];
+    delete open[f];
+  }
+  if (!Object.keys(hidden).length) return [open, null];
+  const key = await sealingKey(owner, true);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const plain = new TextEncoder().encode(JSON.stringify(hidden));
+  return [open, { iv, data: await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plain) }];
+}
+
+// Return an item's body with its sealed fields decrypted (only just before sending).
+async function unsealed(item) {
+  if (!item.sealed) return { ...item.body }; // a copy: the photo ids added must not stick to the item
+  const key = await sealingKey(item.owner, false);
+  if (!key) throw new Error("sealing key gone");
+  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: item.sealed.iv }, key, item.sealed.data);
+  return { ...item.body, ...JSON.parse(new TextDecoder().decode(plain)) };
+}
+
+// Forget what an owner left sealed on this device (at sign-out): their sealed items and key.
+// Items without sealed fields stay, as before: they are sent when that user signs in again.
+export async function forgetSealed(owner) {
+  const base = await db();
+  const tx = base.transaction([ITEMS, KEYS], "readwrite");
+  let n = 0;
+  for (const item of await tx.objectStore(ITEMS).index("owner").getAll(owner)) {
+    if (item.sealed) {
+      await tx.objectStore(ITEMS).delete(item.key);
+      n++;
+    }
+  }
+  await tx.objectStore(KEYS).delete(owner);
+  await tx.done;
+  return n;
+}
+
+// Count an owner's pending items that hold sealed fields (sign-out asks before losing them).
+export async function sealedCount(owner) {
+  return (await (await db()).getAllFromIndex(ITEMS, "owner", owner)).filter((i) => i.sealed).length;
 }
 
 export class Outbox extends EventTarget {
@@ -24,48 +114,59 @@ export class Outbox extends EventTarget {
     this.blocked = false; // waiting for the user to sign in again
     this.timer = null;
     this.nextAt = null;
+    this.channel = "BroadcastChannel" in window ? new BroadcastChannel(CHANNEL) : null;
     window.addEventListener("online", () => this.flush());
     document.addEventListener("visibilitychange", () => { if (!document.hidden) this.flush(); });
-    window.addEventListener("storage", (e) => { if (e.key === STORE) this.emit("change"); });
+    this.channel?.addEventListener("message", () => this.emit("change", { remote: true }));
   }
 
   emit(type, detail = {}) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
+  // Announce a change here and to this site's other tabs.
+  changed() {
+    this.emit("change");
+    this.channel?.postMessage("change");
+  }
+
   // Return this owner's pending items, oldest first.
-  items() {
-    return readAll().filter((i) => i.owner === this.owner);
+  async items() {
+    return (await readAll()).filter((i) => i.owner === this.owner);
   }
 
   // Return the owners other than this one that still have pending items.
-  otherOwners() {
-    return [...new Set(readAll().filter((i) => i.owner !== this.owner).map((i) => i.owner))];
+  async otherOwners() {
+    return [...new Set((await readAll()).filter((i) => i.owner !== this.owner).map((i) => i.owner))];
   }
 
   // Store a new submission (url, body, label for display) and return it; then try to send.
-  add(url, body, label = {}) {
+  // options.seal: body fields kept only encrypted; options.files: Blobs uploaded first to
+  // POST /api/v1/photos, their ids appended to body.photo_ids.
+  async add(url, body, label = {}, { seal: fields = [], files = [] } = {}) {
+    const [open, sealed] = await seal(this.owner, body, fields);
     const item = {
-      key: newKey(), owner: this.owner, url, body, label,
-      created_at: new Date().toISOString(), attempts: 0, last_error: null,
+      key: newKey(), owner: this.owner, url, body: open, label, sealed,
+      files: [...files], uploaded: files.map(() => null),
+      seq: Date.now() + Math.random() / 2, created_at: new Date().toISOString(), attempts: 0, last_error: null,
     };
-    const all = readAll();
-    all.push(item);
-    writeAll(all);
-    this.emit("change");
+    await (await db()).put(ITEMS, item);
+    this.changed();
     return item;
   }
 
-  update(key, patch) {
-    const all = readAll();
-    const item = all.find((i) => i.key === key);
-    if (item) Object.assign(item, patch);
-    writeAll(all);
+  async update(key, patch) {
+    const base = await db();
+    const tx = base.transaction(ITEMS, "readwrite");
+    const item = await tx.store.get(key);
+    if (item) await tx.store.put(Object.assign(item, patch));
+    await tx.done;
+    return item;
   }
 
-  remove(key) {
-    writeAll(readAll().filter((i) => i.key !== key));
-    this.emit("change");
+  async remove(key) {
+    await (await db()).delete(ITEMS, key);
+    this.changed();
   }
 
   // Allow sending again after the user signed in; then send at once.
@@ -81,11 +182,15 @@ export class Outbox extends EventTarget {
     this.emit("change");
   }
 
+  async keys() {
+    return (await this.items()).map((i) => i.key);
+  }
+
   // Send pending items in order; stop at the first that must wait. Items left unsent are
   // announced with a "held" event ({keys}).
   async flush() {
     if (this.blocked) {
-      this.emit("held", { keys: this.items().map((i) => i.key) });
+      this.emit("held", { keys: await this.keys() });
       return;
     }
     if (this.busy) {
@@ -98,9 +203,9 @@ export class Outbox extends EventTarget {
     try {
       do {
         this.again = false;
-        for (const item of this.items()) {
+        for (const item of await this.items()) {
           if (this.blocked || (await this.sendOne(item)) === "wait") {
-            this.emit("held", { keys: this.items().map((i) => i.key) });
+            this.emit("held", { keys: await this.keys() });
             return;
           }
         }
@@ -125,36 +230,61 @@ export class Outbox extends EventTarget {
     }
   }
 
+  // Upload the item's photos not yet uploaded, keeping each id on the item (a reload resumes);
+  // each has its own key derived from the item's, so a retry never stores a photo twice.
+  async uploadFiles(item) {
+    const uploaded = [...(item.uploaded || [])];
+    for (const [i, file] of (item.files || []).entries()) {
+      if (uploaded[i]) continue;
+      const form = new FormData();
+      form.append("file", file, file.name || `photo-${i + 1}.jpg`);
+      const data = await api("POST", "/api/v1/photos", {
+        body: form, idempotencyKey: `${item.key}.photo${i}`, timeout: UPLOAD_TIMEOUT,
+      });
+      uploaded[i] = data.photo.photo_id;
+      await this.update(item.key, { uploaded });
+      item.uploaded = uploaded;
+    }
+    return uploaded.filter(Boolean);
+  }
+
   // Send one item; return "done" (answered, removed) or "wait" (kept, retry later).
   async sendOne(item) {
     const attempts = (item.attempts || 0) + 1;
-    this.update(item.key, { attempts });
+    await this.update(item.key, { attempts });
     try {
-      const data = await api("POST", item.url, {
-        body: item.body, idempotencyKey: item.key, timeout: SEND_TIMEOUT,
-      });
-      this.remove(item.key);
+      const photoIds = await this.uploadFiles(item);
+      const body = await unsealed(item);
+      if (photoIds.length) body.photo_ids = [...(body.photo_ids || []), ...photoIds];
+      const data = await api("POST", item.url, { body, idempotencyKey: item.key, timeout: SEND_TIMEOUT });
+      await this.remove(item.key);
       this.emit("sent", { item, data });
       return "done";
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
+      if (!(err instanceof ApiError)) {
+        if (err?.name !== "OperationError" && err?.message !== "sealing key gone") throw err;
+        // Sealed data that can no longer be opened (the key was forgotten): it cannot be sent.
+        await this.remove(item.key);
+        this.emit("rejected", { item, error: new ApiError({ status: 400, code: "sealed_lost" }) });
+        return "done";
+      }
       if (err.needsSignIn && (await this.renewToken())) return this.sendOne(item);
       if (err.needsSignIn) {
         this.blocked = true;
-        this.update(item.key, { last_error: err.code });
+        await this.update(item.key, { last_error: err.code });
         this.emit("signin", { item, error: err });
         return "wait";
       }
       if (err.retryable) {
         const backoff = Math.min(MAX_DELAY, BASE_DELAY * 2 ** Math.min(attempts - 1, 6));
         const delay = Math.max(err.retryAfter ?? 0, backoff * (0.8 + Math.random() * 0.4));
-        this.update(item.key, { last_error: err.code });
+        await this.update(item.key, { last_error: err.code });
         this.emit("queued", { item, error: err });
         this.schedule(delay);
         return "wait";
       }
       // The server refused this submission for good (validation, permission): hand it back.
-      this.remove(item.key);
+      await this.remove(item.key);
       this.emit("rejected", { item, error: err });
       return "done";
     }

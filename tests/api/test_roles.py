@@ -1,5 +1,6 @@
 """Every route × every role: allowed or 403, exactly as DESIGN §4 says; signed out → 401."""
 import datetime as dt
+import io
 import logging
 import uuid
 from types import SimpleNamespace
@@ -8,11 +9,15 @@ import pytest
 
 from server import events as ev
 from server.broadcasts import service as broadcasts
+from server.incidents.service import report_incident
 from server.patrols.service import check_overdue
+from server.photos.service import upload
 
 ROLES = ("guard", "operator", "commander", "admin", "display")
 EVERYONE = set(ROLES)
 STAFF = {"operator", "commander", "admin"}
+PHOTO = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c"
+                      "63e0e4e40400003a001ced089b8e0000000049454e44ae426082")  # a 1×1 PNG
 pytestmark = pytest.mark.usefixtures("quick_hashes")  # ~120 sign-ins: roles are tested here, not hashing
 
 # (method, path, body, roles allowed per DESIGN §4, status when allowed)
@@ -26,6 +31,9 @@ ROUTES = [
     ("GET", "/api/v1/incidents", None, EVERYONE - {"display"}, 200),  # screens get the snapshot's
     ("POST", "/api/v1/incidents", {"category": "other", "location_id": "E1", "description": "x"},
      EVERYONE - {"display"}, 201),
+    ("POST", "/api/v1/photos", PHOTO, EVERYONE - {"display"}, 201),
+    ("GET", "/api/v1/photos/{photo}", None, EVERYONE - {"display"}, 200),  # staff only, never screens
+    ("POST", "/api/v1/incidents/{incident}/photos", PHOTO, EVERYONE - {"display"}, 201),
     ("POST", "/api/v1/checkins", {"checkpoint_id": "C1", "status": "clear"}, EVERYONE - {"display"}, 201),
     ("POST", "/api/v1/alerts/{alert}/acknowledge", {}, STAFF, 200),
     ("POST", "/api/v1/phase", {"phase": "in_session", "override_reason": "test arranged without inspections"}, {"commander", "admin"}, 201),
@@ -77,13 +85,21 @@ def world(ctx, auth):
                for i in ("certificate", "alarm_intercom", "doors", "ride")]
     hazard = inspections.record_inspection(ctx, actor={"username": "target", "role": "guard"}, checklist_id="elevators",
                                            area_id="lobby", results=results).body["hazards"][0]["hazard_id"]
-    return {"alert": open_ids[0], "hazard": hazard, "broadcast": sent.body["broadcast"]["broadcast_id"]}
+    actor = {"username": "target", "role": "guard"}
+    photo = upload(ctx, actor=actor, data=PHOTO).body["photo"]["photo_id"]
+    incident = report_incident(ctx, actor=actor, category="other", location_id="E1",
+                               description="x").body["incident"]["incident_id"]
+    return {"alert": open_ids[0], "photo": photo, "incident": incident, "hazard": hazard,
+            "broadcast": sent.body["broadcast"]["broadcast_id"]}
 
 
 def call(client, method, path, body, headers):
     """Send one request."""
     if method == "GET":
         return client.get(path, headers=headers)
+    if isinstance(body, bytes):  # a photo upload
+        return client.post(path, data={"file": (io.BytesIO(body), "p.png")}, content_type="multipart/form-data",
+                           headers={"Idempotency-Key": uuid.uuid4().hex, **headers})
     return client.post(path, json=body, headers={"Idempotency-Key": uuid.uuid4().hex, **headers})
 
 

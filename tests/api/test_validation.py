@@ -127,6 +127,9 @@ CASES = [
     ("broadcasts", "username", "missing for to: username", {"to": "username", "role": None}),
     ("broadcasts", "username", "unknown", {"to": "username", "role": None, "username": "nobody-here"}),
     ("broadcasts", "username", "too long", {"to": "username", "role": None, "username": "u" * 65}),
+    ("incidents", "photo_ids", "wrong type", "p1"),
+    ("incidents", "photo_ids", "too many", ["p1", "p2", "p3", "p4", "p5", "p6"]),
+    ("incidents", "photo_ids", "unknown", ["no-such-photo"]),
 ]
 # what pydantic (or Python) says to programmers; people get none of it
 PYDANTIC = re.compile(r"Input should|Field required|String should|Value error|validation error|"

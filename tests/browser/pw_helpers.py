@@ -25,3 +25,34 @@ def sign_in_page(page, username, password=PASSWORD):
     page.get_by_label("用户名").or_(page.get_by_label("Username")).fill(username)
     page.locator("#password").fill(password)
     page.locator("[data-login] [data-submit]").click()
+
+
+# Every record of the outbox's IndexedDB store, with Blobs and buffers described (not returned).
+DUMP_OUTBOX = """async () => {
+  const db = await new Promise((ok, fail) => {
+    const req = indexedDB.open("gatewatch");
+    req.onsuccess = () => ok(req.result);
+    req.onerror = () => fail(req.error);
+  });
+  if (!db.objectStoreNames.contains("outbox")) { db.close(); return []; }
+  const items = await new Promise((ok, fail) => {
+    const req = db.transaction("outbox").objectStore("outbox").getAll();
+    req.onsuccess = () => ok(req.result);
+    req.onerror = () => fail(req.error);
+  });
+  db.close();
+  const text = async (v) => v instanceof Blob ? { blob: v.type, size: v.size }
+    : v instanceof ArrayBuffer || ArrayBuffer.isView(v)
+      ? { bytes: Array.from(new Uint8Array(v.buffer || v, v.byteOffset || 0, v.byteLength)) } : v;
+  return Promise.all(items.map(async (item) => ({
+    ...item,
+    files: await Promise.all((item.files || []).map(text)),
+    sealed: item.sealed ? { iv: await text(item.sealed.iv), data: await text(item.sealed.data) } : null,
+  })));
+}"""
+
+
+def outbox_items(page):
+    """Return the outbox items stored in the page's IndexedDB (oldest first)."""
+    items = page.evaluate(DUMP_OUTBOX)
+    return sorted(items, key=lambda i: (i.get("seq") or 0, i["created_at"]))

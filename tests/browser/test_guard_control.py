@@ -1,11 +1,10 @@
 """The guard's phone and the control-room wall, end to end on a real server and Chromium."""
 import datetime as dt
-import json
 import re
 
 from playwright.sync_api import expect
 
-from .pw_helpers import PASSWORD, PHONE, sign_in_api, sign_in_page
+from .pw_helpers import PASSWORD, PHONE, outbox_items, sign_in_api, sign_in_page
 
 GUARD, OPERATOR = "guard_zhang", "operator_li"
 
@@ -103,7 +102,7 @@ def test_issue_without_note_shows_inline_error_and_sends_nothing(make_context, l
     expect(page.locator("#note")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#note")).to_be_focused()
     assert posted == []
-    assert json.loads(page.evaluate("localStorage.getItem('gatewatch.outbox.v1') || '[]'")) == []
+    assert outbox_items(page) == []
     page.locator("#note").fill("Side door found unlocked")
     expect(error).to_be_hidden()
 

@@ -1,9 +1,7 @@
 """The guard's outbox: nothing is lost offline or when the session expires, nothing is doubled."""
-import json
-
 from playwright.sync_api import expect
 
-from .pw_helpers import PASSWORD, PHONE, sign_in_api
+from .pw_helpers import PASSWORD, PHONE, outbox_items, sign_in_api
 
 GUARD = "guard_wang"
 
@@ -42,7 +40,7 @@ def test_offline_submission_is_queued_then_sent_once(make_context, live_server):
     expect(toast).to_have_attribute("data-kind", "queued")
     expect(toast).to_contain_text("已排队")
     expect(page.locator("[data-outbox-badge]")).to_have_text("待发送 1")
-    stored = json.loads(page.evaluate("localStorage.getItem('gatewatch.outbox.v1')"))
+    stored = outbox_items(page)
     assert [item["body"]["checkpoint_id"] for item in stored] == ["E1"]
     assert stored[0]["key"]
 
@@ -71,3 +69,23 @@ def test_expired_session_keeps_item_until_signed_in_again(make_context, live_ser
     events = _checkins_by(live_server, GUARD)
     assert len(events) == before + 1
     assert events[0]["data"]["checkpoint_id"] == "E2"
+
+
+def test_items_left_in_the_old_localstorage_outbox_move_to_indexeddb_and_are_sent(make_context, live_server):
+    context, page = _guard_page(make_context, live_server)
+    before = len(_checkins_by(live_server, GUARD))
+    page.route("**/api/v1/checkins", lambda route: route.abort())  # the old item waits in IndexedDB first
+    page.evaluate("""(owner) => localStorage.setItem("gatewatch.outbox.v1", JSON.stringify([{
+      key: "0f8c7a52-1111-4c3b-9d2e-5a6b7c8d9e0f", owner, url: "/api/v1/checkins",
+      body: { checkpoint_id: "E4", status: "clear", observed_at: new Date().toISOString() },
+      label: { kind: "checkin" }, created_at: new Date().toISOString(), attempts: 0, last_error: null }]))""", GUARD)
+    page.reload()
+    expect(page.locator("[data-outbox-badge]")).to_have_text("待发送 1")
+    assert [i["key"] for i in outbox_items(page)] == ["0f8c7a52-1111-4c3b-9d2e-5a6b7c8d9e0f"]
+    assert page.evaluate("localStorage.getItem('gatewatch.outbox.v1')") is None
+
+    page.unroute("**/api/v1/checkins")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    events = _checkins_by(live_server, GUARD)
+    assert len(events) == before + 1 and events[0]["data"]["checkpoint_id"] == "E4"

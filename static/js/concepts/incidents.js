@@ -11,7 +11,7 @@ const known = new Map();
 
 export const types = ["incident.reported", "incident.acknowledged", "incident.assigned", "incident.escalated",
   "incident.agency_notified", "incident.sop_step_done", "incident.noted", "incident.resolved",
-  "incident.closed", "incident.reopened", "incident.marked_duplicate"];
+  "incident.closed", "incident.reopened", "incident.marked_duplicate", "incident.photo_added"];
 
 const bySeverityThenAge = (a, b) => a.severity - b.severity || String(a.reported_at).localeCompare(String(b.reported_at));
 
@@ -26,7 +26,8 @@ export function apply(model, env) {
   const d = env.data || {};
   if (!model.incidents) model.incidents = new Map();
   if (env.type === "incident.reported") {
-    const row = { ...d, status: "reported", reported_at: env.observed_at || env.ts, assignee: null, sop_done: [] };
+    const row = { ...d, status: "reported", reported_at: env.observed_at || env.ts, assignee: null, sop_done: [],
+      photos: d.photo_ids || [] };
     model.incidents.set(d.incident_id, row);
     known.set(d.incident_id, row);
     return true;
@@ -35,6 +36,7 @@ export function apply(model, env) {
   if (!row) return false; // closed before the snapshot; a reopen is picked up by the next snapshot
   if (NEXT[env.type]) row.status = NEXT[env.type];
   if (env.type === "incident.assigned") row.assignee = d.assignee;
+  if (env.type === "incident.photo_added") row.photos = [...(row.photos || []), ...d.photo_ids];
   if (env.type === "incident.sop_step_done") row.sop_done = [...new Set([...(row.sop_done || []), d.step])];
   if (!OPEN.has(row.status)) model.incidents.delete(d.incident_id);
   return true;
