@@ -1,17 +1,25 @@
 """Photos as a fold of events (pure: no I/O): which photos exist and what they are attached to.
 
 A photo is attached by any event whose data lists it in `photo_ids` (an incident's report, a
-photo added to it; later a hazard): the photos concept need not know those concepts.
+photo added to it, a hazard; an inspection's results each): the photos concept need not know those concepts.
 """
 NAME = "photos"
 UPLOADED = "photo.uploaded"
 DISCARDED = "photo.discarded"
 
 
-def _listed(event):
-    """Return the photo ids an event of another concept attaches."""
-    ids = event["data"].get("photo_ids") if isinstance(event.get("data"), dict) else None
+def _ids(mapping):
+    """Return the photo ids a mapping lists under `photo_ids`."""
+    ids = mapping.get("photo_ids") if isinstance(mapping, dict) else None
     return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+
+
+def _listed(event):
+    """Return the photo ids an event of another concept attaches (an inspection: per result)."""
+    data = event.get("data")
+    results = data.get("results") if isinstance(data, dict) else None
+    nested = [i for r in results for i in _ids(r)] if isinstance(results, list) else []
+    return list(dict.fromkeys(_ids(data) + nested))
 
 
 def touches(event):

@@ -105,6 +105,17 @@ export async function sealedCount(owner) {
   return (await (await db()).getAllFromIndex(ITEMS, "owner", owner)).filter((i) => i.sealed).length;
 }
 
+// Append each uploaded photo id to the photo_ids of its place in the body (the body itself
+// when the place is absent or names nothing).
+function attachPhotos(body, ids, places = []) {
+  ids.forEach((id, i) => {
+    let target = body;
+    for (const key of (places[i] || "").split(".").filter(Boolean)) target = target?.[key];
+    if (!target || typeof target !== "object") target = body;
+    target.photo_ids = [...(target.photo_ids || []), id];
+  });
+}
+
 export class Outbox extends EventTarget {
   // owner: the username whose items this outbox sends (items of others stay untouched).
   constructor(owner) {
@@ -142,12 +153,13 @@ export class Outbox extends EventTarget {
 
   // Store a new submission (url, body, label for display) and return it; then try to send.
   // options.seal: body fields kept only encrypted; options.files: Blobs uploaded first to
-  // POST /api/v1/photos, their ids appended to body.photo_ids.
-  async add(url, body, label = {}, { seal: fields = [], files = [] } = {}) {
+  // POST /api/v1/photos, their ids appended to body.photo_ids — or, for file i, to the
+  // photo_ids of the object at options.places[i] (e.g. "results.3": an inspection's item).
+  async add(url, body, label = {}, { seal: fields = [], files = [], places = [] } = {}) {
     const [open, sealed] = await seal(this.owner, body, fields);
     const item = {
       key: newKey(), owner: this.owner, url, body: open, label, sealed,
-      files: [...files], uploaded: files.map(() => null),
+      files: [...files], places: [...places], uploaded: files.map(() => null),
       seq: Date.now() + Math.random() / 2, created_at: new Date().toISOString(), attempts: 0, last_error: null,
     };
     await (await db()).put(ITEMS, item);
@@ -255,7 +267,7 @@ export class Outbox extends EventTarget {
     try {
       const photoIds = await this.uploadFiles(item);
       const body = await unsealed(item);
-      if (photoIds.length) body.photo_ids = [...(body.photo_ids || []), ...photoIds];
+      attachPhotos(body, photoIds, item.places);
       const data = await api("POST", item.url, { body, idempotencyKey: item.key, timeout: SEND_TIMEOUT });
       await this.remove(item.key);
       this.emit("sent", { item, data });

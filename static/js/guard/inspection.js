@@ -139,12 +139,14 @@ async function submit(e) {
     results: checklist.items.map((item, i) => ({ item_id: item.id, ok: answers[i].ok,
       ...(answers[i].ok ? {} : { note: answers[i].note }) })),
   };
-  const files = answers.map((a) => a.file).filter(Boolean).slice(0, 5);
+  // Each failed item's photo goes with that item: the outbox fills results.<i>.photo_ids.
+  const withPhoto = answers.map((a, i) => [a.file, `results.${i}`]).filter(([file]) => file).slice(0, 5);
+  const files = withPhoto.map(([file]) => file);
+  const places = withPhoto.map(([, place]) => place);
   pendingKey = "adding";
   $("[data-submit]").disabled = true;
-  // With photos, the outbox uploads them first and fills body.photo_ids (once it supports files).
   const item = await shell.outbox.add("/api/v1/inspections", body,
-    { kind: name, checklist_id: checklist.id, area_id: area }, files.length ? { files } : undefined);
+    { kind: name, checklist_id: checklist.id, area_id: area }, { files, places });
   pendingKey = item.key;
   shell.outbox.flush();
 }
