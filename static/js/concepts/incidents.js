@@ -26,7 +26,8 @@ export function apply(model, env) {
   const d = env.data || {};
   if (!model.incidents) model.incidents = new Map();
   if (env.type === "incident.reported") {
-    const row = { ...d, status: "reported", reported_at: env.observed_at || env.ts, assignee: null, sop_done: [] };
+    const row = { ...d, status: "reported", reported_at: env.observed_at || env.ts, assignee: null, sop_done: [],
+      acknowledged_at: null, escalations: 0 };
     model.incidents.set(d.incident_id, row);
     known.set(d.incident_id, row);
     return true;
@@ -34,7 +35,9 @@ export function apply(model, env) {
   const row = model.incidents.get(d.incident_id);
   if (!row) return false; // closed before the snapshot; a reopen is picked up by the next snapshot
   if (NEXT[env.type]) row.status = NEXT[env.type];
+  if (env.type === "incident.acknowledged") Object.assign(row, { acknowledged_at: env.ts, acknowledged_by: env.actor?.username });
   if (env.type === "incident.assigned") row.assignee = d.assignee;
+  if (env.type === "incident.escalated") row.escalations = (row.escalations || 0) + 1;
   if (env.type === "incident.sop_step_done") row.sop_done = [...new Set([...(row.sop_done || []), d.step])];
   if (!OPEN.has(row.status)) model.incidents.delete(d.incident_id);
   return true;
