@@ -1,5 +1,5 @@
 """HTML pages (login, guard app, control room, command desk, admin, API docs) and their i18n."""
-from . import apidocs
+from . import apidocs, incidents
 from .i18n import init_i18n
 from .pages import bp
 
@@ -9,3 +9,4 @@ def init_app(app):
     init_i18n(app)
     app.register_blueprint(bp)
     app.register_blueprint(apidocs.bp)
+    app.register_blueprint(incidents.bp)
