@@ -126,3 +126,22 @@ def test_an_unknown_incident_is_a_404_page(make_context, live_server):
     answer = page.goto("/command/incidents/nope")
     assert answer.status == 404
     expect(page.locator("h1")).to_contain_text("页面不存在")
+
+
+def test_the_incident_pages_are_for_the_desk_roles_only(live_server):
+    live_server.add_user("desk_guard", "guard", PASSWORD)
+    live_server.add_user("desk_wall", "display", PASSWORD)
+    anonymous = requests.get(live_server.url + "/command/incidents", allow_redirects=False, timeout=10)
+    assert anonymous.status_code == 302 and "/login?next=" in anonymous.headers["Location"]
+    for username in ("desk_guard", "desk_wall"):
+        session = requests.Session()
+        assert session.post(live_server.url + "/api/v1/auth/login",
+                            json={"username": username, "password": PASSWORD}, timeout=10).ok
+        assert session.get(live_server.url + "/command/incidents", timeout=10).status_code == 403
+        assert session.get(live_server.url + "/command/incidents/x", timeout=10).status_code == 403
+    operator = requests.Session()
+    live_server.add_user("desk_op", "operator", PASSWORD)
+    assert operator.post(live_server.url + "/api/v1/auth/login",
+                         json={"username": "desk_op", "password": PASSWORD}, timeout=10).ok
+    odd = operator.get(live_server.url + "/command/incidents?status=bogus&severity=9&category=" + "x" * 300, timeout=10)
+    assert odd.status_code == 200  # odd filters are ignored, never a 500

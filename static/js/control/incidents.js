@@ -28,15 +28,9 @@ function categoryName(screen, id) {
   return c ? loc(c.name) : id;
 }
 
-// Return "E2 东门" for a checkpoint or entrance, "主会场" for a zone (its id is a word, not a sign).
-function place(screen, id) {
-  const zone = screen.index.checkpoints.has(id) || screen.index.entrances.has(id) ? null : screen.index.zones.get(id);
-  return zone ? loc(zone.name) : screen.index.label(id);
-}
-
 // Return "火情/烟雾 · E2 东门" for an incident.
 function what(screen, i) {
-  return `${categoryName(screen, i.category)} · ${place(screen, i.location_id)}`;
+  return `${categoryName(screen, i.category)} · ${screen.index.label(i.location_id)}`;
 }
 
 // Add the panel's dialog, banner and plan layer to the screen.
