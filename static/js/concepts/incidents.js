@@ -70,7 +70,11 @@ export function details(env, index) {
       + (d.description ? ` · ${d.description}` : "");
   }
   const parts = [which(d.incident_id, index)];
-  if (env.type === "incident.assigned") parts.push(t("feed.incident.assigned", { assignee: d.assignee }));
+  if (env.type === "incident.assigned") {
+    // A wall-only display account names nobody (category, severity, place and times only).
+    parts.push(document.body.dataset.role === "display" ? t("incident.assigned")
+      : t("feed.incident.assigned", { assignee: d.assignee }));
+  }
   if (env.type === "incident.escalated" && d.automatic) parts.push(t("feed.incident.auto_escalated", { min: d.threshold_min }));
   if (env.type === "incident.agency_notified") {
     const agency = (index?.venue?.agencies || []).find((a) => a.id === d.agency);
