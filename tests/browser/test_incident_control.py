@@ -115,3 +115,22 @@ def test_the_wall_fits_with_many_incidents_in_english(make_context, live_server)
     # Two incidents at one place get two badges side by side, not on top of each other.
     hall = page.locator(".incident-marker").evaluate_all("""(gs) => gs.map((g) => g.getAttribute('transform'))""")
     assert len(hall) == len(set(hall))
+
+
+def test_a_reopened_incident_comes_back_to_the_wall(make_context):
+    page = make_context().new_page()
+    page.goto("/login")
+    rows = page.evaluate("""async () => {
+        const f = await import('/static/js/fold.js');
+        const inc = await import('/static/js/concepts/incidents.js');
+        const m = f.loadSnapshot(f.createModel(), { incidents: [], guards_active: [] });
+        const env = (seq, type, data) => ({ id: `1000-${seq}`, type, ts: '2026-05-16T06:00:00Z',
+            actor: { username: 'op', role: 'operator' }, data: { incident_id: 'r1', ...data } });
+        const steps = [env(0, 'incident.reported', { category: 'other', severity: 3, location_id: 'E1' }),
+            env(1, 'incident.acknowledged', {}), env(2, 'incident.resolved', { skipped_steps: [] })];
+        for (const e of steps) f.applyEvent(m, e);
+        const gone = inc.openIncidents(m).length;
+        f.applyEvent(m, env(3, 'incident.reopened', {}));
+        return [gone, inc.openIncidents(m).map((i) => [i.incident_id, i.status, i.location_id])];
+    }""")
+    assert rows == [0, [["r1", "acknowledged", "E1"]]]

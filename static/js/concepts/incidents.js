@@ -32,8 +32,14 @@ export function apply(model, env) {
     known.set(d.incident_id, row);
     return true;
   }
-  const row = model.incidents.get(d.incident_id);
-  if (!row) return false; // closed before the snapshot; a reopen is picked up by the next snapshot
+  let row = model.incidents.get(d.incident_id);
+  if (!row && env.type === "incident.reopened" && known.has(d.incident_id)) {
+    // Back on the wall at once: the page saw it before it was resolved or closed.
+    row = { ...known.get(d.incident_id), status: "acknowledged" };
+    model.incidents.set(d.incident_id, row);
+    known.set(d.incident_id, row);
+  }
+  if (!row) return false; // closed before the page saw it; a reopen is picked up by the next snapshot
   if (NEXT[env.type]) row.status = NEXT[env.type];
   if (env.type === "incident.acknowledged") Object.assign(row, { acknowledged_at: env.ts, acknowledged_by: env.actor?.username });
   if (env.type === "incident.assigned") row.assignee = d.assignee;
