@@ -44,6 +44,8 @@ export function mount(screen) {
     layer.setAttribute("data-incident-layer", "");
     plan.append(layer);
   }
+  screen.root.querySelector(".c-legend")?.append(h("li", { class: "c-legend-incidents" }, t("incident.legend"),
+    ...[1, 2, 3, 4].map((n) => h("span", { class: "c-legend-sev", "data-severity": String(n) }, String(n)))));
   const banner = h("div", { class: "c-incident-banner", "data-incident-banner": "", role: "alert", hidden: true });
   screen.root.querySelector("[data-banner]").after(banner);
   panel = { section, layer, banner, canRun: section.dataset.canRun === "true", dialog: null };
