@@ -41,4 +41,6 @@ for (const form of root.querySelectorAll("form[data-incident-action]")) {
     act(form);
   });
 }
+// The actions post JSON: their buttons stay disabled until this module has bound them.
+for (const button of root.querySelectorAll("[data-needs-script]")) button.disabled = false;
 root.querySelector("[data-print]")?.addEventListener("click", () => window.print());

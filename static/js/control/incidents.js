@@ -178,6 +178,7 @@ function drawMarkers(screen, rows) {
   panel.layer.replaceChildren(...shapes);
 }
 
+// Return an SVG circle of radius r.
 function circle(cls, r) {
   const c = document.createElementNS(SVG, "circle");
   c.setAttribute("class", cls);
