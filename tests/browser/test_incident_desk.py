@@ -145,3 +145,26 @@ def test_the_incident_pages_are_for_the_desk_roles_only(live_server):
                          json={"username": "desk_op", "password": PASSWORD}, timeout=10).ok
     odd = operator.get(live_server.url + "/command/incidents?status=bogus&severity=9&category=" + "x" * 300, timeout=10)
     assert odd.status_code == 200  # odd filters are ignored, never a 500
+
+
+def test_the_record_follows_someone_elses_action_live(make_context, live_server):
+    live_server.add_user("desk_op", "operator", PASSWORD)
+    live_server.add_user("desk_op2", "operator", PASSWORD, display_name="值班员戊")
+    live_server.add_user("hall_guard", "guard", PASSWORD)
+    incident_id = _report(live_server, live_server.token("hall_guard"))
+    page = _desk(make_context, "desk_op")
+    page.goto(f"/command/incidents/{incident_id}")
+    expect(page.locator("[data-incident]")).to_have_attribute("data-live", "live")
+    _act(live_server, live_server.token("desk_op2"), incident_id, action="acknowledge")
+    expect(page.locator("[data-incident-status]")).to_have_attribute("data-status", "acknowledged")
+    expect(page.locator("[data-history] tbody tr")).to_have_count(2)
+    expect(page.locator("[data-history] tbody tr").nth(1)).to_contain_text("值班员戊")
+
+    page.locator('form[data-incident-action="note"] textarea').fill("正在联系家属")
+    _act(live_server, live_server.token("desk_op2"), incident_id, action="sop_step", step=1)
+    expect(page.locator("[data-stale]")).to_be_visible()  # what the viewer is typing is not wiped
+    expect(page.locator('form[data-incident-action="note"] textarea')).to_have_value("正在联系家属")
+    page.locator('form[data-incident-action="note"]').get_by_role("button").click()
+    expect(page.locator('[data-history] tr[data-type="incident.noted"]')).to_contain_text("正在联系家属")
+    expect(page.locator('[data-sop] li[data-step="1"]')).to_have_attribute("data-done", "true")
+    expect(page.locator("[data-stale]")).to_have_count(0)
