@@ -85,7 +85,8 @@ def render_page(template, page, user, **context):
     return render_template(template, page=page, user=user, csrf=csrf(),
                            venue=venue if user is not None else None,
                            venue_name=localized(venue["name"]) if venue else "Gatewatch",
-                           can_ack=bool(user and can(user.role, "alerts.acknowledge")), **context)
+                           can_ack=bool(user and can(user.role, "alerts.acknowledge")),
+                           can_run_incidents=bool(user and can(user.role, "incidents.run")), **context)
 
 
 @bp.route("/")

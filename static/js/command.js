@@ -51,6 +51,13 @@ async function load(before) {
   }
 }
 
+// Return a link to the incident's record for an incident event, else null.
+function incidentLink(env) {
+  const id = env.data?.incident_id;
+  if (!id || !String(env.type).startsWith("incident.")) return null;
+  return h("a", { class: "record-link", href: `/command/incidents/${encodeURIComponent(id)}` }, t("incidents.open_record"));
+}
+
 function render() {
   rows.replaceChildren(...shown.map((env, i) => {
     const where = eventLocation(env);
@@ -58,7 +65,7 @@ function render() {
       h("td", { class: "nowrap" }, dateTime(env.observed_at || env.ts)),
       h("td", {}, typeName(env.type)),
       h("td", {}, where ? index.label(where) : ""),
-      h("td", {}, details(env, index)),
+      h("td", {}, details(env, index), incidentLink(env)),
       h("td", {}, actorName(env.actor)));
   }));
   status.hidden = shown.length > 0;

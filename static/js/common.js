@@ -106,11 +106,13 @@ export function venueIndex(venue) {
   const phases = new Map((venue.phases || []).map((p) => (typeof p === "string" ? [p, { id: p }] : [p.id, p])));
   return {
     venue, checkpoints, zones, entrances,
-    // Return "E3 南门车辆入口" for a checkpoint, entrance or zone id.
+    // Return "E3 南门车辆入口" for a checkpoint or entrance, "主会场" for a zone (its id is a
+    // word in the config, not a sign on the wall).
     label(id) {
       if (!id) return "";
-      const thing = checkpoints.get(id) || entrances.get(id) || zones.get(id);
-      return thing ? `${id} ${loc(thing.name)}`.trim() : id;
+      const thing = checkpoints.get(id) || entrances.get(id);
+      if (thing) return `${id} ${loc(thing.name)}`.trim();
+      return zones.has(id) ? loc(zones.get(id).name) || id : id;
     },
     // Return the name alone ("主会场") where the id would be noise (zones people know by name).
     name(id) {

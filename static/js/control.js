@@ -204,6 +204,7 @@ async function start() {
   });
   live = new Live({
     onSnapshot(state) {
+      setPeople(state.people || {}); // before the panels draw names
       loadSnapshot(model, state);
       renderAll();
       backfill(state);

@@ -25,6 +25,11 @@ export function setPeople(map) {
   people = map || {};
 }
 
+// Return the display names known from the snapshot (username -> name).
+export function knownPeople() {
+  return people;
+}
+
 // Return the actor's name as shown on screens.
 export function actorName(actor) {
   if (!actor) return "";

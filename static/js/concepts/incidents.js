@@ -27,16 +27,24 @@ export function apply(model, env) {
   if (!model.incidents) model.incidents = new Map();
   if (env.type === "incident.reported") {
     const row = { ...d, status: "reported", reported_at: env.observed_at || env.ts, assignee: null, sop_done: [],
-      photos: d.photo_ids || [] };
+      photos: d.photo_ids || [], acknowledged_at: null, escalations: 0 };
     model.incidents.set(d.incident_id, row);
     known.set(d.incident_id, row);
     return true;
   }
-  const row = model.incidents.get(d.incident_id);
-  if (!row) return false; // closed before the snapshot; a reopen is picked up by the next snapshot
+  let row = model.incidents.get(d.incident_id);
+  if (!row && env.type === "incident.reopened" && known.has(d.incident_id)) {
+    // Back on the wall at once: the page saw it before it was resolved or closed.
+    row = { ...known.get(d.incident_id), status: "acknowledged" };
+    model.incidents.set(d.incident_id, row);
+    known.set(d.incident_id, row);
+  }
+  if (!row) return false; // closed before the page saw it; a reopen is picked up by the next snapshot
   if (NEXT[env.type]) row.status = NEXT[env.type];
+  if (env.type === "incident.acknowledged") Object.assign(row, { acknowledged_at: env.ts, acknowledged_by: env.actor?.username });
   if (env.type === "incident.assigned") row.assignee = d.assignee;
   if (env.type === "incident.photo_added") row.photos = [...(row.photos || []), ...d.photo_ids];
+  if (env.type === "incident.escalated") row.escalations = (row.escalations || 0) + 1;
   if (env.type === "incident.sop_step_done") row.sop_done = [...new Set([...(row.sop_done || []), d.step])];
   if (!OPEN.has(row.status)) model.incidents.delete(d.incident_id);
   return true;
@@ -69,7 +77,11 @@ export function details(env, index) {
       + (d.description ? ` · ${d.description}` : "");
   }
   const parts = [which(d.incident_id, index)];
-  if (env.type === "incident.assigned") parts.push(t("feed.incident.assigned", { assignee: d.assignee }));
+  if (env.type === "incident.assigned") {
+    // A wall-only display account names nobody (category, severity, place and times only).
+    parts.push(document.body.dataset.role === "display" ? t("incident.assigned")
+      : t("feed.incident.assigned", { assignee: d.assignee }));
+  }
   if (env.type === "incident.escalated" && d.automatic) parts.push(t("feed.incident.auto_escalated", { min: d.threshold_min }));
   if (env.type === "incident.agency_notified") {
     const agency = (index?.venue?.agencies || []).find((a) => a.id === d.agency);

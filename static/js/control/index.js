@@ -3,7 +3,8 @@
 // changed the model, or null for a full redraw — and tick(screen), called every second.
 // screen = {root, model, index, canAck, now()}; panels draw from the model, never fetch state.
 import * as clearance from "./clearance.js";
+import * as incidents from "./incidents.js";
 import * as readiness from "./readiness.js";
 import * as visitors from "./visitors.js";
 
-export const PANELS = [readiness, visitors, clearance];
+export const PANELS = [readiness, incidents, visitors, clearance];
