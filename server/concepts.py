@@ -2,12 +2,12 @@
 from pydantic import ValidationError
 
 from server import events as ev
-from server import accounts, activity, alerts, incidents, patrols, phase, visitors
+from server import accounts, activity, alerts, incidents, patrols, phase, visitors, watchlist
 from server.concept import ROLE_PARENTS
 
 # Order matters only for folds: a concept's fold sees the events in stream order either way.
 CONCEPTS = (phase.CONCEPT, patrols.CONCEPT, alerts.CONCEPT, activity.CONCEPT, accounts.CONCEPT,
-            incidents.CONCEPT, visitors.CONCEPT)
+            incidents.CONCEPT, visitors.CONCEPT, watchlist.CONCEPT)
 
 
 class InvalidEvent(Exception):
