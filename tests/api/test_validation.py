@@ -27,6 +27,7 @@ ROUTES = {
     "acknowledge": ("/api/v1/alerts/{alert}/acknowledge", "operator", {}),
     "incidents": ("/api/v1/incidents", "guard", {"category": "medical", "location_id": "lobby",
                                                   "description": "a visitor fainted"}),
+    "watchlist": ("/api/v1/watchlist", "commander", {"name": "张伟", "action": "alert", "reason": "seen before"}),
 }
 # (route, field, what is wrong, value sent; MISSING leaves the field out, extra keys merge in)
 CASES = [
@@ -91,6 +92,22 @@ CASES = [
     ("incidents", "description", "missing", MISSING),
     ("incidents", "description", "too long", "d" * 2001),
     ("incidents", "observed_at", "in the future", "2999-01-01T00:00:00Z"),
+    ("watchlist", "name", "wrong type", 5),
+    ("watchlist", "name", "too long", "名" * 101),
+    ("watchlist", "name", "nothing to match", MISSING),
+    ("watchlist", "aliases", "wrong type", "张伟"),
+    ("watchlist", "aliases", "too many", ["a"] * 11),
+    ("watchlist", "id_type", "unknown", "visa"),
+    ("watchlist", "id_number", "no type", "11010519491231002X"),
+    ("watchlist", "id_number", "bad check character", {"id_type": "resident_id", "id_number": "110105194912310021"}),
+    ("watchlist", "id_number", "missing for a type", {"id_type": "passport"}),
+    ("watchlist", "plate", "too long", "京" * 21),
+    ("watchlist", "action", "missing", MISSING),
+    ("watchlist", "action", "unknown", "arrest"),
+    ("watchlist", "reason", "missing", MISSING),
+    ("watchlist", "reason", "empty", ""),
+    ("watchlist", "reason", "too long", "r" * 501),
+    ("watchlist", "colour", "unknown field", "red"),
 ]
 # what pydantic (or Python) says to programmers; people get none of it
 PYDANTIC = re.compile(r"Input should|Field required|String should|Value error|validation error|"

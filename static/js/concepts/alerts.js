@@ -17,10 +17,8 @@ export function load(model, state) {
 export function apply(model, env) {
   const d = env.data || {};
   if (env.type === "alert.acknowledged") return model.alerts.delete(d.alert_id);
-  model.alerts.set(d.alert_id, {
-    alert_id: d.alert_id, kind: d.kind, checkpoint_id: d.checkpoint_id, severity: d.severity,
-    message: d.message, raised_at: env.ts, acknowledged: false,
-  });
+  // Every field of the alert is kept: kinds add their own (a watchlist hit names its visitor).
+  model.alerts.set(d.alert_id, { ...d, raised_at: env.ts, acknowledged: false });
   if (d.checkpoint_id) model.alertPlaces.set(d.alert_id, d.checkpoint_id);
   return true;
 }
@@ -30,7 +28,8 @@ export function alertText(alert, index) {
   if (alert.kind === "patrol_overdue" && alert.checkpoint_id) {
     return t("alert.patrol_overdue", { checkpoint: index.label(alert.checkpoint_id) });
   }
-  return tOr(`alert.${alert.kind}`, alert.message || alert.kind || "");
+  const entrance = alert.entrance_id ? index.label(alert.entrance_id) : "";
+  return tOr(`alert.${alert.kind}`, alert.message || alert.kind || "", { entrance });
 }
 
 // Return what happened, for the feed line.

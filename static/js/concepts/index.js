@@ -7,8 +7,9 @@ import * as incidents from "./incidents.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
 import * as visitors from "./visitors.js";
+import * as watchlist from "./watchlist.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, watchlist];
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {

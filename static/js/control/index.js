@@ -2,4 +2,6 @@
 // A panel module may export mount(screen), render(screen, env) — env is the event that
 // changed the model, or null for a full redraw — and tick(screen), called every second.
 // screen = {root, model, index, canAck, now()}; panels draw from the model, never fetch state.
-export const PANELS = [];
+import * as watchlist from "./watchlist.js";
+
+export const PANELS = [watchlist];
