@@ -52,14 +52,14 @@ function validate(form, all) {
 function entryRow(e) {
   const doc = e.id_masked ? `${t(`watchlist.id_type.${e.id_type}`)} ${e.id_masked}` : "—";
   return h("tr", { "data-entry": e.entry_id, "data-action": e.action },
-    h("td", {}, e.name || "—", e.aliases?.length ? h("small", { class: "muted watch-aliases" }, e.aliases.join("、")) : null),
+    h("td", {}, e.name || "—", e.aliases?.length ? h("small", { class: "muted watch-sub" }, e.aliases.join("、")) : null),
     h("td", { class: "nowrap mono" }, doc),
     h("td", { class: "nowrap" }, e.plate || "—"),
-    h("td", {}, h("span", { class: `tag ${e.action === "deny" ? "deny" : "alert"}` }, t(`watchlist.action.${e.action}`))),
+    h("td", {}, h("span", { class: `tag ${e.action}` }, t(`watchlist.tag.${e.action}`))),
     h("td", {}, e.reason),
-    h("td", { class: "nowrap" }, e.added_by, h("small", { class: "muted watch-aliases" }, dateTime(e.added_at))),
-    h("td", { class: "row-actions" },
-      h("button", { type: "button", "data-remove": e.entry_id }, t("watchlist.remove"))));
+    h("td", { class: "nowrap" }, e.added_by, h("small", { class: "muted watch-sub" }, dateTime(e.added_at))),
+    h("td", {}, h("div", { class: "row-actions" },
+      h("button", { type: "button", "data-remove": e.entry_id }, t("watchlist.remove")))));
 }
 
 // Mount the watchlist section (does nothing when the page has none).

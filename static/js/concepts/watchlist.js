@@ -32,13 +32,12 @@ export function apply(model, env) {
 }
 
 // Return what happened, for the feed line.
-export function details(env, index) {
+export function details(env) {
   const d = env.data || {};
-  const entrance = d.entrance_id ? index.label(d.entrance_id) : "";
   if (env.type === "visitor.watchlist_hit") {
-    return t("feed.watchlist_hit", { match: t(`watchlist.match.${d.match}`), entrance });
+    return t("feed.watchlist_hit", { match: t(`watchlist.match.${d.match}`), on: t(`watchlist.matched_on.${d.matched_on}`) });
   }
-  if (env.type === "visitor.denied") return t("feed.watchlist_denied", { name: d.name || "", entrance });
+  if (env.type === "visitor.denied") return t("feed.watchlist_denied", { name: d.name || "" });
   if (env.type === "watchlist.entry_added") {
     return t("feed.watchlist_entry", { who: d.name || d.plate || d.id_masked, action: t(`watchlist.action.${d.action}`) });
   }
