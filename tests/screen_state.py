@@ -67,8 +67,10 @@ def projections_of(snapshot):
     incidents = {i["incident_id"]: dict(i) for i in snapshot.get("incidents", [])}
     # On-site visitors as the snapshot shows them (their history ids are not shown, nor needed).
     visitors = {v["visitor_id"]: {**v, "events": []} for v in snapshot.get("visitors", [])}
+    # Open watchlist hits as a staff snapshot shows them (a display's is empty).
+    hits = {h["visitor_id"]: dict(h) for h in snapshot.get("watchlist_hits", [])}
     projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity, "incidents": incidents,
-                   VISITORS: visitors}
+                   VISITORS: visitors, "watchlist_hits": hits}
     # A concept whose snapshot needs another projection must teach this function to rebuild it.
     assert sorted(projections) == REGISTRY.reads(), REGISTRY.reads()
     return projections

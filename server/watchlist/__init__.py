@@ -50,6 +50,8 @@ CONCEPT = Concept(
     permissions={"watchlist.manage": ("commander",), "watchlist.decide": ("operator",)},
     snapshot=snapshot,
     reads=(hits.NAME, "alerts"),
-    sections={"watchlist_hits": (list[Hit], Field(description="watchlist hits still open for the control "
+    # A default, so snapshots recorded before the watchlist existed (fold vectors) still read.
+    sections={"watchlist_hits": (list[Hit], Field(default_factory=list,
+                                                  description="watchlist hits still open for the control "
                                                               "room (staff only; a display gets none)"))},
 )
