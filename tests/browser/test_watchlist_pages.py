@@ -115,3 +115,15 @@ def test_watchlist_alerts_on_the_wall_with_decisions_for_operators(make_context,
     events = live_server.ctx.store.scan_events()
     assert [e["type"] for e in events if e["type"].startswith("visitor.watchlist_")] == [
         "visitor.watchlist_hit", "visitor.watchlist_hit", "visitor.watchlist_dismissed"]
+
+
+def test_admin_sees_users_and_the_watchlist(make_context, live_server):
+    live_server.add_user("wl_admin", "admin", PASSWORD)
+    context = make_context(lang="zh-CN")
+    sign_in_api(context, "wl_admin")
+    page = context.new_page()
+    page.goto("/admin")
+    expect(page.locator('[data-users] tr[data-user="wl_admin"]')).to_be_visible()
+    expect(page.locator("h2#watchlist-title")).to_contain_text("监控名单")
+    expect(page.locator(".desk-nav a[aria-current=page]")).to_have_text("系统管理")
+    shoot(page, "admin-admin-zh")
