@@ -62,12 +62,15 @@ def _hit(entry, id_listed, name, plate):
     return None
 
 
-def screen(ctx, *, name, blind, plate):
-    """Return the entries a registration matches, strongest first (empty: no hit)."""
+def screen(ctx, *, plate, name="", blind=None):
+    """Return the entries a registration matches, strongest first (empty: no hit).
+
+    A vehicle at a gate is screened by its plate alone: `screen(ctx, plate=plate)`.
+    """
     entries = ctx.store.projection(fold.NAME)
     if not entries:
         return []
-    listed = ctx.store.read_record(blind_key(ctx, blind))
+    listed = ctx.store.read_record(blind_key(ctx, blind)) if blind else {}
     hits = (_hit(entry, entry_id in listed, name, plate) for entry_id, entry in entries.items())
     return sorted((h for h in hits if h), key=Hit.rank)
 

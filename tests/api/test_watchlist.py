@@ -178,3 +178,11 @@ def test_no_plaintext_id_number_in_watchlist_answers_events_or_redis(commander, 
     for number in (ID, ID2):
         for text in texts:
             assert number not in text and number[6:14] not in text, text[:200]
+
+
+def test_a_vehicle_is_screened_by_its_plate_alone(commander, ctx):
+    from server.watchlist import match
+    entry_id = add(commander, plate="沪B·99999", action="deny")["entry"]["entry_id"]
+    [hit] = match.screen(ctx, plate="沪B99999")
+    assert (hit.entry["entry_id"], hit.match, hit.matched_on, hit.denies) == (entry_id, "exact", "plate", True)
+    assert match.screen(ctx, plate="沪B99998") == []
