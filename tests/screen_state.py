@@ -78,9 +78,11 @@ def projections_of(snapshot):
     clearance = clearance if board.get("round_id") else {}
     # Vehicles on site, by plate: one that left is not in a snapshot, nor needed to fold its return.
     vehicles = {v["plate"]: dict(v) for v in snapshot.get("vehicles", [])}
+    # Open watchlist hits as a staff snapshot shows them (a display's is empty).
+    hits = {h["visitor_id"]: dict(h) for h in snapshot.get("watchlist_hits", [])}
     projections = {META: meta, PATROLS: patrols, ALERTS: alerts, ACTIVITY: activity, "incidents": incidents,
                    VISITORS: visitors, CLEARANCE: clearance,
-                   VEHICLES: vehicles, **inspection_projections(snapshot)}
+                   VEHICLES: vehicles, "watchlist_hits": hits, **inspection_projections(snapshot)}
     # A concept whose snapshot needs another projection must teach this function to rebuild it.
     assert sorted(projections) == REGISTRY.reads(), REGISTRY.reads()
     return projections

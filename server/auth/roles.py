@@ -18,7 +18,7 @@ PAGES = {
     "guard": {"guard", "operator", "commander", "admin"},
     "control": {"display", "operator", "commander", "admin"},
     "command": {"operator", "commander", "admin"},
-    "admin": {"admin"},
+    "admin": {"commander", "admin"},  # a commander sees the watchlist there, not users (DESIGN §4)
 }
 
 HOME = {"guard": "/guard", "display": "/control", "operator": "/control",

@@ -6,6 +6,7 @@ REGISTERED = "visitor.registered"
 CHECKED_OUT = "visitor.checked_out"
 REVEALED = "visitor.id_revealed"
 PURGED = "visitor.purged"
+WATCHLIST_HIT = "visitor.watchlist_hit"
 # Roles that see a visitor's full name and phone; every other role sees them masked.
 FULL_VIEW = frozenset({"guard", "operator", "commander", "admin"})
 # What identifies a visitor, stored in events only sealed under the visitor's data key and
@@ -23,7 +24,7 @@ def record(visitor_id):
 
 def touches(event):
     """Return the visitor entries an event's outcome depends on (a new one depends on nothing)."""
-    if event["type"] in (CHECKED_OUT, REVEALED):
+    if event["type"] in (CHECKED_OUT, REVEALED, WATCHLIST_HIT):
         return [event["data"]["visitor_id"]]
     if event["type"] == PURGED:
         return list(event["data"]["visitor_ids"])
@@ -52,6 +53,8 @@ def apply(state, event):
         return {data["visitor_id"]: entry}
     if event["type"] == REVEALED:
         return {data["visitor_id"]: entry}
+    if event["type"] == WATCHLIST_HIT:  # recorded by the watchlist in the registration's commit
+        return {data["visitor_id"]: dict(entry, watchlist_hit=True)}
     return {}
 
 

@@ -11,6 +11,7 @@ from server.visitors import fold
 from server.visitors.fold import CHECKED_OUT, NAME, PURGED, REGISTERED, REVEALED
 from server.visitors.idcheck import mask_id, normalise_plate
 from server.vault import Vault
+from server.watchlist import match
 
 UNKNOWN_ENTRANCE = Text("unknown entrance", "未知的出入口")
 
@@ -65,6 +66,11 @@ def register_visitor(ctx, *, actor, name, id_type, id_number, purpose, entrance_
     keys = vault(ctx)
     blind = keys.blind_index(id_type, id_number)
     plate, unusual = normalise_plate(plate) if plate else ("", False)
+    hits = match.screen(ctx, name=name, blind=blind, plate=plate)
+    if hits and hits[0].denies:  # recorded as visitor.denied; the person is not registered
+        return match.refuse(ctx, hits[0], actor=actor, idem=idem, visitor_id=visitor_id, name=name,
+                            id_type=id_type, id_masked=mask_id(id_number), entrance_id=entrance_id,
+                            plate=plate, locations=[entrance_id, zone])
     expected_id = arrival_of(ctx, blind)  # on today's expected list: marked, linked to the row
     event = ev.draft(REGISTERED, actor=actor, locations=[entrance_id, zone], data={
         "visitor_id": visitor_id, "name": name, "id_type": id_type, "id_masked": mask_id(id_number),
@@ -76,10 +82,12 @@ def register_visitor(ctx, *, actor, name, id_type, id_number, purpose, entrance_
     ops = [("HSET", personal_key(ctx, visitor_id), "id", keys.encrypt(id_number, visitor_id), "bi", blind),
            ("SADD", seen_key(ctx, blind), visitor_id)]
 
+    found = match.hit_events(ctx, hits, visitor_id=visitor_id, entrance_id=entrance_id, locations=[entrance_id, zone])
+
     def answer(envs):
-        entry = fold.apply({}, event)[visitor_id]
+        entry = dict(fold.apply({}, event)[visitor_id], watchlist_hit=bool(found))
         return {"visitor": fold.shown(entry, actor["role"]), "event": envs[0]}
-    return ledger.record(ctx, [event], idem=idem, ops=ops, body=answer)
+    return ledger.record(ctx, [event, *found], idem=idem, ops=ops, body=answer)
 
 
 def _existing(ctx, visitor_id):

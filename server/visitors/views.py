@@ -3,21 +3,27 @@ import json
 
 from flask import Blueprint, current_app, jsonify
 
-from server.api.common import answered, gw
+from server.api.common import answered, gw, lang
 from server.api.spec import operation
 from server.visitors import service
 from server.visitors.models import (CheckedOutAnswer, CheckoutRequest, RegisteredAnswer, RegisterRequest,
                                     RevealAnswer, VisitorAnswer, VisitorsAnswer, VisitorsQuery)
+from server.watchlist.match import in_language
+from server.watchlist.models import DeniedAnswer
 
 bp = Blueprint("visitors", __name__, url_prefix="/api/v1")
 
 
 @bp.post("/visitors")
 @operation("visitors.register", tag="visitors", body=RegisterRequest, answer=RegisteredAnswer,
-           status=201, creating=True)
+           status=201, creating=True, answers={409: DeniedAnswer})
 def register(user, body, idem):
-    """Register a visitor at a gate (the ID number is checked, stored encrypted, answered masked)."""
-    return answered(service.register_visitor(gw(), actor=user.actor(), idem=idem, **dict(body)))
+    """Register a visitor at a gate (the ID number is checked, stored encrypted, answered masked).
+
+    An exact watchlist match on a deny entry answers 409 `visitor_denied`: recorded, not on site.
+    """
+    committed = service.register_visitor(gw(), actor=user.actor(), idem=idem, **dict(body))
+    return answered(in_language(committed, lang()))
 
 
 @bp.post("/visitors/<visitor_id>/checkout")

@@ -163,7 +163,7 @@ def command():
 
 @bp.route("/admin")
 def admin():
-    """Serve the user administration page."""
+    """Serve the administration page: users (admins) and the watchlist (commanders and admins)."""
     user, refusal = require_page("admin")
     if refusal:
         return refusal

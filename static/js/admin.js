@@ -1,10 +1,12 @@
 // User administration: list, create, disable/enable, reset password; API field errors inline.
+// The watchlist (commanders too) is its own module; a commander's page has no user section.
 import { get, post } from "./api.js";
+import { mountWatchlist } from "./admin/watchlist.js";
 import { clearErrors, errorText, h, page, setFieldError, setFormError, showApiError } from "./common.js";
 import { t } from "./i18n.js";
 
 const root = document.querySelector("[data-admin]");
-const tbody = root.querySelector("[data-users]");
+const tbody = root.querySelector("[data-users]"); // absent for a commander
 const createForm = root.querySelector("[data-create]");
 const flash = root.querySelector("[data-flash]");
 const listError = root.querySelector("[data-list-error]");
@@ -95,51 +97,57 @@ function checkConfirm(form, showAll) {
   return ok;
 }
 
-tbody.addEventListener("click", (e) => {
-  const btn = e.target.closest("button[data-action]");
-  if (!btn) return;
-  const tr = btn.closest("tr[data-user]");
-  if (btn.dataset.action === "password") openPasswordForm(tr);
-  else toggle(tr.dataset.user, btn.dataset.action);
-});
+mountWatchlist(document.querySelector("[data-watchlist]"));
+if (tbody) bindUsers();
 
-createForm.addEventListener("input", (e) => {
-  const name = e.target.name;
-  if (name === "username") {
-    const v = e.target.value.trim();
-    setFieldError(createForm, "username", v && !USERNAME.test(v) ? t("form.username_format") : "");
-  } else if (name === "password" || name === "password_confirm") {
-    checkConfirm(createForm, false);
-  } else if (name) {
-    setFieldError(createForm, name, "");
-  }
-});
+// Wire the user table and the new-user form (admins only).
+function bindUsers() {
+  tbody.addEventListener("click", (e) => {
+    const btn = e.target.closest("button[data-action]");
+    if (!btn) return;
+    const tr = btn.closest("tr[data-user]");
+    if (btn.dataset.action === "password") openPasswordForm(tr);
+    else toggle(tr.dataset.user, btn.dataset.action);
+  });
 
-createForm.addEventListener("submit", async (e) => {
-  e.preventDefault();
-  clearErrors(createForm);
-  const f = createForm.elements;
-  let ok = checkConfirm(createForm, true);
-  for (const name of ["username", "display_name"]) {
-    if (!f[name].value.trim()) { setFieldError(createForm, name, t("form.required")); ok = false; }
-  }
-  if (f.username.value.trim() && !USERNAME.test(f.username.value.trim())) {
-    setFieldError(createForm, "username", t("form.username_format"));
-    ok = false;
-  }
-  if (!ok) return;
-  const username = f.username.value.trim();
-  try {
-    await post("/api/v1/users", {
-      username, display_name: f.display_name.value.trim(), role: f.role.value, password: f.password.value,
-    });
-    createForm.reset();
-    say(t("admin.created", { username }));
-    loadUsers();
-  } catch (err) {
-    say("");
-    showApiError(createForm, err);
-  }
-});
+  createForm.addEventListener("input", (e) => {
+    const name = e.target.name;
+    if (name === "username") {
+      const v = e.target.value.trim();
+      setFieldError(createForm, "username", v && !USERNAME.test(v) ? t("form.username_format") : "");
+    } else if (name === "password" || name === "password_confirm") {
+      checkConfirm(createForm, false);
+    } else if (name) {
+      setFieldError(createForm, name, "");
+    }
+  });
 
-loadUsers();
+  createForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearErrors(createForm);
+    const f = createForm.elements;
+    let ok = checkConfirm(createForm, true);
+    for (const name of ["username", "display_name"]) {
+      if (!f[name].value.trim()) { setFieldError(createForm, name, t("form.required")); ok = false; }
+    }
+    if (f.username.value.trim() && !USERNAME.test(f.username.value.trim())) {
+      setFieldError(createForm, "username", t("form.username_format"));
+      ok = false;
+    }
+    if (!ok) return;
+    const username = f.username.value.trim();
+    try {
+      await post("/api/v1/users", {
+        username, display_name: f.display_name.value.trim(), role: f.role.value, password: f.password.value,
+      });
+      createForm.reset();
+      say(t("admin.created", { username }));
+      loadUsers();
+    } catch (err) {
+      say("");
+      showApiError(createForm, err);
+    }
+  });
+
+  loadUsers();
+}

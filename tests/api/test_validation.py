@@ -33,6 +33,7 @@ ROUTES = {
                                                 "kind": "delegate"}),
     "broadcasts": ("/api/v1/broadcasts", "operator", {"text": "gate E2 closes at six", "to": "role",
                                                       "role": "operator"}),
+    "watchlist": ("/api/v1/watchlist", "commander", {"name": "张伟", "action": "alert", "reason": "seen before"}),
 }
 # (route, field, what is wrong, value sent; MISSING leaves the field out, extra keys merge in)
 CASES = [
@@ -130,6 +131,22 @@ CASES = [
     ("incidents", "photo_ids", "wrong type", "p1"),
     ("incidents", "photo_ids", "too many", ["p1", "p2", "p3", "p4", "p5", "p6"]),
     ("incidents", "photo_ids", "unknown", ["no-such-photo"]),
+    ("watchlist", "name", "wrong type", 5),
+    ("watchlist", "name", "too long", "名" * 101),
+    ("watchlist", "name", "nothing to match", MISSING),
+    ("watchlist", "aliases", "wrong type", "张伟"),
+    ("watchlist", "aliases", "too many", ["a"] * 11),
+    ("watchlist", "id_type", "unknown", "visa"),
+    ("watchlist", "id_number", "no type", "11010519491231002X"),
+    ("watchlist", "id_number", "bad check character", {"id_type": "resident_id", "id_number": "110105194912310021"}),
+    ("watchlist", "id_number", "missing for a type", {"id_type": "passport"}),
+    ("watchlist", "plate", "too long", "京" * 21),
+    ("watchlist", "action", "missing", MISSING),
+    ("watchlist", "action", "unknown", "arrest"),
+    ("watchlist", "reason", "missing", MISSING),
+    ("watchlist", "reason", "empty", ""),
+    ("watchlist", "reason", "too long", "r" * 501),
+    ("watchlist", "colour", "unknown field", "red"),
 ]
 # what pydantic (or Python) says to programmers; people get none of it
 PYDANTIC = re.compile(r"Input should|Field required|String should|Value error|validation error|"

@@ -17,10 +17,8 @@ export function load(model, state) {
 export function apply(model, env) {
   const d = env.data || {};
   if (env.type === "alert.acknowledged") return model.alerts.delete(d.alert_id);
-  model.alerts.set(d.alert_id, {
-    ...d, alert_id: d.alert_id, kind: d.kind, checkpoint_id: d.checkpoint_id, severity: d.severity,
-    message: d.message, raised_at: env.ts, acknowledged: false,
-  });
+  // Every field of the alert is kept: kinds add their own (a watchlist hit names its visitor).
+  model.alerts.set(d.alert_id, { ...d, raised_at: env.ts, acknowledged: false });
   if (d.checkpoint_id) model.alertPlaces.set(d.alert_id, d.checkpoint_id);
   return true;
 }
@@ -31,7 +29,7 @@ export function alertText(alert, index) {
     return t("alert.patrol_overdue", { checkpoint: index.label(alert.checkpoint_id) });
   }
   const place = alert.entrance_id ? index?.label?.(alert.entrance_id) || alert.entrance_id : "";
-  return tOr(`alert.${alert.kind}`, alert.message || alert.kind || "", { ...alert, place });
+  return tOr(`alert.${alert.kind}`, alert.message || alert.kind || "", { ...alert, place, entrance: place });
 }
 
 // Return what happened, for the feed line.

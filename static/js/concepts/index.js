@@ -11,8 +11,9 @@ import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
 import * as vehicles from "./vehicles.js";
 import * as visitors from "./visitors.js";
+import * as watchlist from "./watchlist.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance, broadcasts];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance, broadcasts, watchlist];
 
 // Return the concept modules that fold an event type: its own, and those that `follow` it
 // (clearance follows phase.changed, as server/clearance/fold.py does).

@@ -6,5 +6,6 @@ import * as clearance from "./clearance.js";
 import * as incidents from "./incidents.js";
 import * as readiness from "./readiness.js";
 import * as visitors from "./visitors.js";
+import * as watchlist from "./watchlist.js";
 
-export const PANELS = [readiness, incidents, visitors, clearance];
+export const PANELS = [watchlist, readiness, incidents, visitors, clearance];
