@@ -12,6 +12,8 @@ from . import floorplan
 from .i18n import localized, translate
 
 bp = Blueprint("web", __name__)
+# Wall-screen panels that ask for a hand (the middle column); the rest show the venue's state.
+ACTION_PANELS = ("control/_incidents.html",)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -144,9 +146,10 @@ def control():
     user, refusal = require_page("control")
     if refusal:
         return refusal
+    panels = sorted(current_app.jinja_env.list_templates(filter_func=lambda name: name.startswith("control/_")))
     return render_page("control.html", "control", user, plan=floorplan.plan(venue_public()),
-                       control_panels=sorted(current_app.jinja_env.list_templates(
-                           filter_func=lambda name: name.startswith("control/_"))))
+                       action_panels=[p for p in panels if p in ACTION_PANELS],
+                       status_panels=[p for p in panels if p not in ACTION_PANELS])
 
 
 @bp.route("/command")

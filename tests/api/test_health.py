@@ -91,6 +91,9 @@ def test_openapi_document_lists_every_api_route(app, client):
 def test_openapi_operations_are_complete(client, auth):
     auth.login("reader1", "display")
     doc = client.get("/api/v1/openapi.json").get_json()
+    # Reads that are POSTs only so an ID number never sits in a URL (URLs get logged): nothing
+    # is created, so no Idempotency-Key.
+    READS_BY_POST = {"/api/v1/visitors/expected/lookup"}
     for path, item in doc["paths"].items():
         for method, op in item.items():
             if method.upper() not in METHODS:
@@ -100,7 +103,7 @@ def test_openapi_operations_are_complete(client, auth):
                       if "name" in p}
             for name in re.findall(r"{(\w+)}", path):
                 assert name in params, (path, method, f"path parameter {name} not declared")
-            if method == "post" and not path.startswith("/api/v1/auth/"):
+            if method == "post" and not path.startswith("/api/v1/auth/") and path not in READS_BY_POST:
                 refs = [p.get("$ref", "") for p in op.get("parameters", [])]
                 assert any(r.endswith("/IdempotencyKey") for r in refs), (path, "Idempotency-Key")
 

@@ -106,7 +106,7 @@ def test_a_guard_registers_an_unexpected_visitor_and_the_wall_counts_it_live(mak
     assert ID not in phone.evaluate("JSON.stringify(localStorage)")
     assert phone.evaluate("localStorage.getItem('gatewatch.gate.entrance')") == "E2"
 
-    phone.locator("[data-next]").tap()  # register next: empty form, at the same gate
+    phone.locator('[data-view="visitor"] [data-next]').tap()  # register next: empty form, at the same gate
     expect(form).to_be_visible()
     expect(phone.locator("#v-id")).to_have_value("")
     expect(phone.locator('[data-visitor] [data-entrance="E2"] input')).to_be_checked()

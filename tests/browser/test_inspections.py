@@ -44,7 +44,7 @@ def _walk_elevators_on_the_phone(phone):
             phone.locator('[data-answer="fail"]').click()
             phone.locator("#ins-note").fill("左侧电梯门防夹失灵")
             shot(phone, "guard-fail-zh")
-            phone.locator("[data-next]").click()
+            phone.locator('[data-view="inspection"] [data-next]').click()
         else:
             phone.locator('[data-answer="pass"]').click()
     expect(phone.locator("[data-summary]")).to_contain_text("不合格 1 项")
@@ -75,7 +75,7 @@ def test_the_inspection_screen_and_the_board_speak_english(make_context, live_se
     expect(phone.locator("[data-progress]")).to_have_text("1 / 6")
     expect(phone.locator("[data-critical]")).to_have_text("Critical item")
     phone.locator('[data-answer="fail"]').click()
-    phone.locator("[data-next]").click()  # a failure without a note stays on the item
+    phone.locator('[data-view="inspection"] [data-next]').click()  # a failure without a note stays on the item
     expect(phone.locator("#ins-note-error")).to_have_text("Say what is wrong")
     shot(phone, "guard-item-en")
 

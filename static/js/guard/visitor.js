@@ -265,7 +265,7 @@ export function mount(s) {
     validate();
   });
   form.addEventListener("submit", submit);
-  document.querySelector("[data-next]").addEventListener("click", () => {
+  document.querySelector('[data-view="visitor"] [data-next]').addEventListener("click", () => {
     document.querySelector("[data-visitor-done]").hidden = true;
     form.hidden = false;
     window.scrollTo(0, 0);
