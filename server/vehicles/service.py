@@ -8,6 +8,7 @@ from server.errors import Conflict, Text, check
 from server.vehicles import fold
 from server.vehicles.fold import ENTERED, LEFT, NAME
 from server.visitors.idcheck import normalise_plate
+from server.watchlist import match
 
 UNKNOWN_ENTRANCE = Text("unknown entrance", "未知的出入口")
 ALREADY_IN = Text("This vehicle is already on site: log it out first.", "该车辆已在场内，请先登记驶出。")
@@ -22,12 +23,9 @@ def pass_required(entrance):
 
 
 def _watchlist_hit(ctx, plate):
-    """Return the watchlist entry a plate matches, or None.
-
-    Seam for the watchlist (issue 6, part 4, built by another helper): wire its plate check
-    here; an entry returned (a dict with at least `watchlist_id`) raises a watchlist alert.
-    """
-    return None
+    """Return the watchlist entry a plate matches exactly, or None (plates are matched whole)."""
+    hits = [h for h in match.screen(ctx, plate=plate) if h.matched_on == "plate"]
+    return {"watchlist_id": hits[0].entry["entry_id"], "action": hits[0].entry["action"]} if hits else None
 
 
 def _alert(kind, severity, locations, **data):
@@ -54,7 +52,7 @@ def log_vehicle(ctx, *, actor, plate, direction, entrance_id, kind, pass_id=None
                              entrance_id=entrance_id, vehicle_kind=kind))
     hit = _watchlist_hit(ctx, plate)
     if hit:
-        events.append(_alert("watchlist_hit", WATCHLIST_SEVERITY, locations, plate=plate,
+        events.append(_alert("vehicle_watchlist", WATCHLIST_SEVERITY, locations, plate=plate,
                              entrance_id=entrance_id, watchlist_id=hit.get("watchlist_id")))
     seen = {}
 

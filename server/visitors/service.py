@@ -13,6 +13,7 @@ from server.visitors.idcheck import mask_id, normalise_plate
 from server.vault import Vault
 from server.watchlist import match
 
+DENIED = "visitor.denied"  # server/watchlist/hits.py: a refused attempt has a sealed record too
 UNKNOWN_ENTRANCE = Text("unknown entrance", "未知的出入口")
 
 
@@ -167,7 +168,7 @@ def purge_visitors(ctx, *, actor, before):
     timeline stay whole. Return how many visitors were purged.
     """
     horizon = ev.iso(before)
-    ids = fold.purgeable(ctx.store.projection(NAME), horizon)
+    ids = fold.purgeable(ctx.store.projection(NAME), horizon) + _refused_before(ctx, before)
     for start in range(0, len(ids), PURGE_BATCH):
         batch = ids[start:start + PURGE_BATCH]
         ops = []
@@ -180,6 +181,14 @@ def purge_visitors(ctx, *, actor, before):
                          data={"before": horizon, "count": len(batch), "visitor_ids": batch})
         ledger.record(ctx, [event], ops=ops)
     return len(ids)
+
+
+def _refused_before(ctx, before):
+    """Return the ids of refused attempts (visitor.denied) before a time whose data key remains."""
+    high = f"{int(before.timestamp() * 1000)}-0"
+    event_ids = ctx.store.index_ids("type", DENIED, "-", high, False, 100000)
+    attempts = [e["data"]["visitor_id"] for e in ctx.store.events_by_ids(event_ids)]
+    return [a for a in attempts if ctx.store.read_record(personal_key(ctx, a))]
 
 
 PURGE_EVERY = dt.timedelta(hours=1)

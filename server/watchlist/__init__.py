@@ -1,7 +1,9 @@
 """Watchlist: people and vehicles the gates must catch, screened at every registration."""
 from pydantic import Field
 
-from server.concept import STAFF_ROLES, Audience, Concept, EventType
+from server.concept import STAFF_ROLES, Audience, Concept, EventType, Personal
+from server.visitors import fold as visitors_fold
+from server.visitors.idcheck import mask_name
 from server.watchlist import fold, hits
 from server.watchlist.models import DecidedData, DeniedData, EntryAddedData, EntryRemovedData, Hit, HitData
 
@@ -26,6 +28,11 @@ def snapshot(ctx, reads, state):
     return {"watchlist_hits": sorted(rows, key=lambda h: h["raised_at"], reverse=True)}
 
 
+# A refused person's name and plate are sealed like a visitor's, under the attempt's own data
+# key; the purge erases it once the attempt is older than the retention horizon.
+REFUSED_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=visitors_fold.record,
+                            fields=("name", "plate"), masked={"name": mask_name}, creates=True)
+
 CONCEPT = Concept(
     name="watchlist",
     doc=__doc__,
@@ -38,7 +45,7 @@ CONCEPT = Concept(
                   "possible: name or alias).", audience=lambda _event: STAFF,
                   audience_doc="operator, commander, admin"),
         EventType(hits.DENIED, DeniedData, "An exact match on a deny entry refused a registration; the "
-                  "person is not on site.", audience=staff_and_actor,
+                  "person is not on site.", audience=staff_and_actor, personal=REFUSED_PERSONAL,
                   audience_doc="operator, commander, admin; and the guard who tried to register them"),
         EventType(hits.CONFIRMED, DecidedData, "An operator confirmed a possible watchlist match.",
                   audience=lambda _event: STAFF, audience_doc="operator, commander, admin"),

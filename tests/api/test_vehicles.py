@@ -103,3 +103,21 @@ def test_the_snapshot_counts_vehicles_on_site_per_entrance(guard, login_as):
     state = login_as("wall", "display").client.get("/api/v1/state").get_json()
     assert [v["plate"] for v in state["vehicles"]] == ["京A12345"]
     assert state["vehicles_on_site"] == {"total": 1, "by_entrance": {"E2": 1}}
+
+
+def test_a_watchlisted_plate_at_a_gate_raises_an_alert_in_the_same_commit(app, bearer, timeline):
+    """A plate on the watchlist is caught at the vehicle gate, not only at visitor registration."""
+    import uuid as _uuid
+    boss = bearer("veh-boss", "commander")
+    client = app.test_client()
+    added = client.post("/api/v1/watchlist", json={"plate": "京A·88888", "action": "alert", "reason": "seen casing"},
+                        headers={**boss, "Idempotency-Key": _uuid.uuid4().hex})
+    assert added.status_code == 201, added.get_json()
+    guard = bearer("veh-gate", "guard")
+    entered = client.post("/api/v1/vehicles", json={"plate": "京a88888", "direction": "in", "entrance_id": "E3",
+                                                     "kind": "delivery", "pass_id": "P-1"},
+                          headers={**guard, "Idempotency-Key": _uuid.uuid4().hex})
+    assert entered.status_code == 201, entered.get_json()
+    raised = [e for e in timeline("alert.raised") if e["data"]["kind"] == "vehicle_watchlist"]
+    assert len(raised) == 1 and raised[0]["data"]["plate"] == "京A88888"
+    assert raised[0]["data"]["watchlist_id"] == added.get_json()["entry"]["entry_id"]

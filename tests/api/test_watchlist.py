@@ -186,3 +186,20 @@ def test_a_vehicle_is_screened_by_its_plate_alone(commander, ctx):
     [hit] = match.screen(ctx, plate="沪B99999")
     assert (hit.entry["entry_id"], hit.match, hit.matched_on, hit.denies) == (entry_id, "exact", "plate", True)
     assert match.screen(ctx, plate="沪B99998") == []
+
+
+def test_a_refused_person_is_sealed_in_the_stream_and_erased_by_the_purge(commander, guard, ctx, timeline):
+    """visitor.denied names someone who never came in: sealed like a visitor, purged the same way."""
+    import datetime as dt
+
+    from server.visitors.service import purge_visitors
+    add(commander, plate="沪B 77777", action="deny")
+    assert guard.post("/api/v1/visitors", json={**VISITOR, "name": "钱八", "plate": "沪b77777"}).status_code == 409
+    raw = [str(fields) for _, fields in ctx.store.redis.xrange(ctx.store.keys.stream)]
+    assert not [r for r in raw if ("钱八" in r or "沪B77777" in r) and "watchlist.entry_added" not in r]
+    assert timeline("visitor.denied")[0]["data"]["name"] == "钱八"  # staff read it while kept
+    purged = purge_visitors(ctx, actor={"username": "system", "role": "system"},
+                            before=dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1))
+    assert purged == 1
+    denied = timeline("visitor.denied")[0]["data"]
+    assert denied["name"] != "钱八" and denied["plate"] == "" and denied.get("purged") is True
