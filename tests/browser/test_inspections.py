@@ -1,5 +1,6 @@
 """A whole readiness round on a real server and Chromium: an inspection with a failed item on
-/guard → a hazard on /control → rectified → ready → the phase moves into session."""
+/guard → a hazard on /control → rectified → ready → in session → post event → every zone cleared
+on /guard → /control shows every zone green and the venue cleared."""
 import os
 import pathlib
 
@@ -136,3 +137,20 @@ def test_inspection_hazard_rectified_ready_in_session(make_context, live_server)
     assert moved.status_code == 201, moved.text
     expect(board).to_be_hidden()
     expect(wall.locator('[data-zone="lobby"]')).not_to_have_attribute("data-readiness", "passed")
+
+    # After the meeting: post event → every zone swept on the phone → the wall shows the venue cleared.
+    assert live_server.post("/api/v1/phase", chief, {"phase": "post_event"}).status_code == 201
+    clearance = wall.locator("[data-clearance-panel]")
+    expect(clearance).to_be_visible()
+    phone.goto("/guard#clearance")
+    zones = [z.id for z in live_server.ctx.venue.zones]
+    todo = phone.locator("[data-clr-todo]")
+    expect(todo.locator("[data-zone]")).to_have_count(len(zones))
+    for zone in zones:
+        todo.locator(f'[data-zone="{zone}"] [data-clear]').click()
+        expect(phone.locator(f'[data-clr-done] [data-zone="{zone}"]')).to_be_visible()
+    for zone in zones:
+        expect(clearance.locator(f'[data-zone="{zone}"]')).to_have_attribute("data-state", "cleared")
+        expect(wall.locator(f'polygon[data-zone="{zone}"]')).to_have_attribute("data-clearance", "cleared")
+    expect(clearance.locator("[data-clr-done]")).to_contain_text("场馆已于")
+    shot(wall, "control-cleared-zh")
