@@ -47,7 +47,10 @@ function actionOf(kind, row, doneAt, onClick) {
     return h("p", { class: "t-state" }, t(kind === "assignment" ? "tasks.accepted" : "tasks.acknowledged",
       { time: timeHM(doneAt) }));
   }
-  if (queued.has(keyOf[kind](row))) return h("p", { class: "t-state", "data-kind": "queued" }, t("guard.queued"));
+  // In flight while online; waiting for the network otherwise.
+  if (queued.has(keyOf[kind](row))) {
+    return h("p", { class: "t-state", "data-kind": "queued" }, t(navigator.onLine ? "guard.sending" : "guard.queued"));
+  }
   return h("button", { type: "button", class: "primary big t-ack", "data-ack": kind, onclick: onClick },
     t(kind === "assignment" ? "tasks.accept" : "tasks.acknowledge"));
 }
