@@ -40,6 +40,21 @@ async function networkFirst(request) {
   }
 }
 
+// The page lists the static files it loaded: keep a copy of each (same origin, /static/ only).
+self.addEventListener("message", (event) => {
+  const urls = (event.data?.keep || []).filter((u) => {
+    try {
+      const url = new URL(u);
+      return url.origin === self.location.origin && url.pathname.startsWith("/static/");
+    } catch { return false; }
+  });
+  if (!urls.length) return;
+  event.waitUntil(caches.open(VERSION).then((cache) => Promise.all(urls.map(async (u) => {
+    if (await cache.match(u)) return;
+    try { await keep(cache, u, await fetch(u, { credentials: "same-origin" })); } catch { /* next visit */ }
+  }))));
+});
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;

@@ -17,6 +17,9 @@ import * as tasks from "./guard/tasks.js";
 import * as vehicle from "./guard/vehicle.js";
 import * as visitor from "./guard/visitor.js";
 
+// The service worker is handed every static file the page loaded (see start); keep the list whole
+// even with many font slices (the default buffer holds 250 entries).
+performance.setResourceTimingBufferSize?.(2000);
 const SCREENS = [checkin, tasks, incident, visitor, checkout, vehicle, inspection, clearance];
 const $ = (sel) => document.querySelector(sel);
 const toastEl = $("[data-toast]");
@@ -192,6 +195,13 @@ async function start() {
   shell.outbox.flush();
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+    // Hand the worker every static file this page loaded (modules, styles, fonts, icons), so a
+    // reload with no network still finds the whole app, not only the files fetched since.
+    navigator.serviceWorker.ready.then((reg) => {
+      const urls = performance.getEntriesByType("resource").map((e) => e.name)
+        .filter((u) => new URL(u).origin === location.origin && new URL(u).pathname.startsWith("/static/"));
+      reg.active?.postMessage({ keep: [...new Set(urls)] });
+    }).catch(() => {});
   }
 }
 

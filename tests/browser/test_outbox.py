@@ -89,3 +89,36 @@ def test_items_left_in_the_old_localstorage_outbox_move_to_indexeddb_and_are_sen
     expect(page.locator("[data-outbox-badge]")).to_be_hidden()
     events = _checkins_by(live_server, GUARD)
     assert len(events) == before + 1 and events[0]["data"]["checkpoint_id"] == "E4"
+
+
+def test_a_phone_that_loaded_the_app_once_reopens_it_offline(make_context, live_server):
+    """The service worker keeps every static file the page loaded: a reload with no network works."""
+    live_server.add_user("offline_reload", "guard", PASSWORD)
+    context = make_context(viewport=PHONE, mobile=True)
+    sign_in_api(context, "offline_reload")
+    page = context.new_page()
+    page.goto("/guard")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    # The page hands the worker the files it loaded; wait until the app's own modules are kept.
+    kept = """async () => {
+        const reg = await navigator.serviceWorker.ready;
+        const cache = await caches.open("gatewatch-shell-v1");
+        const wanted = ["/static/js/guard.js", "/static/js/guard/checkin.js", "/static/js/outbox.js",
+                        "/static/vendor/idb.js", "/static/vendor/socket.io.esm.min.js"];
+        return Boolean(reg.active) && (await Promise.all(wanted.map((u) => cache.match(u)))).every(Boolean);
+    }"""
+    for _ in range(100):
+        if page.evaluate(kept):
+            break
+        page.wait_for_timeout(200)
+    else:
+        raise AssertionError("the service worker did not keep the app's modules")
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("[data-net]")).to_be_visible()  # says it is offline
+    page.locator('a[data-go="checkin"]').click()
+    page.locator('[data-checkpoint="E1"]').click()
+    page.locator("[data-checkin] [data-submit]").click()
+    expect(page.locator("[data-outbox-badge]")).to_be_visible()  # kept for when the network returns
+    context.set_offline(False)
