@@ -8,6 +8,15 @@ from server.incidents.models import DATA, Incident, PhotoAddedData, ReportedData
 NAME = fold.NAME
 # Free text may name people: a wall screen shows category, severity, place and times only.
 PRIVATE = ("description", "note", "reason", "reported_by", "assignment_note")
+# Names a display must not learn, but whose presence it shows ("a guard was sent"): kept as a mark.
+NAMED = ("assignee", "acknowledged_by")
+HIDDEN_NAME = "*"
+
+
+def _for_display(mapping):
+    """Return a copy without free text, and with the names of the people involved replaced by a mark."""
+    out = {k: v for k, v in mapping.items() if k not in PRIVATE}
+    return {**out, **{k: HIDDEN_NAME for k in NAMED if out.get(k)}}
 
 
 def reporter_too(event):
@@ -25,15 +34,14 @@ def screened(envelope, role):
     """Return the copy a display receives: no reporter's name, no free text."""
     if role != "display":
         return envelope
-    data = {k: v for k, v in envelope["data"].items() if k not in PRIVATE}
-    return {**envelope, "actor": {**envelope["actor"], "username": ""}, "data": data}
+    return {**envelope, "actor": {**envelope["actor"], "username": ""}, "data": _for_display(envelope["data"])}
 
 
 def snapshot(ctx, reads, state):
     """Return the open incidents, most severe first, then oldest; screened for displays."""
     rows = fold.open_incidents(reads.projections[NAME])
     if getattr(reads.viewer, "role", None) == "display":
-        rows = [{k: v for k, v in row.items() if k not in PRIVATE} for row in rows]
+        rows = [_for_display(row) for row in rows]
     return {"incidents": rows}
 
 

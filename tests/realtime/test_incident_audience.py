@@ -42,6 +42,8 @@ def check_display(events):
     for envelope in events:
         assert envelope["actor"]["username"] == "", envelope
         assert not {"description", "note", "reason", "reported_by"} & set(envelope["data"]), envelope
+        assert envelope["data"].get("assignee") in (None, "*"), envelope  # sent: yes; who: no
+    assert [e["data"]["assignee"] for e in events if e["type"] == "incident.assigned"] == ["*"]
     assert [e["data"]["category"] for e in events if e["type"] == "incident.reported"] == ["fire_smoke"]
 
 
