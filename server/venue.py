@@ -1,4 +1,4 @@
-"""Venue configuration: the model, the YAML loader and its validation (DESIGN §1.9, §3).
+"""Venue configuration: the model and its validation (DESIGN §1.9, §3); server/yamlfile.py reads the file.
 
 The first problem stops the load with a VenueError: one line naming the file and the key,
 e.g. ``venues/x.yaml: checkpoints[3].zone_id: unknown zone 'hal'``.
@@ -12,15 +12,13 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 
-import yaml
-
 from server.incidents import settings as incident_settings
+from server.yamlfile import YamlFileError, read_yaml
 
 LANGS = ("zh-CN", "en")
 KINDS = ("entrance", "interior")
 SEVERITIES = (1, 2, 3, 4)
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-YAML_SUFFIXES = (".yaml", ".yml")
 DEFAULT_PATH = pathlib.Path(__file__).resolve().parent.parent / "venues" / "default.yaml"
 
 
@@ -134,23 +132,13 @@ def _plain(value):
     return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """SafeLoader that refuses duplicate keys, which YAML would silently overwrite."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                if key_node.value in seen:  # keys merged in by `<<: *anchor` may still be overridden
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep)
-
-
 def load_venue(path=DEFAULT_PATH):
     """Read, validate and return the venue in a YAML file, or raise VenueError."""
-    return venue_from_dict(_read_yaml(pathlib.Path(path), str(path)), str(path))
+    try:
+        data = read_yaml(pathlib.Path(path))
+    except YamlFileError as exc:
+        raise VenueError(f"{path}: {exc}") from None
+    return venue_from_dict(data, str(path))
 
 
 def venue_from_dict(data, source="<venue>"):
@@ -159,27 +147,6 @@ def venue_from_dict(data, source="<venue>"):
         return _Parser().venue(data, source)
     except (_Invalid, incident_settings.RulesError) as exc:
         raise VenueError(f"{source}: {exc}") from None
-
-
-def _read_yaml(path, source):
-    """Return the parsed document, turning every I/O or syntax problem into VenueError."""
-    if path.is_dir():
-        raise VenueError(f"{source}: is a directory, expected a venue YAML file")
-    if not path.exists():
-        raise VenueError(f"{source}: no such file")
-    if path.suffix.lower() not in YAML_SUFFIXES:
-        raise VenueError(f"{source}: not a YAML file (expected a .yaml or .yml name)")
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
-    except UnicodeDecodeError:
-        raise VenueError(f"{source}: not UTF-8 text") from None
-    except OSError as exc:
-        raise VenueError(f"{source}: cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        message = f"invalid YAML: {where}{problem or exc.__class__.__name__}"
-        raise VenueError(f"{source}: {message}".replace("\n", " ")) from None
 
 
 def _at(where, key):
