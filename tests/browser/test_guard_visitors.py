@@ -169,15 +169,24 @@ def test_a_guard_checks_a_visitor_out_and_a_second_check_out_says_already(make_c
     expect(rows).to_have_count(0)
 
 
-def _expect_on_list(page, found):
-    """Answer the expected-list lookup as its contract says (stubbed until that endpoint is merged)."""
-    page.route("**/api/v1/visitors/expected/lookup", lambda route: route.fulfill(
-        status=200, content_type="application/json", json={"expected": found}))
+def _import_expected(live_server, row):
+    """Put one person on today's expected list through the real import (an operator's CSV)."""
+    import datetime as dt
+    import uuid
+    from zoneinfo import ZoneInfo
+    today = dt.datetime.now(ZoneInfo(live_server.ctx.venue.timezone)).date().isoformat()
+    csv = ("name,id_type,id_number,organization,host,date,plate\n"
+           f"{row['name']},resident_id,{row['id_number']},{row['organization']},{row['host']},{today},{row['plate']}\n")
+    answer = requests.post(live_server.url + "/api/v1/visitors/expected/import", data=csv.encode(), timeout=10,
+                           headers={"Authorization": f"Bearer {live_server.token(OPERATOR)}",
+                                    "Content-Type": "text/csv", "Idempotency-Key": uuid.uuid4().hex})
+    assert answer.status_code in (200, 201), answer.text
 
 
 def test_an_expected_visitor_is_filled_in_and_registered(make_context, live_server, users):
+    _import_expected(live_server, {"name": "张无忌", "id_number": ID2, "organization": "明教", "host": "杨主任",
+                                   "plate": "京A12345"})
     page = _phone(make_context)
-    _expect_on_list(page, {"name": "张无忌", "organization": "明教", "host": "杨主任", "plate": "京A12345"})
     started = time.monotonic()
     page.locator('.g-home a[data-go="visitor"]').tap()
     _pause(page, 1000)  # read the card
@@ -205,11 +214,24 @@ def test_an_expected_visitor_is_filled_in_and_registered(make_context, live_serv
 
 
 def test_a_watchlist_deny_fills_the_screen(make_context, live_server, users):
-    """The watchlist's deny as its contract says (stubbed in the page until it is merged)."""
+    """A deny entry on the real watchlist: the server refuses, the phone fills the screen in red."""
+    import uuid
+    live_server.add_user("gate_chief", "commander", PASSWORD)
+    chief = {"Authorization": f"Bearer {live_server.token('gate_chief')}"}
+    entry = requests.post(live_server.url + "/api/v1/watchlist", timeout=10,
+                          json={"id_type": "resident_id", "id_number": ID, "action": "deny", "reason": "test"},
+                          headers={**chief, "Idempotency-Key": uuid.uuid4().hex})
+    assert entry.status_code == 201, entry.text
+    entry_id = entry.json()["entry"]["entry_id"]
+    try:
+        _a_deny_fills_the_screen(make_context)
+    finally:  # the module's other tests register the same document
+        requests.delete(f"{live_server.url}/api/v1/watchlist/{entry_id}", json={}, headers=chief, timeout=10)
+
+
+def _a_deny_fills_the_screen(make_context):
+    """Register the watchlisted person on the phone and check the red screen."""
     page = _phone(make_context)
-    page.route("**/api/v1/visitors", lambda route: route.fulfill(
-        status=409, content_type="application/json",
-        json={"error": {"code": "visitor_denied", "message": "denied", "fields": {}}}))
     page.goto("/guard#visitor")
     page.locator("#v-id").fill(ID)
     page.locator("#v-name").fill("成昆")
