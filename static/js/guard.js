@@ -158,6 +158,9 @@ function listen() {
     path: "/socket.io", transports: ["websocket", "polling"], withCredentials: true,
     auth: (cb) => cb(cursor ? { since: cursor } : {}),
   });
+  // Whatever happened before this socket joined (between the page's first fetch and now) is not
+  // in any frame: fetch the screens again once connected, so nothing in that gap is missed.
+  socket.on("connect", () => { refreshAll(); });
   socket.on("events", (frame) => {
     const fresh = (frame || []).filter((env) => !cursor || compareIds(env.id, cursor) > 0);
     if (!fresh.length) return;
