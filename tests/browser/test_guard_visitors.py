@@ -254,6 +254,7 @@ def test_a_guard_logs_a_vehicle_with_the_plate_normalised_as_typed(make_context,
     probe = live_server.post("/api/v1/vehicles", live_server.token(GUARD), {})
     if probe.status_code in (404, 405):
         pytest.skip("POST /api/v1/vehicles is not on this server yet")
+    wall = _wall(make_context)
     page = _phone(make_context)
     page.locator('.g-home a[data-go="vehicle"]').tap()
     plate = page.locator("#vh-plate")
@@ -267,3 +268,5 @@ def test_a_guard_logs_a_vehicle_with_the_plate_normalised_as_typed(make_context,
     expect(toast).to_have_attribute("data-kind", "ok")
     expect(toast).to_contain_text("京A12345")
     expect(plate).to_have_value("")
+    expect(wall.locator('[data-entrance-vehicles="E3"]')).to_have_text("车 1")  # the wall counts it per gate
+    expect(wall.locator('[data-counter="vehicles"]')).to_have_text("1")

@@ -2,6 +2,7 @@
 // drawn from model.onSite (the browser fold, static/js/concepts/visitors.js). Operators may
 // search it; a display gets masked names from the server and no search box.
 import { h } from "../common.js";
+import { perEntrance } from "../concepts/vehicles.js";
 import { t, timeHM } from "../i18n.js";
 
 export const name = "visitors";
@@ -27,7 +28,7 @@ export function mount(screen) {
 
 // Redraw after a visitor event (or on a full redraw).
 export function render(screen, env) {
-  if (env && !String(env.type).startsWith("visitor.")) return;
+  if (env && !String(env.type).startsWith("visitor.") && !String(env.type).startsWith("vehicle.")) return;
   const root = screen.root.querySelector("[data-visitors-panel]");
   if (!root) return;
   const onSite = [...(screen.model.onSite?.values() || [])];
@@ -36,9 +37,11 @@ export function render(screen, env) {
   root.querySelector("[data-visitors-total]").textContent = String(onSite.length);
   const entrances = [...(screen.index?.entrances.keys() || [])];
   for (const id of counts.keys()) if (!entrances.includes(id)) entrances.push(id);
+  const cars = perEntrance(screen.model); // vehicles on site by the gate they came in through
   root.querySelector("[data-visitors-entrances]").replaceChildren(...entrances.map((id) => h("li",
     { "data-entrance": id, "data-hot": counts.get(id) ? "true" : "false" },
-    h("b", { class: "c-vent-id" }, id), h("span", { class: "c-vent-n", "data-entrance-count": id }, String(counts.get(id) || 0)))));
+    h("b", { class: "c-vent-id" }, id), h("span", { class: "c-vent-n", "data-entrance-count": id }, String(counts.get(id) || 0)),
+    cars[id] ? h("small", { class: "c-vent-car", "data-entrance-vehicles": id }, t("control.vehicles_at", { n: cars[id] })) : null)));
   const rows = onSite.filter((v) => matches(v, query))
     .sort((a, b) => String(b.registered_at).localeCompare(String(a.registered_at)));
   root.querySelector("[data-visitors-list]").replaceChildren(...rows.slice(0, LIST_MAX).map((v) => h("li",
