@@ -2,13 +2,13 @@
 import { ApiError, get } from "../api.js";
 import { clearErrors, page, setFieldError, setFormError } from "../common.js";
 import { t, timeHM } from "../i18n.js";
+import { checked, showSending } from "./form.js";
 import { patrolStatus } from "../patrol.js";
 
 export const name = "checkin";
 
 let shell = null;
 let form = null;
-let submitBtn = null;
 let patrols = new Map();
 let pendingKey = null; // key of the submission the form is waiting for
 let noteTouched = false;
@@ -39,18 +39,12 @@ function resetForm() {
 }
 
 function setSending(on) {
-  submitBtn.disabled = on;
-  submitBtn.textContent = t(on ? "guard.sending" : "guard.submit");
+  showSending(form, on, t("guard.submit"));
 }
 
 async function submit(e) {
   e.preventDefault();
-  if (pendingKey) return;
-  setFormError(form, "");
-  if (!validate(true)) {
-    form.querySelector("[aria-invalid=true]")?.focus();
-    return;
-  }
+  if (pendingKey || !checked(form, validate)) return;
   const fd = new FormData(form);
   const body = {
     checkpoint_id: fd.get("checkpoint_id"),
@@ -147,7 +141,6 @@ export function onEvents() {
 export function mount(s) {
   shell = s;
   form = document.querySelector("[data-checkin]");
-  submitBtn = form.querySelector("[data-submit]");
   form.addEventListener("input", (e) => {
     if (e.target.name === "checkpoint_id") shell.hideToast(false);
     if (e.target.name === "note") noteTouched = true;

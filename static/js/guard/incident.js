@@ -3,6 +3,7 @@
 // The report goes through the outbox with its photos, so it survives being offline and reloads.
 import { clearErrors, h, setFieldError, setFormError } from "../common.js";
 import { loc, t, timeHM } from "../i18n.js";
+import { checked, showSending } from "./form.js";
 
 export const name = "incident";
 
@@ -12,7 +13,6 @@ const QUALITY = 0.8;
 
 let shell = null;
 let form = null;
-let submitBtn = null;
 let photos = []; // [{blob, url}]
 let pendingKey = null;
 let touched = new Set();
@@ -113,8 +113,7 @@ async function addPhotos(e) {
 }
 
 function setSending(on) {
-  submitBtn.disabled = on;
-  submitBtn.textContent = t(on ? "guard.sending" : "incident.submit");
+  showSending(form, on, t("incident.submit"));
 }
 
 function resetForm() {
@@ -128,15 +127,10 @@ function resetForm() {
 
 async function submit(e) {
   e.preventDefault();
-  if (pendingKey) return;
-  setFormError(form, "");
-  if (!validate(true)) {
-    // Radio groups carry no aria-invalid: a missing category is found by its own check.
-    const first = new FormData(form).get("category") ? form.querySelector("[aria-invalid=true]")
-      : form.querySelector('input[name="category"]');
-    first?.focus();
-    return;
-  }
+  // Radio groups carry no aria-invalid: a missing category is found by its own check.
+  const firstWrong = () => (new FormData(form).get("category") ? form.querySelector("[aria-invalid=true]")
+    : form.querySelector('input[name="category"]'));
+  if (pendingKey || !checked(form, validate, firstWrong)) return;
   const fd = new FormData(form);
   const body = {
     category: fd.get("category"),
@@ -203,7 +197,6 @@ export function outboxLine(item) {
 export function mount(s) {
   shell = s;
   form = document.querySelector("[data-incident]");
-  submitBtn = form.querySelector("[data-submit]");
   renderCategories();
   renderLocations();
   renderPhotos();

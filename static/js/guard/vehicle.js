@@ -1,7 +1,8 @@
 // Vehicle log screen: the plate normalised as it is typed (upper case, half-width, no spaces,
 // · or -), in or out, the gate, the kind and a pass; sent through the outbox.
-import { clearErrors, setFieldError, setFormError } from "../common.js";
+import { clearErrors, setFieldError } from "../common.js";
 import { t, timeHM } from "../i18n.js";
+import { checked, showSending } from "./form.js";
 import { normalisePlate } from "../idcheck.js";
 import { bindEntrances, chosenEntrance, rememberEntrance } from "../entrances.js";
 
@@ -38,19 +39,12 @@ function validate(all = false) {
 }
 
 function setSending(on) {
-  const btn = form.querySelector("[data-submit]");
-  btn.disabled = on;
-  btn.textContent = t(on ? "guard.sending" : "vehicle.submit");
+  showSending(form, on, t("vehicle.submit"));
 }
 
 async function submit(e) {
   e.preventDefault();
-  if (pendingKey) return;
-  setFormError(form, "");
-  if (!validate(true)) {
-    form.querySelector("[aria-invalid=true]")?.focus();
-    return;
-  }
+  if (pendingKey || !checked(form, validate)) return;
   const fd = new FormData(form);
   const body = {
     plate: normalisePlate(fd.get("plate")).plate, direction: fd.get("direction"),

@@ -4,6 +4,7 @@
 import { ApiError, post } from "../api.js";
 import { clearErrors, setFieldError, setFormError } from "../common.js";
 import { t, timeHM, timeZone } from "../i18n.js";
+import { checked, showSending } from "./form.js";
 import { MAX_LENGTH, checkId, checkPhone, checkTyping, isMobile, maskId, normalisePlate, todayIn }
   from "../idcheck.js";
 import { bindEntrances, chosenEntrance, rememberEntrance } from "../entrances.js";
@@ -115,19 +116,12 @@ function bodyOf() {
 }
 
 function setSending(on) {
-  const btn = form.querySelector("[data-submit]");
-  btn.disabled = on;
-  btn.textContent = t(on ? "guard.sending" : "visitor.submit");
+  showSending(form, on, t("visitor.submit"));
 }
 
 async function submit(e) {
   e.preventDefault();
-  if (pendingKey) return;
-  setFormError(form, "");
-  if (!validate(true)) {
-    form.querySelector("[aria-invalid=true]")?.focus();
-    return;
-  }
+  if (pendingKey || !checked(form, validate)) return;
   const body = bodyOf();
   rememberEntrance(body.entrance_id);
   shown = { name: body.name, id_masked: maskId(body.id_number) };
