@@ -99,12 +99,14 @@ def test_a_phone_that_loaded_the_app_once_reopens_it_offline(make_context, live_
     page = context.new_page()
     page.goto("/guard")
     expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    # The page hands the worker the files it loaded; wait until the app's own modules are kept.
+    # The page hands the worker the files it loaded; wait until every one of them is kept.
     kept = """async () => {
         const reg = await navigator.serviceWorker.ready;
         const cache = await caches.open("gatewatch-shell-v1");
+        const loaded = performance.getEntriesByType("resource").map((e) => new URL(e.name))
+            .filter((u) => u.origin === location.origin && u.pathname.startsWith("/static/"));
         const wanted = ["/static/js/guard.js", "/static/js/guard/checkin.js", "/static/js/outbox.js",
-                        "/static/vendor/idb.js", "/static/vendor/socket.io.esm.min.js"];
+                        "/static/vendor/idb.js", ...loaded.map((u) => u.href)];
         return Boolean(reg.active) && (await Promise.all(wanted.map((u) => cache.match(u)))).every(Boolean);
     }"""
     for _ in range(100):
