@@ -80,7 +80,7 @@ def socketio_clients(url, token, count, lock):
                 tally.note(event.get("id") if isinstance(event, dict) else None, arrived)
 
         sio.on("event", on_event, namespace=NAMESPACE)
-        sio.on("events", lambda frame: [on_event(e) for e in frame], namespace=NAMESPACE)
+        sio.on("events", lambda frame: [on_event(e) for e in frame["events"]], namespace=NAMESPACE)
         in_wire_order(sio)
         try:
             sio.connect(url, namespaces=[NAMESPACE], transports=["websocket"],

@@ -96,7 +96,7 @@ class Listener:
         self._cond = threading.Condition()
         self.client = socketio.Client(reconnection=False)
         self.client.on("event", self._on_event, namespace=NAMESPACE)
-        self.client.on("events", lambda frame: [self._on_event(e) for e in frame], namespace=NAMESPACE)
+        self.client.on("events", lambda frame: [self._on_event(e) for e in frame["events"]], namespace=NAMESPACE)
         in_wire_order(self.client)
 
     def connect(self):

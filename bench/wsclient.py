@@ -149,8 +149,8 @@ class LiveConnection:
                 name, *args = json.loads(payload[len(self.event_prefix):])
                 if name == "event" and args and isinstance(args[0], dict):
                     self.on_event(args[0].get("id"), arrived)  # the bare app: one event per frame
-                elif name == "events" and args and isinstance(args[0], list):
-                    for event in args[0]:  # Gatewatch: a batch per frame, in stream order
+                elif name == "events" and args and isinstance(args[0], dict):
+                    for event in args[0].get("events", ()):  # Gatewatch: a batch per frame, in order
                         self.on_event(event.get("id"), arrived)
             elif payload == b"2":
                 self.send(frame(b"3"))

@@ -62,11 +62,6 @@ def nobody(_event):
     return NOBODY
 
 
-def as_is(envelope, _role):
-    """Return the envelope unchanged: every admitted role sees the same form."""
-    return envelope
-
-
 @dataclass(frozen=True)
 class Personal:
     """The fields of an event that identify a person, stored only sealed (crypto-shredding).
@@ -92,11 +87,39 @@ class EventType:
     doc: str
     v: int = 1
     audience: Callable = feed  # event -> Audience
-    form: Callable = as_is  # (envelope, role) -> the envelope that role receives
+    # Who reads the actor's username in full (server/visibility.py); None: every reader. The
+    # fields of `data` declare their own readers on the data model.
+    actor: object = None
     # {old version: function(data) -> data of the next version}: replay reads years-old history.
     upcasters: dict = field(default_factory=dict)
     audience_doc: str = "display, operator, commander, admin"
     personal: Personal | None = None  # fields stored sealed under the subject's data key
+
+
+ALL_ROLES = frozenset(ROLE_PARENTS)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One thing pages show: rows keyed by id, computed by the concept's fold and shaped per viewer.
+
+    `rows(ctx, reads)` returns {key: row} from `reads.projections` (the folds' state at a
+    cursor), `reads.now` and `reads.recent[(kind, value)]` (ids of a timeline index within its
+    span). The same function answers /api/v1/state, computes the live patches and, at a past
+    cursor, replay. Each row is shaped with `row` (server/visibility.py).
+    """
+
+    name: str
+    row: type  # the pydantic model of one row: its fields declare who reads them
+    rows: Callable  # (ctx, reads) -> {key: row}
+    doc: str
+    reads: tuple = ()  # projections the rows are computed from
+    recent: tuple = ()  # (kind, value, timedelta): timeline index ids the rows count
+    readers: frozenset = ALL_ROLES  # roles that receive the section at all
+    # (row, viewer) -> bool: which rows a role outside `all_rows` reads (a guard: their own).
+    mine: Callable | None = None
+    all_rows: frozenset = ALL_ROLES
+    timed: bool = False  # rows change with time alone (recomputed with every batch)
 
 
 @dataclass(frozen=True)
@@ -110,11 +133,7 @@ class Concept:
     views: str | None = None  # "module:blueprint", imported by the API layer only
     permissions: dict = field(default_factory=dict)  # permission -> roles (and those above them)
     timers: tuple = ()  # functions (ctx, now) run by the leader-elected watcher
-    snapshot: Callable | None = None  # (ctx, projections, viewer, now) -> {key: value}
-    reads: tuple = ()  # projections the snapshot section needs
-    # {key: (type, FieldInfo)}: the keys `snapshot` adds to /api/v1/state, for its answer model.
-    sections: dict = field(default_factory=dict)
-    indexes: tuple = ()  # (kind, value, timedelta): recent ids of a timeline index, for the snapshot
+    sections: tuple = ()  # Section: what this concept's rows on the pages are
     # (ctx, event) -> [(username, session tag or None)] whose live sockets must close.
     ends_sessions: Callable | None = None
     # (ctx, target phase) -> [{key, en, zh, ...}]: what keeps the venue from entering that phase.

@@ -2,7 +2,7 @@
 from pydantic import ValidationError
 
 from server import events as ev
-from server import sealing
+from server import sealing, visibility
 from server import (accounts, activity, alerts, broadcasts, clearance, expected, incidents, inspections, patrols,
                     phase, photos, vehicles, visitors, watchlist)
 from server.concept import ROLE_PARENTS
@@ -65,22 +65,39 @@ class Registry:
         kind = self.types.get(event["type"])
         return kind.audience(event) if kind else None
 
-    def visible(self, events, role, username, venue_id, envelopes=None):
-        """Return the envelopes of events one viewer receives, each in that viewer's form.
+    def admits(self, event, viewer):
+        """Tell whether a viewer may read an event at all (its type's audience)."""
+        kind = self.types.get(event["type"])
+        return bool(kind) and kind.audience(event).admits(viewer.role, viewer.username)
 
-        The one rule for live frames, resume and snapshots alike. `envelopes` (id -> envelope)
-        lets the frames of one batch share each envelope instead of building it per audience.
+    def shape(self, envelope, viewer):
+        """Return one envelope as a viewer may read it: the one shaping of events (DESIGN §1.10)."""
+        kind = self.types.get(envelope["type"])
+        actor = (envelope.get("actor") or {}).get("username")
+        data = visibility.shape(kind.data if kind else None, envelope.get("data") or {}, viewer, actor)
+        out = {**envelope, "data": data if kind else {}}
+        rule = kind.actor if kind else visibility.UNDECLARED
+        if rule is not None and not rule.admits(viewer, envelope.get("data") or {}, actor):
+            out["actor"] = {**envelope["actor"], "username": ""}
+        return out
+
+    def visible(self, events, role, username, venue_id, envelopes=None):
+        """Return the envelopes of events one viewer receives, each shaped for that viewer.
+
+        The one rule for live frames, resume, snapshots and the timeline alike. `envelopes`
+        (id -> envelope) lets the frames of one batch share each envelope across audiences.
         """
+        viewer = visibility.Viewer(role, username)
         out = []
         for event in events:
-            kind = self.types.get(event["type"])
-            if kind and kind.audience(event).admits(role, username):
-                envelope = envelopes.get(event["id"]) if envelopes is not None else None
-                if envelope is None:
-                    envelope = ev.envelope(event, venue_id)
-                    if envelopes is not None:
-                        envelopes[event["id"]] = envelope
-                out.append(kind.form(envelope, role))
+            if not self.admits(event, viewer):
+                continue
+            envelope = envelopes.get(event["id"]) if envelopes is not None else None
+            if envelope is None:
+                envelope = ev.envelope(event, venue_id)
+                if envelopes is not None:
+                    envelopes[event["id"]] = envelope
+            out.append(self.shape(envelope, viewer))
         return out
 
     def permissions(self, base):

@@ -1,41 +1,92 @@
-"""The state snapshot: every concept's section, read atomically with its cursor (DESIGN §5)."""
-from dataclasses import dataclass
+"""The viewer's sections: every concept's rows at one cursor, shaped for one viewer (DESIGN §5).
+
+The same functions answer /api/v1/state, compute the live patches (server/realtime/hub.py)
+and, at a past cursor, replay: the server's folds are the only folds (DESIGN §1.10).
+"""
+from dataclasses import dataclass, field
 
 from server import events as ev
+from server import visibility
 
 RECENT_EVENTS = 50
-# Keys whose values name a person in snapshot sections: the only names a screen needs.
-PERSON_KEYS = ("last_guard", "username", "acknowledged_by", "assignee", "reported_by")
-# Sections later concepts fill; present so clients can rely on the shape.
-PLACEHOLDERS = {"visitors": [], "incidents": [], "hazards": [], "clearance": {}}
+# Row keys that name a user: the people a snapshot mentions, whose display names it carries.
+PERSON_KEYS = ("last_guard", "username", "acknowledged_by", "assignee", "reported_by", "confirmed_by", "by")
 
 
 @dataclass
 class Reads:
-    """What one atomic read gave: projections, recent index ids, the time, who is looking."""
+    """What the rows are computed from: projections, recent index ids, and the time."""
 
     projections: dict
-    indexes: dict
     now: object
-    viewer: object
-
-    @staticmethod
-    def time_of(stream_id):
-        """Return the ISO time a stream id was committed at."""
-        return ev.ms_to_iso(ev.id_ms(stream_id))
+    recent: dict = field(default_factory=dict)  # (kind, value) -> ids within the section's span
 
 
-def visible(ctx, events, viewer):
-    """Return the envelopes of events this viewer may see, each in the viewer's form."""
-    return ctx.registry.visible(events, viewer.role, viewer.username, ctx.venue.id)
+def all_sections(registry):
+    """Return every concept's sections, in registry order."""
+    return [s for c in registry.concepts for s in c.sections]
+
+
+def reads_needed(registry):
+    """Return the projections and the recent index windows every section needs."""
+    names = sorted({n for s in all_sections(registry) for n in s.reads})
+    recent = sorted({r for s in all_sections(registry) for r in s.recent})
+    return names, recent
+
+
+def rows_of(ctx, reads, sections=None):
+    """Return {section: {key: row}} as the folds left them, shaped for nobody yet."""
+    return {s.name: s.rows(ctx, reads) for s in (sections or all_sections(ctx.registry))}
+
+
+def shape_rows(section, rows, viewer):
+    """Return one section's rows as a viewer may read them (None: not a reader of it)."""
+    if viewer.role not in section.readers:
+        return None
+    own = viewer.role not in section.all_rows
+    return {key: visibility.shape(section.row, row, viewer) for key, row in rows.items()
+            if not own or section.mine(row, viewer)}
+
+
+def shape_patch(section, changed, viewer, before=None):
+    """Return {key: row | None} of changed rows for a viewer (None: not a reader of the section).
+
+    A viewer who reads only their own rows gets a row that is theirs, and a null for one
+    that was theirs before the change; nothing of the others.
+    """
+    if viewer.role not in section.readers:
+        return None
+    own = viewer.role not in section.all_rows
+    out = {}
+    for key, row in changed.items():
+        if own and not (row is not None and section.mine(row, viewer)):
+            was = (before or {}).get(key)
+            if was is not None and section.mine(was, viewer):
+                out[key] = None
+            continue
+        out[key] = visibility.shape(section.row, row, viewer) if row is not None else None
+    return out
+
+
+def for_viewer(registry, rows, viewer):
+    """Return the sections a viewer reads, shaped."""
+    out = {}
+    for section in all_sections(registry):
+        if section.name in rows:
+            shaped = shape_rows(section, rows[section.name], viewer)
+            if shaped is not None:
+                out[section.name] = shaped
+    return out
 
 
 def _names(value, found):
-    """Collect the usernames a snapshot mentions."""
+    """Collect the usernames shaped sections and events mention."""
     if isinstance(value, dict):
         for key, item in value.items():
             if key in PERSON_KEYS and isinstance(item, str):
                 found.add(item)
+            elif key == "actor" and isinstance(item, dict):
+                found.add(item.get("username"))
             else:
                 _names(item, found)
     elif isinstance(value, list):
@@ -44,39 +95,34 @@ def _names(value, found):
     return found
 
 
-def people(ctx, state, viewer):
-    """Return display names of the viewer, the people this snapshot mentions and every guard.
+def people(ctx, shaped, viewer):
+    """Return display names of the viewer and of the people what the viewer reads mentions.
 
-    Any guard may check in next and appear on the screen; other accounts (operators,
-    administrators) are named only when the snapshot mentions them.
+    Computed from the shaped sections, so a name a viewer may not read is not named here either.
+    Any guard may check in next and appear on a staff screen, so staff get every guard.
     """
-    wanted = _names(state, {viewer.username})
+    wanted = _names(shaped, {viewer.username}) - {None, "", visibility.HIDDEN_NAME}
+    staff = viewer.role in visibility.STAFF
     return {u["username"]: u.get("display_name") or u["username"]
-            for u in ctx.accounts.list_users() if u["username"] in wanted or u.get("role") == "guard"}
+            for u in ctx.accounts.list_users() if u["username"] in wanted or (staff and u.get("role") == "guard")}
 
 
-def sections(ctx, reads, cursor):
-    """Return every concept's snapshot section computed from one read, with its cursor."""
-    state = {"cursor": cursor, "server_time": ev.iso(reads.now)}
-    for concept in ctx.registry.concepts:
-        if concept.snapshot:
-            state.update(concept.snapshot(ctx, reads, state))
-    return state
+def read(ctx, *, recent_events=0):
+    """Return (cursor, Reads, recent events newest first) read atomically from the store."""
+    now = ev.utc_now()
+    names, recent = reads_needed(ctx.registry)
+    windows = [(kind, value, int((now - span).timestamp() * 1000)) for kind, value, span in recent]
+    cursor, projections, last, ids = ctx.store.snapshot(names, recent=recent_events, indexes=windows)
+    return cursor, Reads(projections=projections, now=now, recent=ids), last
 
 
 def current(ctx, viewer):
-    """Return the snapshot of now as this viewer may see it, with the cursor it corresponds to."""
-    now = ev.utc_now()
-    indexes = [(kind, value, int((now - span).timestamp() * 1000))
-               for c in ctx.registry.concepts for kind, value, span in c.indexes]
-    cursor, projections, recent, ids = ctx.store.snapshot(ctx.registry.reads(), recent=RECENT_EVENTS,
-                                                          indexes=indexes)
-    reads = Reads(projections=projections, indexes=ids, now=now, viewer=viewer)
-    state = sections(ctx, reads, cursor)
+    """Return the state of now as this viewer may read it, with the cursor it corresponds to."""
+    viewer = visibility.Viewer(viewer.role, viewer.username)
+    cursor, reads, last = read(ctx, recent_events=RECENT_EVENTS)
+    sections = for_viewer(ctx.registry, rows_of(ctx, reads), viewer)
     # What a wall screen shows before anything new happens: the last events (oldest first,
-    # all at or before the cursor), in the form this viewer receives them live.
-    state["recent_events"] = visible(ctx, list(reversed(recent)), viewer)
-    state["people"] = people(ctx, state, viewer)
-    for key, empty in PLACEHOLDERS.items():
-        state.setdefault(key, empty)
-    return state
+    # all at or before the cursor), shaped as this viewer receives them live.
+    recent = ctx.registry.visible(list(reversed(last)), viewer.role, viewer.username, ctx.venue.id)
+    return {"cursor": cursor, "server_time": ev.iso(reads.now), "sections": sections,
+            "recent_events": recent, "people": people(ctx, {"s": sections, "e": recent}, viewer)}

@@ -4,7 +4,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from server import events as ev
-from server.concept import Concept
+from server.concept import Concept, Section
 from server.merge import IfNewer
 
 NAME = "activity"
@@ -37,9 +37,9 @@ def guards_active(entries, now):
     return sorted(rows, key=lambda e: e["last_seen_at"], reverse=True)
 
 
-def snapshot(ctx, reads, state):
-    """Return the guards active in the last 15 minutes."""
-    return {"guards_active": guards_active(reads.projections[NAME], reads.now)}
+def rows(ctx, reads):
+    """Return the guards active in the last 15 minutes, keyed by username."""
+    return {g["username"]: g for g in guards_active(reads.projections[NAME], reads.now)}
 
 
 class GuardActive(BaseModel):
@@ -49,6 +49,6 @@ class GuardActive(BaseModel):
     last_seen_at: str
 
 
-CONCEPT = Concept(name="activity", doc=__doc__, folds=(Fold,), snapshot=snapshot, reads=(NAME,),
-                  sections={"guards_active": (list[GuardActive], Field(
-                      description=f"guards seen in the last {ACTIVE_MINUTES} minutes, most recent first"))})
+CONCEPT = Concept(name="activity", doc=__doc__, folds=(Fold,),
+                  sections=(Section("guards_active", GuardActive, rows, f"guards seen in the last "
+                                    f"{ACTIVE_MINUTES} minutes, keyed by username", reads=(NAME,), timed=True),))

@@ -1,16 +1,14 @@
 """Alerts that need a human: raised by other concepts' timers, acknowledged by operators."""
 from server.alerts import fold
-from pydantic import Field
-
 from server.alerts.models import AcknowledgedData, Alert, RaisedData
-from server.concept import Concept, EventType
+from server.concept import Concept, EventType, Section
 
 NAME = fold.NAME
 
 
-def snapshot(ctx, reads, state):
-    """Return the open alerts, newest first."""
-    return {"alerts": fold.open_alerts(reads.projections[NAME])}
+def rows(ctx, reads):
+    """Return the open alerts, keyed by id."""
+    return {a["alert_id"]: a for a in fold.open_alerts(reads.projections[NAME])}
 
 
 CONCEPT = Concept(
@@ -23,7 +21,5 @@ CONCEPT = Concept(
     folds=(fold,),
     views="server.alerts.views:bp",
     permissions={"alerts.read": ("display",), "alerts.acknowledge": ("operator",)},
-    snapshot=snapshot,
-    reads=(NAME,),
-    sections={"alerts": (list[Alert], Field(description="open alerts, newest first"))},
+    sections=(Section("alerts", Alert, rows, "open alerts, keyed by id", reads=(NAME,)),),
 )

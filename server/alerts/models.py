@@ -1,24 +1,43 @@
 """Alert event data and answer models."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.concept import EventData
 from server.validation import RequestModel
+from server.visibility import PEOPLE, PERSON
 from server.alerts.fold import ACKNOWLEDGED
 from server.wire import event_of
 
 
-class RaisedData(EventData):
-    """alert.raised: something needs a human. Kinds add their own fields (e.g. checkpoint_id)."""
-
-    model_config = ConfigDict(extra="allow")
+class AlertFields(BaseModel):
+    """What an alert says: every kind's fields, each declared with who reads it."""
 
     alert_id: str = Field(min_length=1, description="stable id: raising it again is idempotent")
     kind: str = Field(min_length=1, description="patrol_overdue, watchlist_hit, incident_unacknowledged, …")
     severity: int = Field(ge=1, le=4, description="1 = most severe")
     checkpoint_id: str | None = Field(None, description="where, for patrol alerts")
     due_at: str | None = Field(None, description="when the missed visit was due, for patrol alerts")
+    entrance_id: str | None = Field(None, description="the gate, for visitor alerts")
+    area_id: str | None = Field(None, description="the area, for hazard alerts")
+    incident_id: str | None = None
+    assignment_id: str | None = None
+    assignee: Annotated[str | None, PERSON] = Field(None, description="who did not accept an assignment")
+    threshold_min: float | None = Field(None, description="the threshold that passed, in minutes")
+    skipped_steps: list[int] | None = Field(None, description="SOP steps skipped at resolution")
+    visitor_id: str | None = None
+    entry_id: str | None = Field(None, description="the watchlist entry matched")
+    match: str | None = Field(None, description="exact or possible, for watchlist alerts")
+    hazard_id: str | None = None
+    checklist_id: str | None = None
+    item_id: str | None = None
+    expected_until: str | None = Field(None, description="when an overstaying visitor was due to leave")
+    broadcast_id: str | None = None
+    missing: Annotated[list[str] | None, PEOPLE] = Field(None, description="who has not acknowledged a message")
+
+
+class RaisedData(AlertFields, EventData):
+    """alert.raised: something needs a human; each kind fills the fields it needs."""
 
 
 class AcknowledgedData(EventData):
@@ -27,21 +46,16 @@ class AcknowledgedData(EventData):
     alert_id: str = Field(description="the alert taken")
 
 
-class Alert(BaseModel):
+class Alert(AlertFields):
     """An alert as the control room lists it."""
 
-    model_config = ConfigDict(extra="allow")
-
-    alert_id: str
-    kind: str
-    severity: int = Field(ge=1, le=4, description="1 = most severe")
     status: Literal["open", "acknowledged"]
     raised_at: str
     raised_event_id: str
     checkpoint_id: str | None = None
     due_at: str | None = None
     acknowledged_at: str | None = None
-    acknowledged_by: str | None = None
+    acknowledged_by: Annotated[str | None, PERSON] = None
 
 
 class AlertsAnswer(BaseModel):

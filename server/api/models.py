@@ -88,23 +88,22 @@ class VenueAnswer(BaseModel):
 
 
 class StateCore(BaseModel):
-    """The snapshot: apply live events strictly after `cursor` to stay current."""
-
-    model_config = ConfigDict(extra="allow")
+    """The viewer's sections at `cursor`: apply live frames strictly after it to stay current."""
 
     cursor: str
     server_time: str
-    recent_events: list[Envelope]
-    people: dict[str, str] = Field(description="display names of the viewer, the guards and the other "
-                                               "people this snapshot mentions")
-    # Sections of concepts still to come: present (and empty) so clients can rely on the shape.
-    clearance: dict = Field(max_length=0, description="empty until clearance is recorded")
+    recent_events: list[Envelope] = Field(description="the last events, oldest first, as the viewer receives them")
+    people: dict[str, str] = Field(description="display names of the viewer and of the people the sections "
+                                               "and events mention")
 
 
 def state_model(registry):
-    """Return the /state answer model: the core keys plus every concept's declared sections."""
-    sections = {key: spec for concept in registry.concepts for key, spec in concept.sections.items()}
-    return create_model("State", __base__=StateCore, __doc__=StateCore.__doc__, **sections)
+    """Return the /state answer model: the core keys and every section the viewer may read."""
+    fields = {s.name: (dict[str, s.row] | None, Field(None, description=s.doc))
+              for c in registry.concepts for s in c.sections}
+    sections = create_model("Sections", __doc__="Each section's rows by key (a viewer gets only the sections it "
+                            "may read, each row shaped for it).", **fields)
+    return create_model("State", __base__=StateCore, __doc__=StateCore.__doc__, sections=(sections, ...))
 
 
 State = state_model(REGISTRY)

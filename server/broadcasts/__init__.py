@@ -4,20 +4,9 @@ from server.broadcasts.models import BroadcastAcknowledgedData, BroadcastSentDat
 from server.concept import FEED_ROLES, Audience, Concept, EventType, feed_and_actor
 
 
-# A message may name people: a wall screen shows that one was sent, and to whom, not its text.
-PRIVATE = ("text", "recipients")
-
-
 def addressed(event):
     """Reach every feed screen, plus the users the message was sent to."""
     return Audience(roles=FEED_ROLES, users=frozenset(event["data"].get("recipients", ())))
-
-
-def screened(envelope, role):
-    """Return the copy a display receives: no text and no recipients' names."""
-    if role != "display":
-        return envelope
-    return {**envelope, "data": {k: v for k, v in envelope["data"].items() if k not in PRIVATE}}
 
 
 CONCEPT = Concept(
@@ -25,7 +14,7 @@ CONCEPT = Concept(
     doc=__doc__,
     events=(
         EventType(fold.SENT, BroadcastSentData, "An operator sent a message to guards' phones.", audience=addressed,
-                  form=screened, audience_doc="feed screens (displays without the text or the recipients) "
+                  audience_doc="feed screens (displays without the text or the recipients) "
                                               "and the recipients (fixed when it was sent)"),
         EventType(fold.ACKNOWLEDGED, BroadcastAcknowledgedData, "A recipient acknowledged a message.",
                   audience=feed_and_actor, audience_doc="feed screens and the recipient's devices"),

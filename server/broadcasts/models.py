@@ -1,10 +1,11 @@
 """Broadcasts: request, answer and event data models."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from server.broadcasts.fold import ACKNOWLEDGED, SENT
 from server.concept import EventData
+from server.visibility import FREE_TEXT, PEOPLE, PERSON
 from server.validation import RequestModel, rule
 from server.wire import event_of
 
@@ -40,11 +41,11 @@ class BroadcastSentData(EventData):
     """broadcast.sent: an operator sent a message; recipients are fixed when it is sent."""
 
     broadcast_id: str
-    text: str
+    text: Annotated[str, FREE_TEXT]
     to: Literal["all", "role", "username"]
     role: str | None = Field(None, description="the role addressed (to: role; to: all = guard)")
-    username: str | None = Field(None, description="the user addressed (to: username)")
-    recipients: list[str] = Field(description="usernames it was sent to (enabled accounts at the time)")
+    username: Annotated[str | None, PERSON] = Field(None, description="the user addressed (to: username)")
+    recipients: Annotated[list[str], PEOPLE] = Field(description="usernames it was sent to (enabled accounts at the time)")
 
 
 class BroadcastAcknowledgedData(EventData):

@@ -1,16 +1,14 @@
 """Clearance after each meeting: every zone swept and confirmed, the venue cleared once per round."""
-from pydantic import Field
-
 from server.clearance import fold, service
 from server.clearance.models import CompletedData, Round, ZoneConfirmedData
-from server.concept import Concept, EventType, feed_and_guards
+from server.concept import Concept, EventType, Section, feed_and_guards
 
 NAME = fold.NAME
 
 
-def snapshot(ctx, reads, state):
-    """Return the clearance board (every zone; empty states before the first round)."""
-    return {"clearance": service.board(ctx, reads.projections[NAME].get("round"))}
+def rows(ctx, reads):
+    """Return the clearance board as one row, key `round` (every zone; open before the first round)."""
+    return {"round": service.board(ctx, reads.projections[NAME].get("round"))}
 
 
 CONCEPT = Concept(
@@ -25,8 +23,6 @@ CONCEPT = Concept(
     folds=(fold,),
     views="server.clearance.views:bp",
     permissions={"clearance.read": ("guard", "display"), "clearance.confirm": ("guard",)},
-    snapshot=snapshot,
-    reads=(NAME,),
-    sections={"clearance": (Round, Field(description="the clearance round: each zone's state, who cleared "
-                                                     "it and when, and venue_cleared"))},
+    sections=(Section("clearance", Round, rows, "one row, key `round`: each zone's state, who cleared it and "
+                      "when, and venue_cleared", reads=(NAME,)),),
 )

@@ -1,7 +1,10 @@
 """Clearance: request, answer and event data models."""
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
 from server.concept import EventData
+from server.visibility import FREE_TEXT
 from server.validation import RequestModel
 from server.wire import Envelope
 
@@ -21,7 +24,7 @@ class ZoneConfirmedData(EventData):
     round_id: str = Field(description="the round: the id of the phase change that opened it")
     zone_id: str
     people_found: int = Field(ge=0, description="0 = clear; more keeps the zone open for another sweep")
-    note: str = ""
+    note: Annotated[str, FREE_TEXT] = ""
 
 
 class CompletedData(EventData):
@@ -40,7 +43,7 @@ class ZoneState(BaseModel):
     state: str = Field(description="open, people_found or cleared")
     people_found: int | None = None
     found_earlier: int = Field(0, description="people found by an earlier sweep of this zone")
-    note: str = ""
+    note: Annotated[str, FREE_TEXT] = ""
     by: str | None = None
     at: str | None = None
     confirmations: int = 0

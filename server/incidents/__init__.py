@@ -1,22 +1,10 @@
 """Incidents: reported from phones, run by the control room through an explicit lifecycle."""
-from pydantic import Field
-
-from server.concept import FEED_ROLES, Audience, Concept, EventType
+from server.concept import FEED_ROLES, Audience, Concept, EventType, Section
 from server.incidents import dispatch, fold, lifecycle as lc, service
 from server.incidents.models import DATA, Incident, PhotoAddedData, ReportedData
+from server.visibility import PERSON
 
 NAME = fold.NAME
-# Free text may name people: a wall screen shows category, severity, place and times only.
-PRIVATE = ("description", "note", "reason", "reported_by", "assignment_note")
-# Names a display must not learn, but whose presence it shows ("a guard was sent"): kept as a mark.
-NAMED = ("assignee", "acknowledged_by")
-HIDDEN_NAME = "*"
-
-
-def _for_display(mapping):
-    """Return a copy without free text, and with the names of the people involved replaced by a mark."""
-    out = {k: v for k, v in mapping.items() if k not in PRIVATE}
-    return {**out, **{k: HIDDEN_NAME for k in NAMED if out.get(k)}}
 
 
 def reporter_too(event):
@@ -30,25 +18,20 @@ def assignee_too(event):
     return Audience(roles=FEED_ROLES, users=frozenset({assignee} if assignee else ()))
 
 
-def screened(envelope, role):
-    """Return the copy a display receives: no reporter's name, no free text."""
-    if role != "display":
-        return envelope
-    return {**envelope, "actor": {**envelope["actor"], "username": ""}, "data": _for_display(envelope["data"])}
+def rows(ctx, reads):
+    """Return the open incidents, keyed by id."""
+    return {row["incident_id"]: row for row in fold.open_incidents(reads.projections[NAME])}
 
 
-def snapshot(ctx, reads, state):
-    """Return the open incidents, most severe first, then oldest; screened for displays."""
-    rows = fold.open_incidents(reads.projections[NAME])
-    if getattr(reads.viewer, "role", None) == "display":
-        rows = [_for_display(row) for row in rows]
-    return {"incidents": rows}
+def involves(row, viewer):
+    """Tell whether an incident is a guard's own: they reported it or it is assigned to them."""
+    return viewer.username in (row.get("reported_by"), row.get("assignee"))
 
 
 def _type(name, data, doc, audience=reporter_too, audience_doc="feed screens and the actor's devices "
           "(displays without names or free text)"):
-    """Declare one incident event type: screened for displays."""
-    return EventType(name, data, doc, audience=audience, form=screened, audience_doc=audience_doc)
+    """Declare one incident event type: a display reads who acted as a mark."""
+    return EventType(name, data, doc, audience=audience, actor=PERSON, audience_doc=audience_doc)
 
 
 DOCS = {"acknowledge": "The control room took an incident.", "assign": "An incident was assigned to someone.",
@@ -72,7 +55,6 @@ CONCEPT = Concept(
     permissions={"incidents.report": ("guard",), "incidents.note": ("guard",), "incidents.read": ("guard",),
                  "incidents.run": ("operator",), "incidents.command": ("commander",)},
     timers=(service.check_unacknowledged, dispatch.check_unaccepted),
-    snapshot=snapshot,
-    reads=(NAME,),
-    sections={"incidents": (list[Incident], Field(description="open incidents, most severe first, then oldest"))},
+    sections=(Section("incidents", Incident, rows, "open incidents, keyed by id (a guard: those they reported "
+                      "or are assigned)", reads=(NAME,), mine=involves, all_rows=FEED_ROLES),),
 )

@@ -1,5 +1,5 @@
 """Incidents: request, answer and event data models (validation and API docs alike)."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
@@ -8,6 +8,7 @@ from server.incidents import lifecycle as lc
 from server.incidents.fold import PHOTO_ADDED, REPORTED
 from server.photos.models import MAX_PER_RECORD, PhotoId
 from server.validation import IsoTime, RequestModel, rule
+from server.visibility import FREE_TEXT, PERSON
 from server.wire import Envelope, event_of
 
 TEXT_MAX = 2000
@@ -66,7 +67,7 @@ class ReportedData(EventData):
     severity: int = Field(ge=1, le=4, description="1 = most severe")
     location_id: str = Field(description="zone, entrance or checkpoint")
     zone_id: str | None = Field(description="the zone the location lies in")
-    description: str
+    description: Annotated[str, FREE_TEXT]
     photo_ids: list[str] = Field(default_factory=list, description="photos attached with the report")
 
 
@@ -83,8 +84,8 @@ class AcknowledgedData(ActedData):
 class AssignedData(ActedData):
     """incident.assigned: a guard (or anyone) was sent to it."""
 
-    assignee: str
-    note: str = ""
+    assignee: Annotated[str, PERSON]
+    note: Annotated[str, FREE_TEXT] = ""
 
 
 class AssignmentAcceptedData(ActedData):
@@ -97,7 +98,7 @@ class EscalatedData(ActedData):
     """incident.escalated: raised to the commander, by an operator or by the timer."""
 
     automatic: bool = Field(description="true when the watcher escalated an unacknowledged incident")
-    note: str = ""
+    note: Annotated[str, FREE_TEXT] = ""
     threshold_min: float | None = Field(None, description="the threshold that passed (automatic only)")
 
 
@@ -105,8 +106,8 @@ class AgencyNotifiedData(ActedData):
     """incident.agency_notified: an outside agency was told."""
 
     agency: str = Field(description="the venue's agency id")
-    reference: str = Field("", description="the agency's reference number, if it gave one")
-    note: str = ""
+    reference: Annotated[str, FREE_TEXT] = Field("", description="the agency's reference number, if it gave one")
+    note: Annotated[str, FREE_TEXT] = ""
 
 
 class SopStepData(ActedData):
@@ -118,34 +119,34 @@ class SopStepData(ActedData):
 class NotedData(ActedData):
     """incident.noted: a note was added."""
 
-    note: str
+    note: Annotated[str, FREE_TEXT]
 
 
 class ResolvedData(ActedData):
     """incident.resolved: handled; skipped SOP steps say why."""
 
-    note: str = ""
+    note: Annotated[str, FREE_TEXT] = ""
     skipped_steps: list[int] = Field(description="SOP steps not ticked when it was resolved")
-    reason: str = Field("", description="why those steps were skipped")
+    reason: Annotated[str, FREE_TEXT] = Field("", description="why those steps were skipped")
 
 
 class ClosedData(ActedData):
     """incident.closed: the commander closed the record."""
 
-    note: str = ""
+    note: Annotated[str, FREE_TEXT] = ""
 
 
 class ReopenedData(ActedData):
     """incident.reopened: a resolved or closed incident needs handling again."""
 
-    note: str = ""
+    note: Annotated[str, FREE_TEXT] = ""
 
 
 class DuplicateData(ActedData):
     """incident.marked_duplicate: closed as a duplicate of another open incident."""
 
     of: str = Field(description="the incident this one duplicates")
-    note: str = ""
+    note: Annotated[str, FREE_TEXT] = ""
 
 
 DATA = {"acknowledge": AcknowledgedData, "assign": AssignedData, "accept": AssignmentAcceptedData,
@@ -165,10 +166,10 @@ class AgencyContact(BaseModel):
     """An agency notified about an incident."""
 
     agency: str
-    reference: str
-    note: str
+    reference: Annotated[str, FREE_TEXT]
+    note: Annotated[str, FREE_TEXT]
     at: str
-    by: str
+    by: Annotated[str, PERSON]
 
 
 class Incident(BaseModel):
@@ -179,14 +180,14 @@ class Incident(BaseModel):
     severity: int = Field(ge=1, le=4)
     location_id: str
     zone_id: str | None
-    description: str | None = Field(None, description="absent for display screens (may name people)")
+    description: Annotated[str | None, FREE_TEXT] = Field(None, description="absent for display screens (may name people)")
     status: State
-    reported_by: str | None = Field(None, description="absent for display screens")
+    reported_by: Annotated[str | None, PERSON] = Field(None, description="a mark (*) for display screens")
     reported_at: str
     recorded_at: str
     acknowledged_at: str | None
-    acknowledged_by: str | None
-    assignee: str | None
+    acknowledged_by: Annotated[str | None, PERSON]
+    assignee: Annotated[str | None, PERSON]
     escalations: int
     auto_escalated: bool
     agencies: list[AgencyContact]
@@ -197,7 +198,7 @@ class Incident(BaseModel):
     duplicates: list[str]
     assigned_at: str | None = None
     assignment_id: str | None = Field(None, description="the incident.assigned event of the current assignment")
-    assignment_note: str | None = Field(None, description="the operator's note to the assignee "
+    assignment_note: Annotated[str | None, FREE_TEXT] = Field(None, description="the operator's note to the assignee "
                                                           "(absent for display screens)")
     assignment_accepted_at: str | None = Field(None, description="when the assignee accepted it on the phone")
     assignment_alerted: bool = Field(False, description="the watcher told the control room it was not accepted")

@@ -1,13 +1,8 @@
 """Inspections before the session: checklists walked area by area, hazards fixed on the spot
 (立行立改), and the readiness gate the phase change to in_session asks."""
-from pydantic import Field
-
-from server.concept import FEED_ROLES, Audience, Concept, EventType, feed_and_actor
+from server.concept import FEED_ROLES, Audience, Concept, EventType, Section, feed_and_actor
 from server.inspections import fold, readiness, service
 from server.inspections.models import AssignedData, Board, Hazard, OpenedData, RecordedData, RectifiedData
-
-# A wall screen shows where and what, not the guard's free text.
-PRIVATE = ("note", "rectify_note")
 
 
 def assignee_too(event):
@@ -16,27 +11,19 @@ def assignee_too(event):
     return Audience(roles=FEED_ROLES, users=frozenset(users))
 
 
-def screened(envelope, role):
-    """Return the copy a display receives: no free text."""
-    if role != "display":
-        return envelope
-    data = {k: v for k, v in envelope["data"].items() if k not in PRIVATE}
-    if "results" in data:
-        data["results"] = [{k: v for k, v in r.items() if k not in PRIVATE} for r in data["results"]]
-    return {**envelope, "data": data}
+def hazard_rows(ctx, reads):
+    """Return the open hazards, keyed by id."""
+    return {row["hazard_id"]: row for row in fold.open_hazards(reads.projections[fold.hazards.NAME])}
 
 
-def snapshot(ctx, reads, state):
-    """Return the open hazards (displays without notes) and today's readiness board."""
-    rows = fold.open_hazards(reads.projections[fold.hazards.NAME])
-    if getattr(reads.viewer, "role", None) == "display":
-        rows = [{k: v for k, v in row.items() if k not in PRIVATE} for row in rows]
-    return {"hazards": rows, "readiness": readiness.board(ctx.venue, reads.projections, reads.now)}
+def readiness_rows(ctx, reads):
+    """Return today's readiness board as one row, key `today`."""
+    return {"today": readiness.board(ctx.venue, reads.projections, reads.now)}
 
 
 def _type(name, data, doc, audience=feed_and_actor):
     """Declare one event type: feed screens and the actor's devices; displays without notes."""
-    return EventType(name, data, doc, audience=audience, form=screened,
+    return EventType(name, data, doc, audience=audience,
                      audience_doc="feed screens (displays without notes) and the actor's devices"
                      + ("; and the assignee" if audience is assignee_too else ""))
 
@@ -54,9 +41,9 @@ CONCEPT = Concept(
     permissions={"inspections.record": ("guard",), "inspections.read": ("guard",), "hazards.read": ("guard",),
                  "hazards.run": ("operator",), "readiness.read": ("guard", "display")},
     timers=(service.check_open_hazards,),
-    snapshot=snapshot,
-    reads=tuple(f.NAME for f in fold.FOLDS),
-    sections={"hazards": (list[Hazard], Field(description="open hazards, critical first, then oldest")),
-              "readiness": (Board, Field(description="today's readiness board and gate"))},
+    sections=(Section("hazards", Hazard, hazard_rows, "open hazards, keyed by id",
+                      reads=(fold.hazards.NAME,)),
+              Section("readiness", Board, readiness_rows, "one row, key `today`: today's readiness board "
+                      "and gate", reads=tuple(f.NAME for f in fold.FOLDS))),
     gates=(readiness.gate,),
 )

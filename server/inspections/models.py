@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from server.concept import EventData
 from server.inspections.fold import ASSIGNED, RECORDED, RECTIFIED
 from server.validation import RequestModel, rule
+from server.visibility import FREE_TEXT, PERSON
 from server.wire import event_of
 
 ID_MAX = 64
@@ -77,7 +78,7 @@ class Result(BaseModel):
 
     item_id: str
     ok: bool
-    note: str = ""
+    note: Annotated[str, FREE_TEXT] = ""
     photo_ids: list[str] = []
 
 
@@ -103,7 +104,7 @@ class OpenedData(EventData):
     area_id: str
     critical: bool = Field(description="the item is critical: the session waits for it")
     severity: Severity
-    note: str
+    note: Annotated[str, FREE_TEXT]
     photo_ids: list[str]
 
 
@@ -111,19 +112,19 @@ class AssignedData(EventData):
     """hazard.assigned: someone was sent to fix it."""
 
     hazard_id: str
-    assignee: str
+    assignee: Annotated[str, PERSON]
 
 
 class RectifiedData(EventData):
     """hazard.rectified: fixed; within the venue's threshold it counts as fixed on the spot."""
 
     hazard_id: str
-    note: str
+    note: Annotated[str, FREE_TEXT]
     photo_ids: list[str]
     minutes_open: float = Field(description="minutes from opened to rectified")
     fixed_on_spot: bool = Field(description="rectified within the venue's fixed_on_spot_min (立行立改)")
     threshold_min: float = Field(description="the venue's fixed_on_spot_min when it was rectified")
-    assignee: str | None = Field(None, description="whom it was assigned to (their phone drops it from its list)")
+    assignee: Annotated[str | None, PERSON] = Field(None, description="whom it was assigned to (their phone drops it from its list)")
 
 
 class Inspection(RecordedData):
@@ -132,7 +133,7 @@ class Inspection(RecordedData):
     model_config = ConfigDict(extra="allow")
 
     recorded_at: str
-    by: str
+    by: Annotated[str, PERSON]
 
 
 class Hazard(BaseModel):
@@ -148,10 +149,18 @@ class Hazard(BaseModel):
     severity: Severity
     status: Status
     opened_at: str
-    assignee: str | None
+    assignee: Annotated[str | None, PERSON]
     alerted_at: str | None
     rectified_at: str | None
     fixed_on_spot: bool | None
+    inspection_id: str | None = None
+    note: Annotated[str, FREE_TEXT] = Field("", description="what the inspector saw (not on wall screens)")
+    photo_ids: list[str] = []
+    opened_by: Annotated[str | None, PERSON] = None
+    rectified_by: Annotated[str | None, PERSON] = None
+    rectify_note: Annotated[str, FREE_TEXT] = ""
+    rectify_photo_ids: list[str] = []
+    minutes_open: float | None = None
 
 
 class Cell(BaseModel):
@@ -180,11 +189,11 @@ class Missing(BaseModel):
 class Override(BaseModel):
     """A commander's override of the gate today."""
 
-    reason: str
+    reason: Annotated[str, FREE_TEXT]
     missing: list[str]
     phase: str
     at: str
-    by: str
+    by: Annotated[str, PERSON]
 
 
 class Board(BaseModel):

@@ -1,21 +1,32 @@
 """Patrol check-ins at entrances and checkpoints, and the overdue timer."""
 import datetime as dt
 
-from pydantic import Field
-
-from server.concept import Concept, EventType, feed_and_actor, feed_and_guards
+from server import events as ev
+from server.concept import Concept, EventType, Section, feed_and_actor, feed_and_guards
 from server.patrols import fold, service
-from server.patrols.models import CheckinData, CheckinMark, OverdueData, PatrolRow
+from server.patrols.models import CheckinData, CheckinMinute, OverdueData, PatrolRow
+from server.phase import NAME as PHASE, current as current_phase
 
 NAME = fold.NAME
 
 
-def snapshot(ctx, reads, state):
-    """Return the patrol rows and the check-ins of the last hour (for the wall's counters)."""
-    rows = fold.status_rows(ctx.venue, state["phase"], state["phase_since"],
-                            reads.projections[NAME], reads.now)
-    hour = [{"id": i, "ts": reads.time_of(i)} for i in reads.indexes[("type", fold.CHECKIN)]]
-    return {"patrols": rows, "checkins_last_hour": hour}
+HOUR = ("type", fold.CHECKIN, dt.timedelta(hours=1))
+
+
+def patrol_rows(ctx, reads):
+    """Return one row per checkpoint: last check-in, interval, due time, overdue."""
+    phase, since = current_phase(ctx, reads.projections[PHASE])
+    rows = fold.status_rows(ctx.venue, phase, since, reads.projections[NAME], reads.now)
+    return {row["checkpoint_id"]: row for row in rows}
+
+
+def checkin_minutes(ctx, reads):
+    """Return the check-ins of the last hour per minute they were recorded in (the wall's rate)."""
+    counts = {}
+    for stream_id in reads.recent.get(HOUR[:2], ()):
+        minute = ev.ms_to_iso(ev.id_ms(stream_id) // 60000 * 60000)
+        counts[minute] = counts.get(minute, 0) + 1
+    return {minute: {"minute": minute, "count": n} for minute, n in counts.items()}
 
 
 CONCEPT = Concept(
@@ -32,9 +43,8 @@ CONCEPT = Concept(
     views="server.patrols.views:bp",
     permissions={"checkin.create": ("guard",), "patrols.read": ("guard", "display")},
     timers=(service.check_overdue,),
-    snapshot=snapshot,
-    reads=(NAME,),
-    sections={"patrols": (list[PatrolRow], Field(description="one row per checkpoint")),
-              "checkins_last_hour": (list[CheckinMark], Field(description="for the rate counters"))},
-    indexes=(("type", fold.CHECKIN, dt.timedelta(hours=1)),),
+    sections=(Section("patrols", PatrolRow, patrol_rows, "one row per checkpoint, keyed by its id",
+                      reads=(NAME, PHASE)),
+              Section("checkins", CheckinMinute, checkin_minutes, "check-ins of the last hour per minute "
+                      "recorded, keyed by the minute (the wall sums those of the last 60 minutes)", recent=(HOUR,))),
 )

@@ -61,11 +61,11 @@ class PatrolRow(BaseModel):
     overdue: bool
 
 
-class CheckinMark(BaseModel):
-    """A check-in of the last hour (for rate counters)."""
+class CheckinMinute(BaseModel):
+    """How many check-ins were recorded in one minute of the last hour (for the rate counter)."""
 
-    id: str
-    ts: str
+    minute: str = Field(description="the minute's start, ISO 8601 UTC")
+    count: int
 
 
 class CheckinAnswer(BaseModel):

@@ -1,19 +1,17 @@
 """The venue's phase (pre_event, in_session, post_event, closed): what patrol intervals apply."""
-from pydantic import Field
-
-from server.concept import Concept, EventType, feed_and_guards
+from server.concept import Concept, EventType, Section, feed_and_guards
 from server.phase import fold
-from server.phase.models import ChangedData
+from server.phase.models import ChangedData, PhaseRow
 from server.phase.service import change_phase, current, ensure_phase
 
 NAME = fold.NAME
 __all__ = ["CONCEPT", "NAME", "change_phase", "current", "ensure_phase"]
 
 
-def snapshot(ctx, reads, state):
-    """Return the current phase and since when."""
+def rows(ctx, reads):
+    """Return the venue's one row: the phase in force and since when."""
     phase, since = current(ctx, reads.projections[NAME])
-    return {"phase": phase, "phase_since": since}
+    return {"venue": {"phase": phase, "since": since}}
 
 
 CONCEPT = Concept(
@@ -24,8 +22,6 @@ CONCEPT = Concept(
     folds=(fold,),
     views="server.phase.views:bp",
     permissions={"phase.change": ("commander",)},
-    snapshot=snapshot,
-    reads=(NAME,),
-    sections={"phase": (str, Field(description="the phase in force")),
-              "phase_since": (str | None, Field(description="since when (null before the first change)"))},
+    sections=(Section("phase", PhaseRow, rows, "one row, key `venue`: the phase in force and since when",
+                      reads=(NAME,)),),
 )

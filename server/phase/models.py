@@ -24,6 +24,13 @@ class ChangedData(EventData):
     overridden: list[str] = Field(default_factory=list, description="what the gate said was missing")
 
 
+class PhaseRow(BaseModel):
+    """The phase in force."""
+
+    phase: str = Field(description="the phase in force")
+    since: str | None = Field(description="since when (null before the first change)")
+
+
 class PhaseAnswer(BaseModel):
     """The recorded phase change."""
 

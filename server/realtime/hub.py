@@ -5,8 +5,11 @@ up from its cursor with XRANGE up to the tailer's position, while the tailer buf
 it reads for that client; the switch to the live rooms happens under the same lock the
 tailer holds while emitting, so nothing falls between the two (DESIGN §9.6).
 
-Each batch the tailer reads goes out as one `events` frame per audience: per role (in the
-form that role sees) and per user named by an event, each encoded once for its room.
+Each batch the tailer reads goes out as one `events` frame per audience: per role and per user
+named by an event (or reading only their own rows), each computed and encoded once for its room:
+`{events, patches, cursor}` — the viewer's shaped envelopes for the feed, the changes to the
+viewer's sections those events caused (server/screens.py), and the last stream id it covers.
+A client that resumed gets, when it goes live, a frame whose `reset` holds all its sections.
 """
 import logging
 import threading
@@ -14,8 +17,11 @@ import time
 from dataclasses import dataclass, field
 
 from server import events as ev
+from server.concept import ALL_ROLES
+from server.screens import Screens
 from server.store import UNAVAILABLE
 from server.store.accounts import session_tag
+from server.visibility import Viewer
 
 log = logging.getLogger("gatewatch.live")
 NAMESPACE = "/live"
@@ -55,6 +61,10 @@ class Hub:
     def __init__(self, ctx, socketio):
         self.ctx, self.socketio = ctx, socketio
         self.registry = ctx.registry
+        self.screens = Screens(ctx)
+        # Roles that read only their own rows of some section get a frame per user.
+        self.own_rows = frozenset(ALL_ROLES - {r for r in ALL_ROLES
+                                               if all(r in s.all_rows for s in self.screens.sections)})
         self.clients = {}
         self.lock = threading.Lock()
         self.position = None
@@ -79,12 +89,18 @@ class Hub:
         self.ctx.metrics.live_clients.set(len(self.clients))
 
     def frame_for(self, events, role, username, envelopes=None):
-        """Return the envelopes of events one viewer receives, in that viewer's form."""
+        """Return the envelopes of events one viewer receives, shaped for that viewer."""
         return self.registry.visible(events, role, username, self.ctx.venue.id, envelopes)
 
     def _send(self, frame, to, skip=None):
-        """Emit one `events` frame (a list of envelopes in stream order) to a sid or room."""
+        """Emit one `events` frame ({events, patches, cursor}) to a sid or room."""
         self.socketio.emit("events", frame, to=to, skip_sid=skip or None, namespace=NAMESPACE)
+
+    def _frame(self, events, cursor, patches=None):
+        """Return a frame, or None when it carries nothing for its viewer."""
+        if not events and not patches:
+            return None
+        return {"events": events, "patches": patches or {}, "cursor": cursor}
 
     def _catch_up(self, client):
         """Replay events after the client's cursor in frames, then switch it to live delivery."""
@@ -95,10 +111,10 @@ class Hub:
                 if position is None:
                     return
                 batch = self._backlog(client.cursor, position)
-                frame = self.frame_for(batch, client.role, client.username)
-                if frame:
-                    self._send(frame, client.sid)
-                    sent += len(frame)
+                events = self.frame_for(batch, client.role, client.username)
+                if events:
+                    self._send(self._frame(events, batch[-1]["id"]), client.sid)
+                    sent += len(events)
                 if batch:
                     client.cursor = batch[-1]["id"]
                 if sent > self.ctx.settings.resync_after:
@@ -138,11 +154,14 @@ class Hub:
             if client.sid not in self.clients:
                 return True
             fresh = [e for e in client.buffer if ev.id_key(e["id"]) > ev.id_key(client.cursor)]
-            frame = self.frame_for(fresh, client.role, client.username)
-            if frame:
-                self._send(frame, client.sid)
             if fresh:
                 client.cursor = fresh[-1]["id"]
+            # The backlog's events carried no patches: the sections as they are now replace the
+            # client's, at the position the tailer has delivered (= the client's cursor now).
+            viewer = Viewer(client.role, client.username)
+            self._send({"events": self.frame_for(fresh, client.role, client.username), "patches": {},
+                        "reset": self.screens.shaped(viewer), "cursor": self.position}, client.sid)
+            client.cursor = self.position
             client.buffer, client.live = None, True
             for room in (LIVE, role_room(client.role), user_room(client.username)):
                 self.socketio.server.enter_room(client.sid, room, namespace=NAMESPACE)
@@ -175,7 +194,7 @@ class Hub:
                 if conn is None:
                     conn = self.ctx.store.tailer()
                 if self.position is None:
-                    self.position = self.ctx.store.last_id()
+                    self.position = self.screens.load()
                 batch = self.ctx.store.tail(conn, self.position, block_ms=TAIL_BLOCK_MS,
                                             count=CATCH_UP_BATCH)
                 self.read_at = time.monotonic()
@@ -204,21 +223,33 @@ class Hub:
 
     def _fan_out(self, batch):
         """Send each role room its frame, and each user an event names a frame of their own."""
+        try:
+            changed = self.screens.advance(batch)
+        except Exception:  # a fold bug must not stop the feed: events still flow, sections reload
+            log.exception("folding a batch for the live sections failed; reloading them")
+            changed = {}
+            self.screens.load()
         named = set()
         for event in batch:
             audience = self.registry.audience(event)
             if audience:
                 named |= audience.users
         live = [c for c in self.clients.values() if c.live]
+        own = {c.username for c in live if c.role in self.own_rows}
         envelopes = {}  # built once per batch, shared by every audience's frame
+        cursor = batch[-1]["id"]
         for role in {c.role for c in live}:
-            frame = self.frame_for(batch, role, None, envelopes)
             # A named user gets one frame of their own below, so skip them here.
-            skip = [c.sid for c in live if c.role == role and c.username in named]
+            skip = [c.sid for c in live if c.role == role and (c.username in named or c.username in own)]
+            if len(skip) == sum(1 for c in live if c.role == role):
+                continue
+            events = self.frame_for(batch, role, None, envelopes)
+            frame = self._frame(events, cursor, self.screens.patches(changed, Viewer(role)))
             if frame:
                 self._send(frame, role_room(role), skip)
-        for username, role in {(c.username, c.role) for c in live if c.username in named}:
-            frame = self.frame_for(batch, role, username, envelopes)
+        for username, role in {(c.username, c.role) for c in live if c.username in named | own}:
+            events = self.frame_for(batch, role, username, envelopes)
+            frame = self._frame(events, cursor, self.screens.patches(changed, Viewer(role, username)))
             if frame:
                 self._send(frame, user_room(username))
 

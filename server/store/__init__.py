@@ -188,7 +188,7 @@ class Store:
         for name in names:
             pipe.hgetall(self.keys.projection(name))
         for kind, value, since_ms in indexes:
-            pipe.xrange(self.keys.index(kind, value), min=f"{since_ms}-0", count=5000)
+            pipe.xrange(self.keys.index(kind, value), min=f"{since_ms}-0")
         last, *rest = pipe.execute()
         found = {}
         for kind, value, _ in reversed(indexes):

@@ -33,8 +33,11 @@ def _matches(event, type_, location, actor):
 
 
 def page(store, *, after=None, before=None, from_ms=None, to_ms=None, type_=None,
-         location=None, actor=None, limit=100, order=None):
-    """Return (events, next_cursor): newest first unless `after` is given or order='asc'."""
+         location=None, actor=None, limit=100, order=None, keep=None):
+    """Return (events, next_cursor): newest first unless `after` is given or order='asc'.
+
+    `keep(event)` leaves out events the reader may not see; pages still fill up to `limit`.
+    """
     desc = (order or ("asc" if after and not before else "desc")) == "desc"
     # Stream ids count milliseconds since 1970: a bound before that is the stream's start.
     if to_ms is not None and to_ms < 0:
@@ -44,26 +47,39 @@ def page(store, *, after=None, before=None, from_ms=None, to_ms=None, type_=None
     low, high, low_ex, high_ex = _bounds(after, before, from_ms, to_ms)
     if _key(low) > _key(high):
         return [], None
+    keep = keep or (lambda _event: True)
     if type_ or location or actor:
         found = _filtered(store, low, high, low_ex, high_ex, desc, limit + 1,
-                          type_, location, actor)
+                          type_, location, actor, keep)
     else:
-        found = _plain(store, low, high, low_ex, high_ex, desc, limit + 1)
+        found = _plain(store, low, high, low_ex, high_ex, desc, limit + 1, keep)
     more = len(found) > limit
     found = found[:limit]
     return found, (found[-1]["id"] if more and found else None)
 
 
-def _plain(store, low, high, low_ex, high_ex, desc, count):
-    """Page the stream itself."""
+def _plain(store, low, high, low_ex, high_ex, desc, count, keep):
+    """Page the stream itself, reading on past events the reader may not see."""
     lo = f"({low}" if low_ex else low
     hi = f"({high}" if high_ex else high
     r, key = store.redis, store.keys.stream
-    entries = r.xrevrange(key, max=hi, min=lo, count=count) if desc else r.xrange(key, min=lo, max=hi, count=count)
-    return store.decode_all(entries)
+    found = []
+    while len(found) < count:
+        want = count - len(found)
+        entries = r.xrevrange(key, max=hi, min=lo, count=want) if desc else r.xrange(key, min=lo, max=hi, count=want)
+        if not entries:
+            break
+        found += [e for e in store.decode_all(entries) if keep(e)]
+        if desc:
+            hi = f"({entries[-1][0]}"
+        else:
+            lo = f"({entries[-1][0]}"
+        if len(entries) < want:
+            break
+    return found[:count]
 
 
-def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, actor):
+def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, actor, keep):
     """Walk the smallest matching index and keep events passing every filter."""
     lo = f"({low}" if low_ex else low
     hi = f"({high}" if high_ex else high
@@ -80,7 +96,7 @@ def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, a
             held = store.index_holds(*other, matching)
             matching = [sid for sid in matching if sid in held]
         for event in store.events_by_ids(matching):
-            if _matches(event, type_, location, actor):
+            if _matches(event, type_, location, actor) and keep(event):
                 found.append(event)
         # keyset: continue strictly past the last id read
         if desc:

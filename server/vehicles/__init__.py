@@ -1,17 +1,20 @@
 """Vehicles at the gates: every vehicle in and out, on site per entrance, passes checked."""
-from pydantic import Field
-
-from server.concept import Concept, EventType, feed_and_actor
+from server.concept import Concept, EventType, Section, feed_and_actor
 from server.vehicles import fold
-from server.vehicles.models import EnteredData, LeftData, Vehicle, VehicleCounts
+from server.vehicles.models import EnteredData, GateCount, LeftData, Vehicle
 
 NAME = fold.NAME
 
 
-def snapshot(ctx, reads, state):
-    """Return the vehicles on site and their counts per entrance and in total."""
-    entries = reads.projections[NAME]
-    return {"vehicles": fold.listed(entries, on_site=True), "vehicles_on_site": fold.counts(entries)}
+def rows(ctx, reads):
+    """Return the vehicles on site, keyed by visit (not by the plate, which a display reads masked)."""
+    return {v.get("visit_id") or v["entered_at"]: v for v in fold.listed(reads.projections[NAME], on_site=True)}
+
+
+def gate_rows(ctx, reads):
+    """Return how many vehicles on site came in by each entrance."""
+    counts = fold.counts(reads.projections[NAME])["by_entrance"]
+    return {gate: {"entrance_id": gate, "count": n} for gate, n in counts.items()}
 
 
 CONCEPT = Concept(
@@ -26,8 +29,7 @@ CONCEPT = Concept(
     folds=(fold,),
     views="server.vehicles.views:bp",
     permissions={"vehicles.log": ("guard",), "vehicles.read": ("guard", "display")},
-    snapshot=snapshot,
-    reads=(NAME,),
-    sections={"vehicles": (list[Vehicle], Field(description="vehicles on site, latest entry first")),
-              "vehicles_on_site": (VehicleCounts, Field(description="vehicles on site per entrance and in total"))},
+    sections=(Section("vehicles", Vehicle, rows, "vehicles on site (a display: the plate masked)", reads=(NAME,)),
+              Section("vehicles_on_site", GateCount, gate_rows, "vehicles on site per entrance they came in by",
+                      reads=(NAME,))),
 )

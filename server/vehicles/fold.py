@@ -18,7 +18,8 @@ def apply(state, event):
     if event["type"] == ENTERED:
         entry = {k: data.get(k) for k in ("plate", "plate_unusual", "kind", "pass_id", "visitor_id",
                                           "entrance_id", "no_pass")}
-        entry.update(on_site=True, entered_at=event["ts"], entered_by=event["actor"]["username"],
+        # The visit's id is its entry event's: rows are keyed by it, not by the plate.
+        entry.update(visit_id=event["id"], on_site=True, entered_at=event["ts"], entered_by=event["actor"]["username"],
                      left_at=None, exit_entrance_id=None)
         return {plate: entry}
     if event["type"] == LEFT:

@@ -1,9 +1,10 @@
 """Vehicles: request, answer and event data models."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.concept import EventData
+from server.visibility import PLATE
 from server.validation import RequestModel, rule
 from server.vehicles.fold import ENTERED, LEFT
 from server.visitors import idcheck
@@ -46,7 +47,7 @@ class VehiclesQuery(BaseModel):
 class EnteredData(EventData):
     """vehicle.entered: a vehicle came in through a gate."""
 
-    plate: str
+    plate: Annotated[str, PLATE]
     plate_unusual: bool = False
     kind: Kind
     entrance_id: str
@@ -58,7 +59,7 @@ class EnteredData(EventData):
 class LeftData(EventData):
     """vehicle.left: a vehicle went out through a gate."""
 
-    plate: str
+    plate: Annotated[str, PLATE]
     plate_unusual: bool = False
     kind: Kind
     entrance_id: str
@@ -69,18 +70,26 @@ class LeftData(EventData):
 class Vehicle(BaseModel):
     """A vehicle as last seen at the gates."""
 
-    plate: str
+    plate: Annotated[str, PLATE]
     plate_unusual: bool = False
     kind: Kind
     entrance_id: str = Field(description="the gate it came in by")
     pass_id: str | None = None
     visitor_id: str | None = None
     no_pass: bool = False
+    visit_id: str | None = Field(None, description="the id of the event it came in with")
     on_site: bool
     entered_at: str
     entered_by: str
     left_at: str | None = None
     exit_entrance_id: str | None = None
+
+
+class GateCount(BaseModel):
+    """Vehicles on site that came in by one entrance."""
+
+    entrance_id: str
+    count: int
 
 
 class VehicleCounts(BaseModel):

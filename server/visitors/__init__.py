@@ -1,7 +1,5 @@
 """Visitors at the gates: registered with their ID checked and sealed, checked out, on-site roll."""
-from pydantic import Field
-
-from server.concept import Audience, Concept, EventType, Personal, feed_and_actor
+from server.concept import Audience, Concept, EventType, Personal, Section, feed_and_actor
 from server.visitors.idcheck import mask_name
 from server.visitors import fold, overstay, service
 from server.visitors.models import CheckedOutData, PurgedData, RegisteredData, RevealedData, Visitor
@@ -15,10 +13,9 @@ CHECKED_OUT_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=
                                 fields=("name",), masked={"name": mask_name})
 
 
-def snapshot(ctx, reads, state):
-    """Return the visitors on site, shaped for the viewer's role (no viewer: the least shown)."""
-    role = getattr(reads.viewer, "role", None)
-    return {"visitors": fold.listed(reads.projections[NAME], role, on_site=True)}
+def rows(ctx, reads):
+    """Return the visitors on site, keyed by id."""
+    return {v["visitor_id"]: v for v in fold.listed(reads.projections[NAME], on_site=True)}
 
 
 CONCEPT = Concept(
@@ -26,11 +23,11 @@ CONCEPT = Concept(
     doc=__doc__,
     events=(
         EventType(fold.REGISTERED, RegisteredData, "A guard registered a visitor at a gate.",
-                  audience=feed_and_actor, form=fold.form,
+                  audience=feed_and_actor,
                   audience_doc="display (name masked, no phone), operator, commander, admin; "
                                "and the guard who registered", personal=REGISTERED_PERSONAL),
         EventType(fold.CHECKED_OUT, CheckedOutData, "A visitor left through a gate.",
-                  audience=feed_and_actor, form=fold.form,
+                  audience=feed_and_actor,
                   audience_doc="display (name masked), operator, commander, admin; and the guard",
                   personal=CHECKED_OUT_PERSONAL),
         EventType(fold.REVEALED, RevealedData, "A commander read a visitor's full ID number.",
@@ -43,8 +40,7 @@ CONCEPT = Concept(
     permissions={"visitors.register": ("guard",), "visitors.checkout": ("guard",),
                  "visitors.read": ("guard", "display"), "visitors.reveal": ("commander",)},
     timers=(service.purge_timer, overstay.check_overstays),
-    snapshot=snapshot,
-    reads=(NAME,),
-    sections={"visitors": (list[Visitor], Field(description="visitors on site, newest first, as the viewer's "
-                                                            "role may see them (a display: 张* and no phone)"))},
+    sections=(Section("visitors", Visitor, rows, "visitors on site, keyed by id, as the viewer may read them "
+                      "(a display: 张*, no phone, organization, host or purpose; the plate masked)",
+                      reads=(NAME,)),),
 )

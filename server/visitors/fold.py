@@ -85,10 +85,10 @@ def purgeable(entries, before):
                   and (entry.get("checked_out_at") or "") < before)
 
 
-def shown(entry, role):
-    """Return a visitor entry as a role may see it: a display gets 张* and no phone."""
+def shown(entry, role=None):
+    """Return a visitor entry as a row (role None: unshaped, for server/visibility.py to shape)."""
     row = {k: v for k, v in entry.items() if k != "events"}
-    if role not in FULL_VIEW:
+    if role is not None and role not in FULL_VIEW:
         row["name"] = mask_name(row.get("name"))
         row["phone"] = None
     else:
@@ -107,7 +107,7 @@ def matches(row, q):
     return len(needle) == 4 and row.get("id_masked", "")[-4:].casefold() == needle
 
 
-def listed(entries, role, *, on_site=None, entrance=None, q=None):
+def listed(entries, role=None, *, on_site=None, entrance=None, q=None):
     """Return the shown rows that pass the filters, newest first."""
     rows = []
     for entry in entries.values():
@@ -119,13 +119,3 @@ def listed(entries, role, *, on_site=None, entrance=None, q=None):
         if matches(row, q):  # on what this role sees: a display cannot search hidden names
             rows.append(row)
     return sorted(rows, key=lambda r: r["registered_at"], reverse=True)
-
-
-def form(envelope, role):
-    """Return the copy of a visitor event a role receives (live, resume, recent events)."""
-    if role in FULL_VIEW or "name" not in envelope.get("data", {}):
-        return envelope
-    data = dict(envelope["data"], name=mask_name(envelope["data"]["name"]))
-    if "phone" in data:
-        data["phone"] = ""
-    return dict(envelope, data=data)

@@ -1,5 +1,5 @@
 """Visitors: request, answer and event data models (validation and API docs alike)."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -7,7 +7,10 @@ from server.concept import EventData
 from server.validation import IsoTime, RequestModel, rule
 from server.visitors import idcheck
 from server.visitors.fold import CHECKED_OUT, REGISTERED, REVEALED
+from server.visibility import PLATE, VISITOR_DETAIL, masked_name
 from server.wire import Envelope, event_of
+
+NAME = masked_name(idcheck.mask_name)
 
 IdType = Literal["resident_id", "foreign_permanent_resident", "hk_macau_permit", "taiwan_permit",
                  "passport", "other"]
@@ -97,15 +100,15 @@ class RegisteredData(EventData):
     """
 
     visitor_id: str
-    name: str
+    name: Annotated[str, NAME]
     id_type: IdType
     id_masked: str = Field(description="first 6 and last 4 characters of the ID number")
-    phone: str = ""
-    organization: str = ""
-    purpose: str
-    host: str = ""
+    phone: Annotated[str, VISITOR_DETAIL] = ""
+    organization: Annotated[str, VISITOR_DETAIL] = ""
+    purpose: Annotated[str, VISITOR_DETAIL]
+    host: Annotated[str, VISITOR_DETAIL] = ""
     entrance_id: str
-    plate: str = ""
+    plate: Annotated[str, PLATE] = ""
     plate_unusual: bool = False
     badge: str = ""
     expected_until: str | None = None
@@ -119,7 +122,7 @@ class CheckedOutData(EventData):
     """visitor.checked_out: a visitor left (the name is stored sealed, like the registration's)."""
 
     visitor_id: str
-    name: str
+    name: Annotated[str, NAME]
     entrance_id: str
     purged: bool = PURGED_FIELD
 
@@ -144,15 +147,15 @@ class Visitor(BaseModel):
     """One visitor as the caller's role may see them (phone and full name: operators and up)."""
 
     visitor_id: str
-    name: str
+    name: Annotated[str, NAME]
     id_type: IdType
     id_masked: str
-    phone: str | None = None
-    organization: str = ""
-    purpose: str = ""
-    host: str = ""
+    phone: Annotated[str | None, VISITOR_DETAIL] = None
+    organization: Annotated[str, VISITOR_DETAIL] = ""
+    purpose: Annotated[str, VISITOR_DETAIL] = ""
+    host: Annotated[str, VISITOR_DETAIL] = ""
     entrance_id: str
-    plate: str = ""
+    plate: Annotated[str, PLATE] = ""
     plate_unusual: bool = False
     badge: str = ""
     expected_until: str | None = None

@@ -1,7 +1,5 @@
 """Watchlist: people and vehicles the gates must catch, screened at every registration."""
-from pydantic import Field
-
-from server.concept import STAFF_ROLES, Audience, Concept, EventType, Personal
+from server.concept import STAFF_ROLES, Audience, Concept, EventType, Personal, Section
 from server.visitors import fold as visitors_fold
 from server.visitors.idcheck import mask_name
 from server.watchlist import fold, hits
@@ -17,15 +15,12 @@ def staff_and_actor(event):
     return Audience(roles=STAFF_ROLES, users=frozenset({event["actor"]["username"]}))
 
 
-def snapshot(ctx, reads, state):
-    """Return the hits the control room may still act on (staff only: a display gets none)."""
-    if getattr(reads.viewer, "role", None) not in STAFF_ROLES:
-        return {"watchlist_hits": []}
+def rows(ctx, reads):
+    """Return the hits the control room may still act on, keyed by visitor id."""
     alerts = reads.projections["alerts"]
-    rows = [h for h in reads.projections[hits.NAME].values()
+    return {h["visitor_id"]: h for h in reads.projections[hits.NAME].values()
             if (h["match"] == "possible" and h["status"] == "open")
-            or (alerts.get(h["alert_id"]) or {}).get("status") == "open"]
-    return {"watchlist_hits": sorted(rows, key=lambda h: h["raised_at"], reverse=True)}
+            or (alerts.get(h["alert_id"]) or {}).get("status") == "open"}
 
 
 # A refused person's name and plate are sealed like a visitor's, under the attempt's own data
@@ -55,10 +50,6 @@ CONCEPT = Concept(
     folds=(fold, hits),
     views="server.watchlist.views:bp",
     permissions={"watchlist.manage": ("commander",), "watchlist.decide": ("operator",)},
-    snapshot=snapshot,
-    reads=(hits.NAME, "alerts"),
-    # A default, so snapshots recorded before the watchlist existed (fold vectors) still read.
-    sections={"watchlist_hits": (list[Hit], Field(default_factory=list,
-                                                  description="watchlist hits still open for the control "
-                                                              "room (staff only; a display gets none)"))},
+    sections=(Section("watchlist_hits", Hit, rows, "watchlist hits still open for the control room, keyed by "
+                      "visitor id (staff only)", reads=(hits.NAME, "alerts"), readers=STAFF_ROLES),),
 )

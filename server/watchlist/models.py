@@ -1,9 +1,10 @@
 """Watchlist: request, answer and event data models (validation and API docs alike)."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from server.concept import EventData
+from server.visibility import FREE_TEXT, STAFF_ONLY
 from server.validation import RequestModel, rule
 from server.visitors import idcheck
 from server.visitors.models import ID_CODES, IdType
@@ -105,8 +106,8 @@ class HitData(EventData):
     action: Action
     entrance_id: str
     alert_id: str
-    entry_name: str = Field("", description="the entry's name, for the operator comparing them")
-    reason: str = ""
+    entry_name: Annotated[str, STAFF_ONLY] = Field("", description="the entry's name, for the operator comparing them")
+    reason: Annotated[str, STAFF_ONLY] = ""
     other_entry_ids: list[str] = Field(default_factory=list, description="further entries that matched")
 
 
@@ -122,7 +123,7 @@ class DeniedData(EventData):
     entry_id: str
     matched_on: Literal["id", "plate"]
     alert_id: str
-    reason: str = ""
+    reason: Annotated[str, STAFF_ONLY] = ""
 
 
 class DecidedData(EventData):
@@ -130,7 +131,7 @@ class DecidedData(EventData):
 
     visitor_id: str
     entry_id: str
-    note: str = ""
+    note: Annotated[str, FREE_TEXT] = ""
 
 
 class Entry(BaseModel):
@@ -158,8 +159,8 @@ class Hit(BaseModel):
     action: Action
     entrance_id: str
     alert_id: str
-    entry_name: str = ""
-    reason: str = ""
+    entry_name: Annotated[str, STAFF_ONLY] = ""
+    reason: Annotated[str, STAFF_ONLY] = ""
     other_entry_ids: list[str] = []
     status: Literal["open", "confirmed", "dismissed"]
     raised_at: str

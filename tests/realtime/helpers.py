@@ -18,6 +18,7 @@ class Listener:
         self.url, self.token, self.since, self.headers = url, token, since, headers or {}
         self.transport = transport
         self.events, self.resyncs, self.heartbeats, self.frames = [], [], [], []
+        self.patches, self.resets = [], []  # each frame's patches; the reset a resumed client got
         self.disconnected = threading.Event()
         self.lock = threading.Lock()
         self.sio = socketio.Client(reconnection=False)
@@ -42,10 +43,13 @@ class Listener:
         self.sio.eio._trigger_event = trigger
 
     def _on_frame(self, frame):
-        """Record one frame: a list of envelopes in stream order."""
+        """Record one frame: {events (envelopes in stream order), patches, cursor[, reset]}."""
         with self.lock:
-            self.frames.append(len(frame))
-            self.events.extend(frame)
+            self.frames.append(len(frame["events"]))
+            self.events.extend(frame["events"])
+            self.patches.append(frame.get("patches") or {})
+            if "reset" in frame:
+                self.resets.append(frame["reset"])
 
     def connect(self):
         """Connect over websocket with the token and cursor."""

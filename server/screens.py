@@ -1,0 +1,89 @@
+"""This process's copy of what the sections are computed from, folded forward batch by batch.
+
+The stream tailer hands every batch it reads to `Screens.advance`, which applies the same
+pure folds the commit ran (server/ledger.py) to the projections the sections read, recomputes
+the sections those events touched, and answers the rows that changed: the patches of the live
+frames, before they are shaped per audience (DESIGN §5). Nothing here talks to Socket.IO.
+"""
+from server import events as ev
+from server import merge, snapshot
+
+
+class Screens:
+    """The sections' inputs and rows at the tailer's position."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.sections = snapshot.all_sections(ctx.registry)
+        names, self.windows = snapshot.reads_needed(ctx.registry)
+        self.folds = [f for f in ctx.registry.folds if f.NAME in names]
+        self.reads = None
+        self.rows = {}
+        self.before = {}  # section -> {key: row before the last batch} of the rows it changed
+
+    def load(self):
+        """Read the projections and index windows atomically; return the cursor they are at."""
+        cursor, self.reads, _ = snapshot.read(self.ctx)
+        self.rows = snapshot.rows_of(self.ctx, self.reads, self.sections)
+        return cursor
+
+    def advance(self, batch):
+        """Fold a batch in; return {section: {key: row | None}} of the rows it changed."""
+        touched = set()
+        for event in batch:
+            for fold in self.folds:
+                current = self.reads.projections[fold.NAME]
+                delta = fold.apply(current, event)
+                for key, value in delta.items():
+                    merge.apply(current, key, value)
+                if delta:
+                    touched.add(fold.NAME)
+            for kind, value, _span in self.windows:
+                if kind == "type" and event["type"] == value:
+                    self.reads.recent.setdefault((kind, value), []).append(event["id"])
+                    touched.add((kind, value))
+        self.reads.now = ev.utc_now()
+        self._trim_windows()
+        changed = {}
+        for section in self.sections:
+            if section.timed or touched & {*section.reads, *(r[:2] for r in section.recent)}:
+                diff = self._recompute(section)
+                if diff:
+                    changed[section.name] = diff
+        return changed
+
+    def _recompute(self, section):
+        """Recompute one section; return its changed rows (None for a row gone)."""
+        before = self.rows.get(section.name, {})
+        after = section.rows(self.ctx, self.reads)
+        self.rows[section.name] = after
+        diff = {key: row for key, row in after.items() if before.get(key) != row}
+        diff.update({key: None for key in before if key not in after})
+        self.before[section.name] = {key: before.get(key) for key in diff}
+        return diff
+
+    def _trim_windows(self):
+        """Drop index ids older than their window's span."""
+        for kind, value, span in self.windows:
+            ids = self.reads.recent.get((kind, value))
+            if not ids:
+                continue
+            since = int((self.reads.now - span).timestamp() * 1000)
+            keep = next((i for i, sid in enumerate(ids) if ev.id_ms(sid) >= since), len(ids))
+            if keep:
+                del ids[:keep]
+
+    def shaped(self, viewer):
+        """Return every section a viewer reads, shaped, at this position (a resumed client's reset)."""
+        return snapshot.for_viewer(self.ctx.registry, self.rows, viewer)
+
+    def patches(self, changed, viewer):
+        """Return the patches of changed rows a viewer receives."""
+        out = {}
+        for section in self.sections:
+            if section.name in changed:
+                patch = snapshot.shape_patch(section, changed[section.name], viewer,
+                                             self.before.get(section.name, {}))
+                if patch:
+                    out[section.name] = patch
+        return out
