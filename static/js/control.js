@@ -1,41 +1,58 @@
-// Control-room wall screen: snapshot then live events, floor plan markers, alerts, counters, feed.
+// Control-room wall screen: the viewer's sections from the snapshot, then live frames (events for
+// the feed, patches for the sections); floor plan markers, alerts, counters, feed. Everything is
+// drawn from the store's rows and the time: the server's folds are the only folds.
 import { ApiError, post } from "./api.js";
 import { errorText, h, loadVenue, venueIndex } from "./common.js";
+import { newestFirst } from "./concepts/alerts.js";
+import { compareIds } from "./cursor.js";
 import { actorName, alertText, eventLine, setPeople } from "./feed.js";
-import { applyEvent, counters, createModel, loadSnapshot, openAlerts, seedCheckins } from "./fold.js";
 import { t, timeHM, timeHMS } from "./i18n.js";
 import { Live } from "./live.js";
-import { minutesUntil, patrolStatus, urgency } from "./patrol.js";
+import { activeGuards, minutesUntil, patrolStatus, urgency } from "./patrol.js";
 import { beep, disableSound, enableSound, soundOn, soundWanted } from "./sound.js";
+import { Store, lookupWith, touches } from "./store.js";
 import { PANELS } from "./control/index.js";
 
 const FEED_KEEP = 40;
+const HOUR = 3600000;
 const root = document.querySelector("[data-control]");
 const canAck = root.dataset.canAck === "true";
 const $ = (sel) => root.querySelector(sel);
-const model = createModel();
+const store = new Store();
 const feed = []; // newest first: {id, line, type}
 const feedIds = new Set();
 let index = null;
 let live = null;
-let statuses = new Map();
-// What a concept's panel may use (static/js/control/*.js): it draws from the model only.
-const screen = { root, model, canAck, index: null, now: () => (live ? live.now() : Date.now()) };
+let loaded = false;
+// What a concept's panel may use (static/js/control/*.js): it draws from the store only.
+const screen = { root, store, canAck, index: null, now: () => (live ? live.now() : Date.now()) };
 
-// Add an event to the feed unless it is there already.
-function addToFeed(env, atTop = true) {
+// Add an event to the feed unless it is there already (lookup: rows that name its place).
+function addToFeed(env, lookup, atTop = true) {
   if (!env?.id || feedIds.has(env.id) || String(env.type).startsWith("user.")) return;
   feedIds.add(env.id);
-  const item = { id: env.id, type: env.type, line: eventLine(env, index, model.alertPlaces) };
+  const item = { id: env.id, type: env.type, line: eventLine(env, index, lookup) };
   if (atTop) feed.unshift(item); else feed.push(item);
-  feed.sort((a, b) => compare(b.id, a.id));
+  feed.sort((a, b) => compareIds(b.id, a.id));
   while (feed.length > FEED_KEEP) feedIds.delete(feed.pop().id);
 }
 
-function compare(a, b) {
-  const [am, as] = a.split("-").map(Number);
-  const [bm, bs] = b.split("-").map(Number);
-  return am - bm || as - bs;
+// Return the phase in force ("venue" row of sections.phase).
+function phase() {
+  return store.row("phase", "venue")?.phase ?? null;
+}
+
+// Return the counters shown on the wall at time now, from the rows.
+function counters(now) {
+  const recent = store.rows("checkins").filter((m) => now - Date.parse(m.minute) <= HOUR)
+    .reduce((n, m) => n + (m.count || 0), 0);
+  return {
+    checkins_hour: recent,
+    guards_active: activeGuards(store.rows("guards_active"), now).length,
+    open_alerts: newestFirst(store.rows("alerts")).length,
+    visitors: store.rows("visitors").length,
+    vehicles: store.rows("vehicles_on_site").reduce((n, e) => n + (e.count || 0), 0),
+  };
 }
 
 function renderFeed() {
@@ -45,7 +62,7 @@ function renderFeed() {
 }
 
 function renderAlerts() {
-  const alerts = openAlerts(model);
+  const alerts = newestFirst(store.rows("alerts"));
   $("[data-alerts]").replaceChildren(...alerts.map((a) => h("li", { "data-alert": a.alert_id, "data-kind": a.kind },
     h("span", { class: "c-alert-text" }, alertText(a, index)),
     h("span", { class: "c-alert-time" }, t("alert.raised_at", { time: timeHMS(a.raised_at) })),
@@ -59,20 +76,20 @@ function renderAlerts() {
 function renderPatrols() {
   const now = live ? live.now() : Date.now();
   const rows = [];
-  statuses = new Map();
+  const statuses = new Map();
   for (const cp of index.checkpoints.values()) {
-    const st = { id: cp.id, ...patrolStatus(cp, model.patrols.get(cp.id), model.phase, model.phaseSince, now) };
+    const st = { id: cp.id, ...patrolStatus(store.row("patrols", cp.id), now) };
     statuses.set(cp.id, st);
     rows.push(st);
   }
   for (const el of root.querySelectorAll("[data-marker]")) {
     const st = statuses.get(el.dataset.marker);
     if (st && el.dataset.status !== st.status) el.dataset.status = st.status;
-    el.dataset.issue = model.patrols.get(el.dataset.marker)?.last_status === "issue" ? "true" : "false";
+    el.dataset.issue = store.row("patrols", el.dataset.marker)?.last_status === "issue" ? "true" : "false";
   }
   rows.sort(urgency);
   $("[data-patrols]").replaceChildren(...rows.map((st) => {
-    const p = model.patrols.get(st.id) || {};
+    const p = store.row("patrols", st.id) || {};
     let detail = t("patrol.off");
     if (st.status === "overdue") detail = t("patrol.overdue_by", { m: minutesUntil(now, st.dueAt ?? now) });
     else if (st.interval) detail = t("patrol.due_in", { m: minutesUntil(st.dueAt, now) });
@@ -88,7 +105,7 @@ function renderPatrols() {
       h("span", { class: "c-plast" }, last));
   }));
   fitList($("[data-patrols]"), $("[data-patrols-more]"));
-  const c = counters(model, now);
+  const c = counters(now);
   c.overdue = rows.filter((r) => r.status === "overdue").length;
   for (const [key, value] of Object.entries(c)) {
     const el = root.querySelector(`[data-counter="${key}"]`);
@@ -113,11 +130,12 @@ function fitList(list, note) {
 }
 
 function renderPhase() {
-  $("[data-phase]").textContent = index.phaseName(model.phase);
+  $("[data-phase]").textContent = index.phaseName(phase());
 }
 
-function renderPanels(env = null) {
-  for (const panel of PANELS) panel.render?.(screen, env);
+// Redraw the panels; changed: what a frame's patches changed (store.patch), null for everything.
+function renderPanels(changed = null) {
+  for (const panel of PANELS) panel.render?.(screen, changed);
 }
 
 function renderAll() {
@@ -146,17 +164,40 @@ function tickClock() {
   $("[data-clock]").textContent = timeHMS(live ? live.now() : Date.now());
 }
 
-// Fill the feed and the last-hour check-in counter from the snapshot itself (a display
-// account may not read the timeline; the snapshot carries what a wall screen needs).
+// Fill the feed from the snapshot itself (a display account may not read the timeline; the
+// snapshot carries the last events a wall screen shows).
 function backfill(state) {
-  setPeople(state.people || {});
   const cursor = state.cursor;
+  const lookup = lookupWith(store);
   for (const env of (state.recent_events || []).slice(-FEED_KEEP).reverse()) {
-    if (!cursor || compare(env.id, cursor) <= 0) addToFeed(env, false);
+    if (!cursor || compareIds(env.id, cursor) <= 0) addToFeed(env, lookup, false);
   }
-  seedCheckins(model, (state.checkins_last_hour || []).filter((e) => !cursor || compare(e.id, cursor) <= 0));
   renderFeed();
+}
+
+// Apply a live frame: the patches to the store, then the events to the feed, then redraw what
+// the patches changed. Feed lines may name rows the patches just removed (lookupWith).
+function applyFrame({ events, patches }) {
+  const changed = store.patch(patches);
+  const lookup = lookupWith(store, changed);
+  for (const env of events) addToFeed(env, lookup);
+  if (events.length) renderFeed();
+  if (changed.size) {
+    if (changed.has("phase")) renderPhase();
+    if (touches(changed, ["alerts", "watchlist_hits"])) renderAlerts();
+    renderPatrols();
+    renderPanels(changed);
+  }
+  const raised = changed.get("alerts");
+  if (raised && [...raised].some(([key, before]) => !before && store.row("alerts", key))) beep(880, 0.25, 2);
+}
+
+// Take an alert off the wall at once (the live patch that follows says the same).
+function dropAlert(id) {
+  const changed = store.patch({ alerts: { [id]: null } });
+  renderAlerts();
   renderPatrols();
+  renderPanels(changed);
 }
 
 async function acknowledge(btn) {
@@ -164,13 +205,10 @@ async function acknowledge(btn) {
   btn.textContent = t("control.acking");
   try {
     await post(`/api/v1/alerts/${encodeURIComponent(btn.dataset.ack)}/acknowledge`, {});
-    model.alerts.delete(btn.dataset.ack);
-    renderAlerts();
-    renderPatrols();
+    dropAlert(btn.dataset.ack);
   } catch (err) {
     if (err instanceof ApiError && err.status === 409) {
-      model.alerts.delete(btn.dataset.ack);
-      renderAlerts();
+      dropAlert(btn.dataset.ack);
       return;
     }
     btn.disabled = false;
@@ -205,22 +243,12 @@ async function start() {
   live = new Live({
     onSnapshot(state) {
       setPeople(state.people || {}); // before the panels draw names
-      loadSnapshot(model, state);
+      store.load(state);
+      loaded = true;
       renderAll();
       backfill(state);
     },
-    onEvent(env) {
-      const changed = applyEvent(model, env);
-      addToFeed(env);
-      renderFeed();
-      if (changed) {
-        if (env.type === "phase.changed") renderPhase();
-        if (env.type.startsWith("alert.")) renderAlerts();
-        renderPatrols();
-        renderPanels(env);
-      }
-      if (env.type === "alert.raised") beep(880, 0.25, 2);
-    },
+    onFrame: applyFrame,
     onState: renderConn,
     onAuthLost() {
       location.assign(`/login?expired=1&next=${encodeURIComponent(location.pathname)}`);
@@ -229,7 +257,7 @@ async function start() {
   tickClock();
   setInterval(() => {
     tickClock();
-    if (model.phase === undefined) return;
+    if (!loaded) return;
     renderPatrols();
     for (const panel of PANELS) panel.tick?.(screen);
   }, 1000);

@@ -6,7 +6,7 @@ import { ApiError, post, setCsrfToken } from "./api.js";
 import { errorText, loadVenue, page, setFieldError, venueIndex } from "./common.js";
 import { t, timeHM } from "./i18n.js";
 import { io } from "/static/vendor/socket.io.esm.min.js";
-import { compareIds } from "./live.js";
+import { compareIds } from "./cursor.js";
 import { Outbox } from "./outbox.js";
 import * as checkin from "./guard/checkin.js";
 import * as checkout from "./guard/checkout.js";
@@ -151,7 +151,9 @@ function refreshAll() {
 }
 
 // Listen live: every screen sees the new events addressed to this guard (in stream order).
-// The minute's poll still keeps screens current when the socket cannot connect.
+// A frame is {events, patches, cursor}; the screens read their lists over REST when an event
+// concerns them, so only the events and the cursor matter here. The minute's poll still keeps
+// screens current when the socket cannot connect.
 function listen() {
   let cursor = null;
   const socket = io("/live", {
@@ -162,10 +164,12 @@ function listen() {
   // in any frame: fetch the screens again once connected, so nothing in that gap is missed.
   socket.on("connect", () => { refreshAll(); });
   socket.on("events", (frame) => {
-    const fresh = (frame || []).filter((env) => !cursor || compareIds(env.id, cursor) > 0);
-    if (!fresh.length) return;
-    cursor = fresh[fresh.length - 1].id;
-    for (const s of SCREENS) s.onEvents?.(fresh);
+    if (!frame || typeof frame !== "object" || Array.isArray(frame)) return;
+    const fresh = (frame.events || []).filter((env) => env?.id && (!cursor || compareIds(env.id, cursor) > 0));
+    const last = frame.cursor || fresh.at(-1)?.id;
+    if (!last || (cursor && compareIds(last, cursor) <= 0)) return; // already applied
+    cursor = last; // even when no event was for this guard: resume from here
+    if (fresh.length) for (const s of SCREENS) s.onEvents?.(fresh);
   });
 }
 

@@ -1,17 +1,19 @@
-// The reusable live connection: snapshot from /api/v1/state, then events over Socket.IO
+// The reusable live connection: snapshot from /api/v1/state, then frames over Socket.IO
 // (/live) strictly after the cursor; resync on request; connection state for the screen.
+// A frame is {events, patches, cursor} (DESIGN §5): the viewer's envelopes for the feed, the
+// patches to the viewer's sections, and the last stream id the frame covers.
 import { io } from "/static/vendor/socket.io.esm.min.js";
 import { ApiError, get } from "./api.js";
-import { compareIds, idMs } from "./fold.js";
+import { compareIds, idMs } from "./cursor.js";
 
-// The cursor rules live with the fold (pure, shared with the wall screen and its tests).
 export { compareIds, idMs };
 
 const STALE_MS = 15000;
 const DOWN_MS = 30000;
 
 export class Live {
-  // handlers: onSnapshot(state), onEvent(envelope), onState({state, since, lastActivity}),
+  // handlers: onSnapshot(state), onFrame({events, patches, cursor}) — or, without it,
+  // onPatch(patches) then onEvent(envelope) for each event —, onState({state, since, lastActivity}),
   // onHeartbeat(payload), onAuthLost(). state is connecting|live|stale|degraded|reconnecting|down.
   constructor(handlers = {}) {
     this.h = handlers;
@@ -100,10 +102,7 @@ export class Live {
       }
       this.retryLater();
     });
-    // Each frame is a list of envelopes in stream order; apply them one by one.
-    socket.on("events", (frame) => {
-      for (const env of Array.isArray(frame) ? frame : []) this.apply(env);
-    });
+    socket.on("events", (frame) => this.receive(frame));
     socket.on("heartbeat", (payload = {}) => {
       this.lastActivity = Date.now();
       // The server's tailer could not read the store: connected, but nothing new can arrive.
@@ -122,12 +121,24 @@ export class Live {
     }, delay);
   }
 
-  // Apply one envelope unless it is at or before the cursor.
-  apply(env) {
-    if (!env || !env.id || compareIds(env.id, this.cursor) <= 0) return;
-    this.cursor = env.id;
+  // Apply a frame unless its cursor is at or before ours (already applied); the cursor moves
+  // to the frame's even when it carries no events for this viewer.
+  receive(frame) {
+    if (!frame || typeof frame !== "object" || Array.isArray(frame)) return;
+    const before = this.cursor;
+    const events = (Array.isArray(frame.events) ? frame.events : [])
+      .filter((env) => env && env.id && compareIds(env.id, before) > 0);
+    const cursor = frame.cursor || events.at(-1)?.id;
+    if (!cursor || compareIds(cursor, before) <= 0) return;
+    this.cursor = cursor;
     this.lastActivity = Date.now();
-    this.h.onEvent?.(env);
+    const patches = frame.patches && typeof frame.patches === "object" ? frame.patches : {};
+    if (this.h.onFrame) {
+      this.h.onFrame({ events, patches, cursor });
+      return;
+    }
+    if (Object.keys(patches).length) this.h.onPatch?.(patches);
+    for (const env of events) this.h.onEvent?.(env);
   }
 
   // Start over from a fresh snapshot (the server said we are too far behind).

@@ -1,4 +1,4 @@
-"""The pure front-end modules, run in Chromium: cursor order, patrol freshness, the fold."""
+"""The pure front-end modules, run in Chromium: cursor order, patrol freshness, the store, live frames."""
 from .pw_helpers import new_context
 
 
@@ -25,50 +25,80 @@ def test_stream_ids_compare_numerically(browser, live_server):
     assert result == [True, True, True, True]
 
 
-def test_patrol_freshness_thresholds(browser, live_server):
+def test_patrol_freshness_from_the_rows(browser, live_server):
+    """A row's status is drawn from its due time, interval and the clock alone."""
     context, page = _page(browser, live_server)
     result = page.evaluate("""async () => {
         const { patrolStatus } = await import('/static/js/patrol.js');
-        const cp = { id: 'E3', intervals: { in_session: 15, pre_event: 60, closed: null } };
         const t0 = Date.parse('2026-05-16T06:00:00Z');
         const at = (min) => t0 + min * 60000;
-        const last = { last_checkin_at: '2026-05-16T06:00:00Z' };
+        const iso = (min) => new Date(at(min)).toISOString();
+        const row = (interval, due, extra = {}) => ({ checkpoint_id: 'E3', last_checkin_at: iso(0),
+            interval_min: interval, due_at: due == null ? null : iso(due), overdue: false, ...extra });
         return {
-            fresh: patrolStatus(cp, last, 'in_session', null, at(9)).status,
-            soon5min: patrolStatus(cp, last, 'in_session', null, at(10.5)).status,
-            overdue: patrolStatus(cp, last, 'in_session', null, at(15.1)).status,
-            soon20pct: patrolStatus(cp, last, 'pre_event', null, at(49)).status,
-            fresh60: patrolStatus(cp, last, 'pre_event', null, at(47)).status,
-            off: patrolStatus(cp, last, 'closed', null, at(500)).status,
-            never: patrolStatus(cp, {}, 'in_session', '2026-05-16T06:00:00Z', at(16)).status,
-            flagged: patrolStatus(cp, { ...last, overdue: true }, 'in_session', null, at(1)).status,
+            fresh: patrolStatus(row(15, 15), at(9)).status,
+            soon5min: patrolStatus(row(15, 15), at(10.5)).status,
+            exactlyDue: patrolStatus(row(15, 15), at(15)).status,
+            overdue: patrolStatus(row(15, 15), at(15.1)).status,
+            soon20pct: patrolStatus(row(60, 60), at(49)).status,
+            fresh60: patrolStatus(row(60, 60), at(47)).status,
+            off: patrolStatus(row(null, null), at(500)).status,
+            noRow: patrolStatus(undefined, at(1)).status,
+            never: patrolStatus(row(15, 15, { last_checkin_at: null }), at(16)).status,
+            noDue: patrolStatus(row(15, null), at(1)).status,
         };
     }""")
     context.close()
-    assert result == {"fresh": "fresh", "soon5min": "due_soon", "overdue": "overdue", "soon20pct": "due_soon",
-                      "fresh60": "fresh", "off": "off", "never": "overdue", "flagged": "overdue"}
+    assert result == {"fresh": "fresh", "soon5min": "due_soon", "exactlyDue": "due_soon", "overdue": "overdue",
+                      "soon20pct": "due_soon", "fresh60": "fresh", "off": "off", "noRow": "off",
+                      "never": "overdue", "noDue": "due_soon"}
 
 
-def test_fold_applies_events_and_acknowledgements(browser, live_server):
+def test_store_loads_sections_and_applies_patches(browser, live_server):
     context, page = _page(browser, live_server)
     result = page.evaluate("""async () => {
-        const f = await import('/static/js/fold.js');
-        const m = f.loadSnapshot(f.createModel(), {
-            phase: 'pre_event', phase_since: '2026-05-16T00:00:00Z',
-            patrols: [{ checkpoint_id: 'E3', last_checkin_at: null, overdue: true }],
-            alerts: [{ alert_id: 'a1', kind: 'patrol_overdue', checkpoint_id: 'E3', raised_at: '2026-05-16T05:00:00Z' }],
-            guards_active: [],
-        });
-        const ts = '2026-05-16T06:00:00.000Z';
-        const id = (seq) => `${Date.parse(ts)}-${seq}`;  // a stream id: the commit time
-        f.applyEvent(m, { id: id(0), type: 'patrol.checkin', ts, actor: { username: 'g', role: 'guard' },
-                          data: { checkpoint_id: 'E3', status: 'clear' } });
-        f.applyEvent(m, { id: id(1), type: 'alert.acknowledged', ts, data: { alert_id: 'a1' } });
-        f.applyEvent(m, { id: id(2), type: 'phase.changed', ts, data: { phase: 'in_session', previous: 'pre_event' } });
-        const c = f.counters(m, Date.parse(ts) + 60000);
-        return { e3: m.patrols.get('E3'), alerts: m.alerts.size, phase: m.phase, c };
+        const { Store, touches } = await import('/static/js/store.js');
+        const s = new Store();
+        const loaded = [...s.load({ sections: {
+            alerts: { a1: { alert_id: 'a1', status: 'open' } },
+            phase: { venue: { phase: 'pre_event', since: null } } } })];
+        const changed = s.patch({ alerts: { a1: null, a2: { alert_id: 'a2', status: 'open' } },
+                                  hazards: { h1: { hazard_id: 'h1' } } });
+        return {
+            loaded,
+            alerts: s.rows('alerts').map((a) => a.alert_id),
+            before: [...changed.get('alerts')].map(([k, row]) => [k, row ? row.alert_id : null]),
+            phase: s.row('phase', 'venue').phase,
+            hazards: s.rows('hazards').length,
+            unknown: [s.has('watchlist_hits'), s.rows('watchlist_hits').length],
+            touched: [touches(changed, ['phase']), touches(changed, ['phase', 'alerts']), touches(null, ['x'])],
+        };
     }""")
     context.close()
-    assert result["e3"]["overdue"] is False and result["e3"]["last_guard"] == "g"
-    assert result["alerts"] == 0 and result["phase"] == "in_session"
-    assert result["c"]["checkins_hour"] == 1 and result["c"]["guards_active"] == 1
+    assert result == {"loaded": ["alerts", "phase"], "alerts": ["a2"], "before": [["a1", "a1"], ["a2", None]],
+                      "phase": "pre_event", "hazards": 1, "unknown": [False, 0], "touched": [False, True, True]}
+
+
+def test_live_frames_move_the_cursor_and_drop_what_was_applied(browser, live_server):
+    """A frame's cursor becomes the resume cursor even with no events; an old frame is dropped."""
+    context, page = _page(browser, live_server)
+    result = page.evaluate("""async () => {
+        const { Live } = await import('/static/js/live.js');
+        const seen = [];
+        const live = new Live({ onPatch: (p) => seen.push(['patch', Object.keys(p)]),
+                                onEvent: (e) => seen.push(['event', e.id]) });
+        live.cursor = '100-0';
+        const cursors = [];
+        live.receive({ events: [], patches: { alerts: { a: null } }, cursor: '100-5' });
+        cursors.push(live.cursor);
+        live.receive({ events: [{ id: '100-3', type: 'x' }], patches: { alerts: {} }, cursor: '100-3' });  // old
+        cursors.push(live.cursor);
+        live.receive({ events: [{ id: '100-4', type: 'x' }, { id: '101-0', type: 'x' }], cursor: '101-2' });
+        cursors.push(live.cursor);
+        live.receive([{ id: '102-0', type: 'x' }]);  // the old bare list: not a frame
+        cursors.push(live.cursor);
+        return { seen, cursors };
+    }""")
+    context.close()
+    assert result["cursors"] == ["100-5", "100-5", "101-2", "101-2"]
+    assert result["seen"] == [["patch", ["alerts"]], ["event", "101-0"]]

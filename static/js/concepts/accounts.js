@@ -3,11 +3,6 @@ import { t, tOr } from "../i18n.js";
 
 export const types = ["user.created", "user.disabled", "user.enabled", "user.password_reset", "user.signed_out"];
 
-// Change nothing on a screen.
-export function apply() {
-  return false;
-}
-
 // Return what happened, for a timeline line.
 export function details(env) {
   const d = env.data || {};

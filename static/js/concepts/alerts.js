@@ -1,26 +1,12 @@
-// Alerts on the wall screen: raised and acknowledged (mirrors server/alerts/fold.py).
+// Alerts on the screens: their text and feed lines (the open ones are sections.alerts rows).
 import { t, tOr } from "../i18n.js";
 
 export const types = ["alert.raised", "alert.acknowledged"];
 
-// Load the open alerts of a snapshot.
-export function load(model, state) {
-  model.alerts = new Map();
-  for (const a of state.alerts || []) {
-    if (a.acknowledged || (a.status && a.status !== "open")) continue;
-    model.alerts.set(a.alert_id, { ...a });
-    if (a.checkpoint_id) model.alertPlaces.set(a.alert_id, a.checkpoint_id);
-  }
-}
-
-// Apply an alert being raised or acknowledged.
-export function apply(model, env) {
-  const d = env.data || {};
-  if (env.type === "alert.acknowledged") return model.alerts.delete(d.alert_id);
-  // Every field of the alert is kept: kinds add their own (a watchlist hit names its visitor).
-  model.alerts.set(d.alert_id, { ...d, raised_at: env.ts, acknowledged: false });
-  if (d.checkpoint_id) model.alertPlaces.set(d.alert_id, d.checkpoint_id);
-  return true;
+// Return the open alerts, newest first.
+export function newestFirst(rows) {
+  return rows.filter((a) => !a.status || a.status === "open")
+    .sort((a, b) => Date.parse(b.raised_at || 0) - Date.parse(a.raised_at || 0));
 }
 
 // Return the localized text of an alert (by kind, else the server's message).

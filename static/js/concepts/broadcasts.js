@@ -1,4 +1,4 @@
-// Broadcasts on the screens: the feed line of a message (mirrors server/broadcasts/fold.py).
+// Broadcasts on the screens: the feed line of a message.
 import { t } from "../i18n.js";
 
 export const types = ["broadcast.sent", "broadcast.acknowledged"];

@@ -1,6 +1,6 @@
-// The page modules of the concepts: the browser's side of server/concepts.py.
-// A concept's module exports `types` and may export load(model, state), apply(model, env)
-// and details(env, index); fold.js and feed.js iterate this list and switch on nothing.
+// The page modules of the concepts: each exports `types` and details(env, index, lookup), the
+// words of its feed lines, and helpers its render modules share. feed.js iterates this list and
+// switches on nothing. No module folds events: the server's sections are the state (DESIGN §1.10).
 import * as accounts from "./accounts.js";
 import * as alerts from "./alerts.js";
 import * as broadcasts from "./broadcasts.js";
@@ -14,16 +14,6 @@ import * as visitors from "./visitors.js";
 import * as watchlist from "./watchlist.js";
 
 export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance, broadcasts, watchlist];
-
-// Return the concept modules that fold an event type: its own, and those that `follow` it
-// (clearance follows phase.changed, as server/clearance/fold.py does).
-export const appliersOf = (() => {
-  const byType = new Map();
-  for (const c of CONCEPTS) {
-    for (const type of [...c.types, ...(c.follows || [])]) byType.set(type, [...(byType.get(type) || []), c]);
-  }
-  return (type) => byType.get(type) || [];
-})();
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {

@@ -1,30 +1,38 @@
 // Clearance panel on the wall screen: a chip per zone, floor-plan zones coloured, the time taken.
+// Drawn from the sections.clearance row "round", the phase and the visitors on site.
 import { h } from "../common.js";
 import { took } from "../concepts/clearance.js";
 import { t, timeHM } from "../i18n.js";
+import { touches } from "../store.js";
 
 let panel = null;
 
-// Return whether the screen should show the round (open, or completed and still in post_event).
-function showing(model) {
-  const round = model.clearance;
-  return Boolean(round?.round_id && (round.open || (round.completed_at && model.phase === "post_event")));
+// Return the round (or null).
+function roundOf(screen) {
+  return screen.store.row("clearance", "round") || null;
 }
 
-function stateOf(round, zoneId) {
-  return round.zones.get(zoneId)?.state || "open";
+// Return whether the screen should show the round (open, or completed and still in post_event).
+function showing(screen, round) {
+  const phase = screen.store.row("phase", "venue")?.phase;
+  return Boolean(round?.round_id && (round.open || (round.completed_at && phase === "post_event")));
+}
+
+// Return a zone's row of the round ({} while nobody has swept it).
+function zoneOf(round, zoneId) {
+  return (round?.zones || []).find((z) => z.zone_id === zoneId) || {};
 }
 
 // Colour the floor plan's zones by clearance while the round shows (and clear them after).
 function colourPlan(screen, round, on) {
   for (const el of screen.root.querySelectorAll("polygon[data-zone]")) {
-    if (on) el.dataset.clearance = stateOf(round, el.dataset.zone);
+    if (on) el.dataset.clearance = zoneOf(round, el.dataset.zone).state || "open";
     else delete el.dataset.clearance;
   }
 }
 
 function chip(screen, round, zone) {
-  const z = round.zones.get(zone.id) || {};
+  const z = zoneOf(round, zone.id);
   const state = z.state || "open";
   let detail = t(`clearance.state.${state}`);
   if (state === "people_found") detail = t("clearance.still_inside", { n: z.people_found });
@@ -35,21 +43,21 @@ function chip(screen, round, zone) {
 
 // Show the elapsed time while the round runs (called every second).
 export function tick(screen) {
-  const round = screen.model.clearance;
-  if (!panel || !showing(screen.model) || round.completed_at) return;
+  const round = roundOf(screen);
+  if (!panel || !showing(screen, round) || round.completed_at) return;
   const total = screen.index.zones.size;
-  const done = [...round.zones.values()].filter((z) => z.state === "cleared").length;
+  const done = (round.zones || []).filter((z) => z.state === "cleared").length;
   const m = Math.max(0, Math.floor((screen.now() - Date.parse(round.started_at)) / 60000));
   const text = `${t("clearance.progress", { done, total })} · ${t("clearance.elapsed", { m })}`;
   const el = panel.querySelector("[data-clr-progress]");
   if (el.textContent !== text) el.textContent = text;
 }
 
-// Redraw the panel and the plan's colours from the model.
-export function render(screen, env) {
-  if (env && !env.type.startsWith("clearance.") && !env.type.startsWith("visitor.") && env.type !== "phase.changed") return;
-  const round = screen.model.clearance;
-  const on = showing(screen.model);
+// Redraw the panel and the plan's colours from the rows.
+export function render(screen, changed) {
+  if (!touches(changed, ["clearance", "visitors", "phase"])) return;
+  const round = roundOf(screen);
+  const on = showing(screen, round);
   panel.hidden = !on;
   colourPlan(screen, round, on);
   if (!on) return;
@@ -62,7 +70,7 @@ export function render(screen, env) {
     panel.querySelector("[data-clr-progress]").textContent = t("clearance.venue_cleared");
   }
   tick(screen);
-  const visitors = [...(screen.model.onSite?.values() || [])];
+  const visitors = screen.store.rows("visitors");
   const line = panel.querySelector("[data-clr-visitors]");
   line.hidden = visitors.length === 0;
   line.textContent = visitors.length

@@ -1,11 +1,12 @@
 // Control-room incidents panel: open incidents by severity then age with running timers, pulsing
 // markers on the floor plan, a severity-1 banner with an alarm, and acknowledge/assign for operators.
+// Drawn from the sections.incidents rows (open incidents, shaped for the viewer).
 import { ApiError, post } from "../api.js";
 import { errorText, h } from "../common.js";
-import { openIncidents } from "../concepts/incidents.js";
-import { activeGuards } from "../fold.js";
+import { HIDDEN_NAME, bySeverity } from "../concepts/incidents.js";
 import { actorName, knownPeople } from "../feed.js";
 import { loc, t } from "../i18n.js";
+import { activeGuards } from "../patrol.js";
 import { beep } from "../sound.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -58,17 +59,25 @@ export function mount(screen) {
   });
 }
 
+// Tell whether a frame's patches brought a new severity-1 incident (the alarm's cue).
+function newSevere(screen, changed) {
+  return [...(changed?.get("incidents") || [])].some(([key, before]) => {
+    const row = screen.store.row("incidents", key);
+    return !before && row?.severity === 1 && row.status === "reported";
+  });
+}
+
 // Redraw the list, the plan markers and the banner (only when incidents changed).
-export function render(screen, env) {
-  if (!panel || (env && !env.type.startsWith("incident."))) return;
-  const rows = openIncidents(screen.model);
+export function render(screen, changed) {
+  if (!panel || (changed && !changed.has("incidents"))) return;
+  const rows = bySeverity(screen.store.rows("incidents"));
   panel.section.querySelector("[data-incidents]").replaceChildren(...rows.map((i) => row(screen, i)));
   panel.section.querySelector("[data-incidents-empty]").hidden = rows.length > 0;
   panel.section.querySelector("[data-incident-count]").textContent = String(rows.length);
   fit(panel.section);
   drawMarkers(screen, rows);
   drawBanner(screen, rows);
-  if (env?.type === "incident.reported" && env.data?.severity === 1) soundAlarm(screen);
+  if (newSevere(screen, changed)) soundAlarm(screen);
   tick(screen);
 }
 
@@ -97,8 +106,8 @@ function timer(label, since) {
 // Return one incident's list item.
 function row(screen, i) {
   const status = [t(`incident.status.${i.status}`)];
-  if (i.assignee) status.push(panel.canRun ? t("incident.assigned_to", { name: actorName({ username: i.assignee }) })
-    : t("incident.assigned"));
+  if (i.assignee) status.push(panel.canRun && i.assignee !== HIDDEN_NAME
+    ? t("incident.assigned_to", { name: actorName({ username: i.assignee }) }) : t("incident.assigned"));
   if (i.escalations) status.push(t("incident.escalated"));
   const buttons = [];
   if (panel.canRun && i.status === "reported") {
@@ -205,11 +214,11 @@ function drawBanner(screen, rows) {
   ].filter(Boolean));
 }
 
-// Take an answer's incident into the model at once (the live event follows and changes nothing).
+// Show an answer's incident at once (shaped for this viewer; the live patch that follows says
+// the same). A row the page no longer has stays gone.
 function took(screen, incident) {
-  const row = screen.model.incidents?.get(incident.incident_id);
-  if (row) Object.assign(row, { status: incident.status, acknowledged_at: incident.acknowledged_at, assignee: incident.assignee });
-  render(screen, null);
+  if (!incident || !screen.store.row("incidents", incident.incident_id)) return;
+  render(screen, screen.store.patch({ incidents: { [incident.incident_id]: incident } }));
 }
 
 // Acknowledge an incident from a row or the banner.
@@ -251,12 +260,12 @@ function assignDialog(screen) {
 // Open the picker for an incident.
 function openPicker(screen, id) {
   const dialog = panel.dialog;
-  const incident = screen.model.incidents?.get(id);
+  const incident = screen.store.row("incidents", id);
   if (!dialog || !incident) return;
   dialog.dataset.incident = id;
   dialog.querySelector("[data-picker-what]").textContent = what(screen, incident);
   dialog.querySelector("[data-picker-error]").hidden = true;
-  const active = new Set(activeGuards(screen.model, screen.now()));
+  const active = new Set(activeGuards(screen.store.rows("guards_active"), screen.now()));
   const people = Object.entries(knownPeople())
     .sort(([a, an], [b, bn]) => Number(active.has(b)) - Number(active.has(a)) || an.localeCompare(bn));
   dialog.querySelector("[data-picker-people]").replaceChildren(...people.map(([username, name]) =>

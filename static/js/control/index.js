@@ -1,7 +1,8 @@
 // The concept panels of the control-room screen (templates/control/_<panel>.html).
-// A panel module may export mount(screen), render(screen, env) — env is the event that
-// changed the model, or null for a full redraw — and tick(screen), called every second.
-// screen = {root, model, index, canAck, now()}; panels draw from the model, never fetch state.
+// A panel module may export mount(screen), render(screen, changed) — changed is what a live
+// frame's patches changed (Map section -> Map key -> the row before, static/js/store.js), or
+// null for a full redraw — and tick(screen), called every second.
+// screen = {root, store, index, canAck, now()}; panels draw the store's rows, never fetch state.
 import * as clearance from "./clearance.js";
 import * as incidents from "./incidents.js";
 import * as readiness from "./readiness.js";

@@ -1,8 +1,10 @@
 // The readiness board on the wall before the session: checklist × area, and zones on the plan
-// coloured by readiness (green passed, amber still to inspect, red open hazards).
+// coloured by readiness (green passed, amber still to inspect, red open hazards). The board is
+// the sections.readiness row "today", settled by the server.
 import { h } from "../common.js";
 import { checklistName } from "../concepts/inspections.js";
 import { loc, t, timeHM } from "../i18n.js";
+import { touches } from "../store.js";
 
 const AFTER = new Set(["in_session", "post_event"]); // the board is for before the session
 
@@ -40,10 +42,11 @@ function renderBoard(screen, board) {
   panel.querySelector("[data-board]").replaceChildren(h("thead", {}, head), h("tbody", {}, ...rows));
 }
 
-// Redraw the board and the zone colours from the model.
-export function render(screen) {
-  const board = screen.model.readiness;
-  const show = Boolean(board && board.cells.length && !AFTER.has(screen.model.phase));
+// Redraw the board and the zone colours from the rows.
+export function render(screen, changed) {
+  if (!touches(changed, ["readiness", "phase"])) return;
+  const board = screen.store.row("readiness", "today");
+  const show = Boolean(board?.cells?.length && !AFTER.has(screen.store.row("phase", "venue")?.phase));
   panel.hidden = !show;
   const states = show ? zoneStates(board) : new Map();
   for (const el of screen.root.querySelectorAll("[data-zone]")) {

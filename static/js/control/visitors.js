@@ -1,9 +1,9 @@
 // Visitors on the wall: counts per entrance and a short list of who is inside, newest first,
-// drawn from model.onSite (the browser fold, static/js/concepts/visitors.js). Operators may
+// drawn from the sections.visitors rows (and vehicles_on_site's counts per gate). Operators may
 // search it; a display gets masked names from the server and no search box.
 import { h } from "../common.js";
-import { perEntrance } from "../concepts/vehicles.js";
 import { t, timeHM } from "../i18n.js";
+import { touches } from "../store.js";
 
 export const name = "visitors";
 const LIST_MAX = 3; // rows on the wall: the patrol list below needs the height more
@@ -26,18 +26,19 @@ export function mount(screen) {
   });
 }
 
-// Redraw after a visitor event (or on a full redraw).
-export function render(screen, env) {
-  if (env && !String(env.type).startsWith("visitor.") && !String(env.type).startsWith("vehicle.")) return;
+// Redraw when visitors or vehicles on site changed (or on a full redraw).
+export function render(screen, changed) {
+  if (!touches(changed, ["visitors", "vehicles_on_site"])) return;
   const root = screen.root.querySelector("[data-visitors-panel]");
   if (!root) return;
-  const onSite = [...(screen.model.onSite?.values() || [])];
+  const onSite = screen.store.rows("visitors");
   const counts = new Map();
   for (const v of onSite) counts.set(v.entrance_id, (counts.get(v.entrance_id) || 0) + 1);
   root.querySelector("[data-visitors-total]").textContent = String(onSite.length);
   const entrances = [...(screen.index?.entrances.keys() || [])];
   for (const id of counts.keys()) if (!entrances.includes(id)) entrances.push(id);
-  const cars = perEntrance(screen.model); // vehicles on site by the gate they came in through
+  // Vehicles on site by the gate they came in through.
+  const cars = Object.fromEntries(screen.store.rows("vehicles_on_site").map((e) => [e.entrance_id, e.count]));
   root.querySelector("[data-visitors-entrances]").replaceChildren(...entrances.map((id) => h("li",
     { "data-entrance": id, "data-hot": counts.get(id) ? "true" : "false" },
     h("b", { class: "c-vent-id" }, id), h("span", { class: "c-vent-n", "data-entrance-count": id }, String(counts.get(id) || 0)),

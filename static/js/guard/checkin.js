@@ -1,6 +1,6 @@
 // Patrol check-in screen: one tap per checkpoint, a note when something is wrong, due times.
 import { ApiError, get } from "../api.js";
-import { clearErrors, page, setFieldError, setFormError } from "../common.js";
+import { clearErrors, setFieldError, setFormError } from "../common.js";
 import { t, timeHM } from "../i18n.js";
 import { checked, showSending } from "./form.js";
 import { patrolStatus } from "../patrol.js";
@@ -72,9 +72,7 @@ export function sent(item, data) {
     setSending(false);
     resetForm();
   }
-  const p = patrols.get(item.body.checkpoint_id) || {};
-  patrols.set(item.body.checkpoint_id, { ...p, last_checkin_at: when, overdue: false });
-  renderDue();
+  refresh(); // the server's row: its new due time
 }
 
 // Items wait in the outbox: free the form and say the check-in is queued.
@@ -111,21 +109,20 @@ function renderDue() {
   if (!shell?.index) return;
   const now = Date.now();
   for (const el of form.querySelectorAll("[data-checkpoint]")) {
-    const cp = shell.index.checkpoints.get(el.dataset.checkpoint);
-    const p = patrols.get(el.dataset.checkpoint);
-    // The server's row carries the interval of the phase in force now; prefer it.
-    const st = patrolStatus(cp, p, p && "interval_min" in p ? null : shell.phase.id, shell.phase.since, now);
-    el.dataset.status = patrols.size || shell.phase.id ? st.status : "unknown";
+    // The server's row carries the interval of the phase in force and the due time.
+    const st = patrolStatus(patrols.get(el.dataset.checkpoint), now);
+    el.dataset.status = patrols.size ? st.status : "unknown";
   }
 }
 
 // Fetch the patrol times (and the phase when the answer carries it).
 export async function refresh() {
   try {
-    // Guards may not read the whole state; the patrol list is theirs (phase comes with the page).
-    const res = page.role === "guard" ? await get("/api/v1/patrols") : await get("/api/v1/state");
+    // The patrol rows every role on the phone may read (the phase comes with them).
+    const res = await get("/api/v1/patrols");
     if (res.phase) shell.setPhase(res.phase, res.phase_since || null);
-    patrols = new Map((res.patrols || []).map((p) => [p.checkpoint_id, p]));
+    const rows = Array.isArray(res.patrols) ? res.patrols : Object.values(res.patrols || {});
+    patrols = new Map(rows.map((p) => [p.checkpoint_id, p]));
     renderDue();
   } catch (err) {
     if (err instanceof ApiError && err.needsSignIn) shell.askSignIn(false);
