@@ -175,14 +175,21 @@ function backfill(state) {
   renderFeed();
 }
 
-// Apply a live frame: the patches to the store, then the events to the feed, then redraw what
-// the patches changed. Feed lines may name rows the patches just removed (lookupWith).
-function applyFrame({ events, patches }) {
+// Apply a live frame: a reset (every section, after a resume) or the patches to the store, then
+// the events to the feed, then redraw what changed. Feed lines may name rows the patches just
+// removed (lookupWith).
+function applyFrame({ events, patches, reset }) {
+  if (reset) store.load({ sections: reset });
   const changed = store.patch(patches);
   const lookup = lookupWith(store, changed);
   for (const env of events) addToFeed(env, lookup);
   if (events.length) renderFeed();
-  if (changed.size) {
+  if (reset) {
+    renderPhase();
+    renderAlerts();
+    renderPatrols();
+    renderPanels();
+  } else if (changed.size) {
     if (changed.has("phase")) renderPhase();
     if (touches(changed, ["alerts", "watchlist_hits"])) renderAlerts();
     renderPatrols();

@@ -12,8 +12,8 @@ const STALE_MS = 15000;
 const DOWN_MS = 30000;
 
 export class Live {
-  // handlers: onSnapshot(state), onFrame({events, patches, cursor}) — or, without it,
-  // onPatch(patches) then onEvent(envelope) for each event —, onState({state, since, lastActivity}),
+  // handlers: onSnapshot(state), onFrame({events, patches, reset, cursor}) — or, without it,
+  // onReset(sections), onPatch(patches) then onEvent(envelope) for each event —, onState({state, since, lastActivity}),
   // onHeartbeat(payload), onAuthLost(). state is connecting|live|stale|degraded|reconnecting|down.
   constructor(handlers = {}) {
     this.h = handlers;
@@ -122,21 +122,26 @@ export class Live {
   }
 
   // Apply a frame unless its cursor is at or before ours (already applied); the cursor moves
-  // to the frame's even when it carries no events for this viewer.
+  // to the frame's even when it carries no events for this viewer. A resumed connection's first
+  // live frame carries `reset`, every section as of its cursor (which may equal ours): the
+  // resumed events came without patches, so the sections are replaced whole.
   receive(frame) {
     if (!frame || typeof frame !== "object" || Array.isArray(frame)) return;
     const before = this.cursor;
     const events = (Array.isArray(frame.events) ? frame.events : [])
       .filter((env) => env && env.id && compareIds(env.id, before) > 0);
     const cursor = frame.cursor || events.at(-1)?.id;
-    if (!cursor || compareIds(cursor, before) <= 0) return;
+    const reset = frame.reset && typeof frame.reset === "object" ? frame.reset : null;
+    const order = cursor ? compareIds(cursor, before) : -1;
+    if (order < 0 || (order === 0 && !reset)) return;
     this.cursor = cursor;
     this.lastActivity = Date.now();
     const patches = frame.patches && typeof frame.patches === "object" ? frame.patches : {};
     if (this.h.onFrame) {
-      this.h.onFrame({ events, patches, cursor });
+      this.h.onFrame({ events, patches, reset, cursor });
       return;
     }
+    if (reset) this.h.onReset?.(reset);
     if (Object.keys(patches).length) this.h.onPatch?.(patches);
     for (const env of events) this.h.onEvent?.(env);
   }

@@ -86,6 +86,7 @@ def test_live_frames_move_the_cursor_and_drop_what_was_applied(browser, live_ser
         const { Live } = await import('/static/js/live.js');
         const seen = [];
         const live = new Live({ onPatch: (p) => seen.push(['patch', Object.keys(p)]),
+                                onReset: (r) => seen.push(['reset', Object.keys(r)]),
                                 onEvent: (e) => seen.push(['event', e.id]) });
         live.cursor = '100-0';
         const cursors = [];
@@ -97,8 +98,12 @@ def test_live_frames_move_the_cursor_and_drop_what_was_applied(browser, live_ser
         cursors.push(live.cursor);
         live.receive([{ id: '102-0', type: 'x' }]);  // the old bare list: not a frame
         cursors.push(live.cursor);
+        // Going live after a resume: every section as of the cursor it already has.
+        live.receive({ events: [], patches: {}, reset: { alerts: {} }, cursor: '101-2' });
+        live.receive({ events: [], patches: {}, reset: { alerts: {} }, cursor: '101-1' });  // behind: dropped
+        cursors.push(live.cursor);
         return { seen, cursors };
     }""")
     context.close()
-    assert result["cursors"] == ["100-5", "100-5", "101-2", "101-2"]
-    assert result["seen"] == [["patch", ["alerts"]], ["event", "101-0"]]
+    assert result["cursors"] == ["100-5", "100-5", "101-2", "101-2", "101-2"]
+    assert result["seen"] == [["patch", ["alerts"]], ["event", "101-0"], ["reset", ["alerts"]]]
