@@ -94,6 +94,8 @@ class EventType:
     upcasters: dict = field(default_factory=dict)
     audience_doc: str = "display, operator, commander, admin"
     personal: Personal | None = None  # fields stored sealed under the subject's data key
+    # Roles that read it in the timeline although no screen receives it live (audit only).
+    audit: frozenset = frozenset()
 
 
 ALL_ROLES = frozenset(ROLE_PARENTS)

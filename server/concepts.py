@@ -70,6 +70,11 @@ class Registry:
         kind = self.types.get(event["type"])
         return bool(kind) and kind.audience(event).admits(viewer.role, viewer.username)
 
+    def readable(self, event, viewer):
+        """Tell whether a viewer may read an event in the timeline: its audience, or its auditors."""
+        kind = self.types.get(event["type"])
+        return bool(kind) and (kind.audience(event).admits(viewer.role, viewer.username) or viewer.role in kind.audit)
+
     def shape(self, envelope, viewer):
         """Return one envelope as a viewer may read it: the one shaping of events (DESIGN §1.10)."""
         kind = self.types.get(envelope["type"])

@@ -116,6 +116,11 @@ def read(ctx, *, recent_events=0):
     return cursor, Reads(projections=projections, now=now, recent=ids), last
 
 
+def visible(ctx, events, viewer):
+    """Return the envelopes of events a viewer receives, shaped (as the live feed sends them)."""
+    return ctx.registry.visible(events, viewer.role, viewer.username, ctx.venue.id)
+
+
 def current(ctx, viewer):
     """Return the state of now as this viewer may read it, with the cursor it corresponds to."""
     viewer = visibility.Viewer(viewer.role, viewer.username)
@@ -123,6 +128,6 @@ def current(ctx, viewer):
     sections = for_viewer(ctx.registry, rows_of(ctx, reads), viewer)
     # What a wall screen shows before anything new happens: the last events (oldest first,
     # all at or before the cursor), shaped as this viewer receives them live.
-    recent = ctx.registry.visible(list(reversed(last)), viewer.role, viewer.username, ctx.venue.id)
+    recent = visible(ctx, list(reversed(last)), viewer)
     return {"cursor": cursor, "server_time": ev.iso(reads.now), "sections": sections,
             "recent_events": recent, "people": people(ctx, {"s": sections, "e": recent}, viewer)}

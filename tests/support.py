@@ -162,3 +162,31 @@ class LiveServer:
         return requests.post(self.url + path, json=json, timeout=10,
                              headers={"Authorization": f"Bearer {token}",
                                       "Idempotency-Key": key or uuid.uuid4().hex})
+
+
+def flat(state):
+    """Return a /api/v1/state answer with each section's rows as a list (tests read rows by name).
+
+    `phase`/`phase_since`, `readiness` and `clearance` are their one row; the others a list of rows
+    in the order the wall shows them (alerts and visitors newest first, incidents by severity).
+    """
+    sections = state["sections"]
+    out = {k: v for k, v in state.items() if k != "sections"}
+    order = {"alerts": lambda r: r["raised_at"], "visitors": lambda r: r["registered_at"],
+             "vehicles": lambda r: r["entered_at"], "watchlist_hits": lambda r: r["raised_at"],
+             "guards_active": lambda r: r["last_seen_at"]}
+    for name, rows in sections.items():
+        if name in ("readiness", "clearance"):
+            out[name] = next(iter(rows.values()))
+        elif name == "phase":
+            out["phase"], out["phase_since"] = rows["venue"]["phase"], rows["venue"]["since"]
+        elif name in order:
+            out[name] = sorted(rows.values(), key=order[name], reverse=True)
+        elif name == "incidents":
+            out[name] = sorted(rows.values(), key=lambda r: (r["severity"], r["reported_at"]))
+        elif name == "hazards":
+            out[name] = sorted(rows.values(), key=lambda r: (not r["critical"], r["opened_at"]))
+        else:
+            out[name] = list(rows.values())
+    out.setdefault("watchlist_hits", [])
+    return out

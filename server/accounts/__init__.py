@@ -22,7 +22,8 @@ def ends_sessions(ctx, event):
 
 def _private(name, model, doc):
     """Return an account event type that no live screen receives."""
-    return EventType(name, model, doc, audience=nobody, audience_doc="nobody (audit only)")
+    return EventType(name, model, doc, audience=nobody, audit=frozenset({"admin"}),
+                     audience_doc="nobody live; administrators in the timeline (audit)")
 
 
 CONCEPT = Concept(

@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.concept import EventData
 from server.validation import RequestModel
-from server.visibility import PEOPLE, PERSON
+from server.visibility import PEOPLE, PERSON, PLATE
 from server.alerts.fold import ACKNOWLEDGED
 from server.wire import event_of
 
@@ -33,6 +33,9 @@ class AlertFields(BaseModel):
     item_id: str | None = None
     expected_until: str | None = Field(None, description="when an overstaying visitor was due to leave")
     broadcast_id: str | None = None
+    plate: Annotated[str | None, PLATE] = Field(None, description="the vehicle, for gate alerts")
+    vehicle_kind: str | None = None
+    watchlist_id: str | None = Field(None, description="the watchlist entry a plate matched")
     missing: Annotated[list[str] | None, PEOPLE] = Field(None, description="who has not acknowledged a message")
 
 

@@ -1,7 +1,7 @@
 """Routes of the core, not of one concept: venue, state snapshot and the timeline."""
 from flask import Blueprint, jsonify
 
-from server import snapshot
+from server import events as ev, snapshot
 from server.api.common import gw
 from server.api.models import EventsAnswer, State, StateQuery, TimelineQuery, VenueAnswer
 from server.api.spec import operation
@@ -52,5 +52,6 @@ def list_events(user, query):
     ctx = gw()
     viewer = Viewer(user.role, user.username)
     # A type this viewer may not receive is not listed at all; the rest come shaped.
-    found, cursor = timeline.page(ctx.store, keep=lambda e: ctx.registry.admits(e, viewer), **_query_args(query))
-    return jsonify({"events": ctx.registry.visible(found, user.role, user.username, ctx.venue.id), "next": cursor})
+    found, cursor = timeline.page(ctx.store, keep=lambda e: ctx.registry.readable(e, viewer), **_query_args(query))
+    return jsonify({"events": [ctx.registry.shape(ev.envelope(e, ctx.venue.id), viewer) for e in found],
+                    "next": cursor})

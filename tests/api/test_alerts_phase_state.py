@@ -6,6 +6,7 @@ import pytest
 
 from server import events as ev
 from server.patrols.service import check_overdue
+from support import flat
 
 pytestmark = pytest.mark.usefixtures("quick_hashes")
 CHECKPOINTS = 16  # E1-E5 and C1-C11 are all patrolled in pre_event ...
@@ -43,13 +44,13 @@ def test_commander_changes_the_phase_and_state_shows_it(login_as, operator):
     event = answer.get_json()["event"]
     assert event["type"] == "phase.changed"
     assert {k: event["data"][k] for k in ("phase", "previous")} == {"phase": "in_session", "previous": "pre_event"}
-    state = operator.client.get("/api/v1/state").get_json()
+    state = flat(operator.client.get("/api/v1/state").get_json())
     assert state["phase"] == "in_session" and state["phase_since"] == event["ts"]
     assert state["cursor"] == event["id"]
     e1 = next(r for r in state["patrols"] if r["checkpoint_id"] == "E1")
     assert e1["interval_min"] == 15
     assert chief.post("/api/v1/phase", json={"phase": "closed"}).get_json()["event"]["data"]["previous"] == "in_session"
-    c3 = next(r for r in operator.client.get("/api/v1/state").get_json()["patrols"] if r["checkpoint_id"] == "C3")
+    c3 = next(r for r in flat(operator.client.get("/api/v1/state").get_json())["patrols"] if r["checkpoint_id"] == "C3")
     assert c3["interval_min"] is None and c3["due_at"] is None and c3["overdue"] is False  # not walked when closed
 
 
@@ -59,7 +60,7 @@ def test_unknown_phase_is_400(login_as, operator, phase):
     answer = chief.post("/api/v1/phase", json={"phase": phase})
     assert answer.status_code == 400
     assert "phase" in answer.get_json()["error"]["fields"]
-    assert operator.client.get("/api/v1/state").get_json()["phase"] == "pre_event"
+    assert flat(operator.client.get("/api/v1/state").get_json())["phase"] == "pre_event"
 
 
 def test_overdue_raises_one_alert_per_missed_window(ctx, phase_since, operator, timeline):
@@ -147,7 +148,7 @@ def test_state_snapshot(ctx, auth, operator, phase_since, reader):
     check_overdue(ctx, phase_since + minutes(31))
     answer = operator.client.get("/api/v1/state")
     assert answer.status_code == 200
-    state = answer.get_json()
+    state = flat(answer.get_json())
     newest = reader("/api/v1/events?limit=1").get_json()["events"][0]["id"]
     assert state["cursor"] == newest
     assert state["phase"] == "pre_event"
@@ -163,9 +164,9 @@ def test_state_snapshot(ctx, auth, operator, phase_since, reader):
 
 def test_state_cursor_moves_with_every_commit(auth, operator):
     auth.login("gus", "guard")
-    first = operator.client.get("/api/v1/state").get_json()["cursor"]
+    first = flat(operator.client.get("/api/v1/state").get_json())["cursor"]
     event = auth.post("/api/v1/checkins", json={"checkpoint_id": "C5", "status": "clear"}).get_json()["event"]
-    second = operator.client.get("/api/v1/state").get_json()["cursor"]
+    second = flat(operator.client.get("/api/v1/state").get_json())["cursor"]
     assert ev.id_key(second) > ev.id_key(first) and second == event["id"]
 
 

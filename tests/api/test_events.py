@@ -37,9 +37,10 @@ def ids(events):
     return [e["id"] for e in events]
 
 
-def every_event(ctx):
-    """Return every stored event id, oldest first, straight from the stream."""
-    return [e["id"] for e in ctx.store.scan_events()]
+def every_event(ctx, role="admin"):
+    """Return every stored event id a role may read in the timeline, oldest first, from the stream."""
+    from server.visibility import Viewer
+    return [e["id"] for e in ctx.store.scan_events() if ctx.registry.readable(e, Viewer(role, None))]
 
 
 def pages(get, **params):

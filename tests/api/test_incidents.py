@@ -7,6 +7,7 @@ import pytest
 from server.incidents import lifecycle as lc
 from server.incidents.dispatch import check_unaccepted
 from server.incidents.service import check_unacknowledged
+from support import flat
 
 pytestmark = pytest.mark.usefixtures("quick_hashes")
 ROLES = ("guard", "operator", "commander", "admin", "display")
@@ -195,12 +196,12 @@ def test_list_filters_and_order(as_role, report):
 
 def test_snapshot_lists_open_incidents_and_screens_them_for_displays(as_role, report):
     low, high = report(category="lost_found"), report(category="fire_smoke")
-    state = as_role("operator").get("/api/v1/state").get_json()
+    state = flat(as_role("operator").get("/api/v1/state").get_json())
     assert [i["incident_id"] for i in state["incidents"]] == [high, low]
     assert state["incidents"][0]["reported_by"] == "inc-guard"
-    shown = as_role("display").get("/api/v1/state").get_json()
+    shown = flat(as_role("display").get("/api/v1/state").get_json())
     assert [i["incident_id"] for i in shown["incidents"]] == [high, low]
-    assert not any("reported_by" in i or "description" in i for i in shown["incidents"])
+    assert all(i["reported_by"] == "*" and "description" not in i for i in shown["incidents"])
     reported = [e for e in shown["recent_events"] if e["type"] == "incident.reported"]
     assert reported and all(e["actor"]["username"] == "" and "description" not in e["data"] for e in reported)
 

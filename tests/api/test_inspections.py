@@ -6,7 +6,7 @@ import pytest
 from server import events as ev
 from server.app import build_context
 from server.inspections import service
-from support import settings_for
+from support import settings_for, flat
 
 pytestmark = pytest.mark.usefixtures("quick_hashes")
 OVERRIDE = "the minister arrives early"
@@ -140,7 +140,7 @@ def test_the_gate_refuses_in_session_until_ready_and_a_commander_may_override(ct
     assert data["override_reason"] == OVERRIDE and len(data["overridden"]) == len(required)
     board = client.get("/api/v1/readiness").get_json()
     assert board["override"]["reason"] == OVERRIDE and board["override"]["by"] == "chief"
-    assert client.get("/api/v1/state").get_json()["readiness"]["override"]["reason"] == OVERRIDE
+    assert flat(client.get("/api/v1/state").get_json())["readiness"]["override"]["reason"] == OVERRIDE
 
 
 def test_every_required_inspection_passed_opens_the_gate_until_a_critical_hazard(ctx, auth, client):

@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from unit_ids import ID, ID2
+from support import flat
 
 pytestmark = pytest.mark.usefixtures("quick_hashes")
 URL = "/api/v1/visitors"
@@ -123,12 +124,12 @@ def test_a_display_sees_masked_names_and_no_phone_and_cannot_search_hidden_names
     assert sorted(r["name"] for r in rows) == ["J*", "张*"]
     assert all(r["phone"] is None for r in rows)
     assert display.client.get(URL + "?q=三丰").get_json()["visitors"] == []
-    state = display.client.get("/api/v1/state").get_json()
+    state = flat(display.client.get("/api/v1/state").get_json())
     assert sorted(v["name"] for v in state["visitors"]) == ["J*", "张*"]
     assert "13800138000" not in json.dumps(state) and "三丰" not in json.dumps(state, ensure_ascii=False)
     one = display.client.get(f"{URL}/{rows[0]['visitor_id']}").get_json()
     assert one["visitor"]["phone"] is None
-    assert one["history"][0]["data"]["name"] in ("J*", "张*") and one["history"][0]["data"]["phone"] == ""
+    assert one["history"][0]["data"]["name"] in ("J*", "张*") and "phone" not in one["history"][0]["data"]
 
 
 def test_one_visitor_with_its_history(guard, login_as):
@@ -146,7 +147,7 @@ def test_state_lists_only_those_on_site(guard, login_as):
     b = register(guard, id_number=ID2)["visitor"]["visitor_id"]
     guard.post(f"{URL}/{a}/checkout", json={"entrance_id": "E1"})
     op = login_as("op1", "operator")
-    assert [v["visitor_id"] for v in op.client.get("/api/v1/state").get_json()["visitors"]] == [b]
+    assert [v["visitor_id"] for v in flat(op.client.get("/api/v1/state").get_json())["visitors"]] == [b]
 
 
 def test_reveal_is_for_commanders_audited_and_the_number_is_not_kept(guard, login_as, ctx, redis_server):
@@ -210,7 +211,7 @@ def test_no_plaintext_id_anywhere_after_a_realistic_run(guard, login_as, redis_s
     answers.append(bad.get_json())
     op = login_as("op1", "operator")
     answers.append(op.client.get(URL).get_json())
-    answers.append(op.client.get("/api/v1/state").get_json())
+    answers.append(flat(op.client.get("/api/v1/state").get_json()))
     answers.append(timeline())
     text = json.dumps(answers, ensure_ascii=False)
     for number in numbers:

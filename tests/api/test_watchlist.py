@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from unit_ids import ID, ID2
+from support import flat
 
 pytestmark = pytest.mark.usefixtures("quick_hashes")
 URL = "/api/v1/watchlist"
@@ -130,14 +131,14 @@ def test_a_name_match_on_a_deny_entry_is_only_possible_and_proceeds(commander, g
     assert (hit["data"]["match"], hit["data"]["matched_on"], hit["data"]["entry_id"]) == ("possible", "name", entry_id)
     [alert] = timeline("alert.raised")
     assert alert["data"]["severity"] == 2 and alert["data"]["match"] == "possible"
-    state = operator.client.get("/api/v1/state").get_json()
+    state = flat(operator.client.get("/api/v1/state").get_json())
     assert [h["visitor_id"] for h in state["watchlist_hits"]] == [vid]
     decided = operator.post(f"/api/v1/visitors/{vid}/watchlist-hit/dismiss", json={"note": "different birthday"})
     assert decided.status_code == 200, decided.get_json()
     assert decided.get_json()["hit"]["status"] == "dismissed"
     assert decided.get_json()["event"]["type"] == "visitor.watchlist_dismissed"
     assert [e["data"]["alert_id"] for e in timeline("alert.acknowledged")] == [alert["data"]["alert_id"]]
-    assert operator.client.get("/api/v1/state").get_json()["watchlist_hits"] == []
+    assert flat(operator.client.get("/api/v1/state").get_json())["watchlist_hits"] == []
     twice = operator.post(f"/api/v1/visitors/{vid}/watchlist-hit/confirm", json={})
     assert twice.status_code == 409 and twice.get_json()["hit"]["status"] == "dismissed"
 
@@ -158,7 +159,7 @@ def test_display_gets_no_watchlist_hits_in_its_snapshot(commander, guard, login_
     add(commander, name="张伟")
     assert register(guard, name="张伟").status_code == 201
     wall = login_as("wall", "display")
-    state = wall.client.get("/api/v1/state").get_json()
+    state = flat(wall.client.get("/api/v1/state").get_json())
     assert state["watchlist_hits"] == [] and [a["kind"] for a in state["alerts"]] == ["watchlist_hit"]
 
 

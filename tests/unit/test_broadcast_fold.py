@@ -1,7 +1,8 @@
 """The broadcasts fold against a scripted history, and who a message reaches."""
 from server import ledger
-from server.broadcasts import CONCEPT, fold, screened
+from server.broadcasts import CONCEPT, fold
 from server.concepts import REGISTRY
+from server.visibility import Viewer
 
 
 def event(n, type_, data, actor="olga", role="operator"):
@@ -34,5 +35,7 @@ def test_a_message_reaches_feed_screens_and_its_recipients_only():
     audience = sent.audience(SENT)
     assert audience.admits("guard", "gus") and audience.admits("guard", "gwen")
     assert not audience.admits("guard", "gary") and audience.admits("display", "wall")
-    envelope = {"id": "1-0", "type": fold.SENT, "data": SENT["data"]}
-    assert "text" not in screened(envelope, "display")["data"] and screened(envelope, "guard") is envelope
+    envelope = {"id": "1-0", "type": fold.SENT, "actor": SENT["actor"], "data": SENT["data"]}
+    shown = REGISTRY.shape(envelope, Viewer("display"))["data"]
+    assert "text" not in shown and "recipients" not in shown
+    assert REGISTRY.shape(envelope, Viewer("guard", "gus")) == envelope

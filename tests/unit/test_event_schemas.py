@@ -2,6 +2,7 @@
 import datetime as dt
 import pathlib
 import types
+from typing import Annotated
 
 import pytest
 from pydantic import Field
@@ -14,6 +15,7 @@ from server.eventdocs import render
 from server.patrols.service import check_overdue
 from server.snapshot import visible
 from server.store import Commit, Store
+from server.visibility import masked_name
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GUARD = {"username": "gus", "role": "guard"}
@@ -106,24 +108,17 @@ def test_a_v1_event_in_the_stream_reads_back_as_v2(redis_server):
     assert ev.envelope(new.events_after("0-0", 10)[0], "demo-venue")["v"] == 2
 
 
-def _masked(envelope, role):
-    """A display sees the name's first character only."""
-    if role != "display":
-        return envelope
-    return {**envelope, "data": {**envelope["data"], "name": envelope["data"]["name"][0] + "*"}}
-
-
 class Visit(EventData):
-    """demo.visit."""
+    """demo.visit: the name declared masked for displays, on the model."""
 
-    name: str
+    name: Annotated[str, masked_name(lambda name: name[0] + "*")]
     host: str
 
 
-def test_audience_and_form_decide_what_each_viewer_gets():
-    """Roles and named users receive an event; each role in its own form."""
+def test_audience_and_model_decide_what_each_viewer_gets():
+    """Roles and named users receive an event; each field as its model declares for the viewer."""
     registry = Registry([Concept("demo", "demo", events=(EventType(
-        "demo.visit", Visit, "A visit.", form=_masked,
+        "demo.visit", Visit, "A visit.",
         audience=lambda e: Audience(roles=FEED_ROLES, users=frozenset({e["data"]["host"]}))),))])
     ctx = types.SimpleNamespace(registry=registry, venue=types.SimpleNamespace(id="v"))
     event = {"id": "5-0", "type": "demo.visit", "ts": "2026-01-01T00:00:00.000Z", "actor": GUARD,
