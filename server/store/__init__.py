@@ -141,6 +141,13 @@ class Store:
         """Return a hash record as a dict (empty when absent)."""
         return self.redis.hgetall(key)
 
+    def read_records(self, keys):
+        """Return several hash records as dicts (empty when absent), in one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.hgetall(key)
+        return pipe.execute() if keys else []
+
     def read_blob(self, key):
         """Return the bytes a commit stored under a key (None when absent)."""
         return self.binary.get(key)

@@ -67,7 +67,7 @@ def register_visitor(ctx, *, actor, name, id_type, id_number, purpose, entrance_
     keys = vault(ctx)
     blind = keys.blind_index(id_type, id_number)
     plate, unusual = normalise_plate(plate) if plate else ("", False)
-    hits = match.screen(ctx, name=name, blind=blind, plate=plate)
+    hits = match.screen(ctx, name=name, number=id_number, keys=keys, plate=plate)
     if hits and hits[0].denies:  # recorded as visitor.denied; the person is not registered
         return match.refuse(ctx, hits[0], actor=actor, idem=idem, visitor_id=visitor_id, name=name,
                             id_type=id_type, id_masked=mask_id(id_number), entrance_id=entrance_id,
