@@ -11,7 +11,8 @@ from server.wire import Envelope, event_of
 
 IdType = Literal["resident_id", "foreign_permanent_resident", "hk_macau_permit", "taiwan_permit",
                  "passport", "other"]
-ID_CODES = {idcheck.BAD_DATE: "id_birth_date", idcheck.BAD_CHECK: "id_check_char"}
+ID_CODES = {idcheck.BAD_DATE: "id_birth_date", idcheck.BAD_EARLY: "id_birth_year",
+            idcheck.BAD_PROVINCE: "id_province", idcheck.BAD_CHECK: "id_check_char"}
 
 
 def _refuse(code, text):
