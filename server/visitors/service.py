@@ -3,7 +3,7 @@ import datetime as dt
 import json
 import uuid
 
-from server import config, ledger
+from server import config, ledger, sealing
 from server import events as ev
 from server.errors import Conflict, Gone, NotFound, Text, check
 from server.expected.rows import arrival_of
@@ -200,4 +200,7 @@ def purge_timer(ctx, now):
     if now < _next_purge.get(ctx.venue.id, now):
         return 0
     _next_purge[ctx.venue.id] = now + PURGE_EVERY
-    return purge_visitors(ctx, actor=ev.SYSTEM_ACTOR, before=now - dt.timedelta(days=ctx.settings.retention_days))
+    count = purge_visitors(ctx, actor=ev.SYSTEM_ACTOR, before=now - dt.timedelta(days=ctx.settings.retention_days))
+    if count:
+        sealing.forget_on_disk(ctx)  # the append-only file still held what was erased
+    return count
