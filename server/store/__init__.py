@@ -152,6 +152,13 @@ class Store:
         """Return the bytes a commit stored under a key (None when absent)."""
         return self.binary.get(key)
 
+    def members_of(self, keys):
+        """Return the union of several set records, in one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.smembers(key)
+        return set().union(*pipe.execute()) if keys else set()
+
     def has_members(self, key):
         """Tell whether a set record holds anything."""
         return bool(self.redis.scard(key))

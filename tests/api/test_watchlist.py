@@ -235,3 +235,26 @@ def test_an_alert_entry_matches_the_number_under_another_document_type(commander
     assert answer.status_code == 201 and answer.get_json()["visitor"]["watchlist_hit"] is True
     [hit] = timeline("visitor.watchlist_hit")
     assert (hit["data"]["entry_id"], hit["data"]["match"], hit["data"]["matched_on"]) == (entry_id, "exact", "id")
+
+
+@pytest.mark.parametrize("entry", [{"id_type": "resident_id", "id_number": ID2}, {"id_type": "passport", "id_number": ID2},
+                                   {"plate": "沪B·12345"}])
+def test_a_deny_entry_added_for_someone_on_site_alerts_the_control_room(commander, guard, operator, timeline, entry):
+    """The person is already inside: the entry cannot refuse them, so the control room must hear of it."""
+    here = register(guard, plate="沪B12345").get_json()["visitor"]["visitor_id"]
+    left = register(guard, name="王五", id_type="passport", id_number="E55555555").get_json()["visitor"]["visitor_id"]
+    assert guard.post(f"/api/v1/visitors/{left}/checkout", json={"entrance_id": "E2"}).status_code == 200
+    entry_id = add(commander, action="deny", **entry)["entry"]["entry_id"]
+    [alert] = [a for a in operator.client.get("/api/v1/alerts").get_json()["alerts"] if a.get("entry_id") == entry_id]
+    assert (alert["visitor_id"], alert["entrance_id"], alert["severity"], alert["status"]) == (here, "E1", 1, "open")
+    [hit] = timeline("visitor.watchlist_hit")
+    assert (hit["data"]["visitor_id"], hit["data"]["action"], hit["data"]["match"]) == (here, "deny", "exact")
+    shown = operator.client.get(f"/api/v1/visitors/{here}").get_json()["visitor"]
+    assert shown["watchlist_hit"] is True
+
+
+def test_an_entry_matching_nobody_on_site_raises_nothing(commander, guard, timeline):
+    left = register(guard).get_json()["visitor"]["visitor_id"]
+    assert guard.post(f"/api/v1/visitors/{left}/checkout", json={"entrance_id": "E2"}).status_code == 200
+    add(commander, action="deny", id_type="resident_id", id_number=ID2)
+    assert timeline("alert.raised") == [] and timeline("visitor.watchlist_hit") == []
