@@ -9,7 +9,7 @@ import sys
 from zoneinfo import ZoneInfo
 
 from server import events as ev
-from server import ledger, phase
+from server import ledger, phase, sealing
 from server.app import build_context, create_app
 from server.auth import users
 from server.config import ConfigError, load_settings
@@ -322,6 +322,8 @@ def cmd_purge(ctx, args):
     print(f"purged the personal data of {count} visitor(s) who left before {before.isoformat()}")
     rows = purge_expected(ctx, actor=CLI_ACTOR, before=before)
     print(f"purged {rows} expected-visitor row(s) of the days before it")
+    if count or rows:
+        sealing.forget_on_disk(ctx)  # the append-only file still held what was erased
     return 0
 
 

@@ -136,11 +136,26 @@ def _data_keys(env):
 
 
 def ensure_data_dir(settings):
-    """Create the data directory or raise ConfigError naming it."""
+    """Create the data directory, readable by its owner only, or raise ConfigError naming it."""
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private(settings.data_dir)
     except OSError as exc:
         raise ConfigError(f"GATEWATCH_DATA_DIR={str(settings.data_dir)!r}: {exc.strerror}") from None
+
+
+def private(folder):
+    """Make a folder we own, and what it holds, readable by its owner only (0700 / 0600).
+
+    It holds visitors' data (the Redis append-only file) and the keys that open it; a folder
+    made before this rule, or by a looser umask, is tightened on the next start.
+    """
+    for path in (folder, *folder.rglob("*")):
+        if path.is_symlink() or path.is_socket() or path.stat().st_uid != os.getuid():
+            continue
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            path.chmod(mode & 0o700)
 
 
 def secret_key(settings):

@@ -31,25 +31,24 @@ def fold_changes(ctx, events, rule=None, idem=None):
 
     When the idempotency key was already used, return (stored answer, None) instead.
     A fold's `touches(event)` names the entries its outcome depends on: only those are read
-    and guarded, so writes that do not depend on state never contend.
+    and guarded, so writes that do not depend on state never contend. `merge.WHOLE` reads the
+    whole projection (a rare event whose entries cannot be named, e.g. a purge), guarding
+    only the entries it changes.
 
     `rule(state)` sees the current values of everything the events touch, read in the same
     attempt whose values the commit guards, so a rule checked here cannot be raced.
     """
-    wanted = {fold.NAME: set() for fold in ctx.registry.folds}
-    for event in events:
-        for fold in ctx.registry.folds:
-            wanted[fold.NAME].update(fold.touches(event))
-    wanted = {n: sorted(f) for n, f in wanted.items() if f}
-    if wanted or rule:
-        raw, answer = ctx.store.read_fields(wanted, idem)
+    wanted, whole = _touched(ctx.registry.folds, events)
+    if wanted or whole or rule:
+        raw, answer = ctx.store.read_fields(wanted, idem, whole=whole)
     else:
         raw, answer = {}, None  # nothing to read: the commit script answers a replayed key itself
     if answer:
         return answer, None  # a replay must not be judged by today's rules
     state = {name: {f: (json.loads(v) if v else None) for f, v in values.items()}
              for name, values in raw.items()}
-    expected = {name: {f: (v or "") for f, v in values.items()} for name, values in raw.items()}
+    expected = {name: {f: (v or "") for f, v in values.items()} for name, values in raw.items()
+                if name not in whole}
     if rule:
         rule({name: dict(values) for name, values in state.items()})
     changes = {}
@@ -60,7 +59,22 @@ def fold_changes(ctx, events, rule=None, idem=None):
             for fld, value in delta.items():
                 merge.apply(current, fld, value)
             changes.setdefault(fold.NAME, {}).update(delta)
+    for name in whole:  # read whole, guarded only where it changes: other entries do not matter
+        expected[name] = {f: raw[name].get(f) or "" for f in changes.get(name, {})}
     return {k: v for k, v in changes.items() if v}, expected
+
+
+def _touched(folds, events):
+    """Return ({projection: fields the events depend on}, projections they depend on whole)."""
+    wanted, whole = {fold.NAME: set() for fold in folds}, set()
+    for event in events:
+        for fold in folds:
+            fields = fold.touches(event)
+            if fields is merge.WHOLE:
+                whole.add(fold.NAME)
+            else:
+                wanted[fold.NAME].update(fields)
+    return {n: sorted(f) for n, f in wanted.items() if f and n not in whole}, whole
 
 
 def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, absent=()):

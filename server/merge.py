@@ -1,6 +1,10 @@
 """How a projection entry is written: replaced, or replaced only by something newer."""
 
 
+# What a fold's touches(event) returns when the outcome depends on its whole projection.
+WHOLE = "*whole projection*"
+
+
 class IfNewer(dict):
     """An entry that replaces the stored one only if its `order_key` is not older.
 

@@ -15,6 +15,7 @@ import base64
 import json
 import logging
 import secrets
+import threading
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -161,6 +162,18 @@ def _unwrapped(sealer, wrapped, record, failed=None):
         else:
             failed.append(str(exc))
         return None
+
+
+def forget_on_disk(ctx):
+    """After a purge: have Redis rewrite its append-only file, so the erased values leave the disk.
+
+    Deleting a data key makes the sealed copies unreadable, but the AOF still holds every value
+    as it was written — the key itself, and the plain records a purge deletes (expected rows).
+    """
+    pause = ctx.runner.sleep or (lambda seconds: threading.Event().wait(seconds))
+    if not ctx.store.rewrite_log(pause):
+        log.warning("Redis did not rewrite its append-only file after the purge: the erased values "
+                    "stay on its disk until it does (BGREWRITEAOF)")
 
 
 # -- reading -------------------------------------------------------------------------------

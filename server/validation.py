@@ -74,6 +74,11 @@ def rule(code, english, chinese, **context):
     return PydanticCustomError(code, english, context)
 
 
+def refuse(code, text):
+    """Return a validation error carrying a Text's two languages (e.g. a document check's reason)."""
+    return rule(code, str(text), text.zh)
+
+
 def message(error, lang):
     """Return one pydantic error as a short message in the caller's language."""
     context = dict(error.get("ctx") or {})

@@ -22,6 +22,9 @@ TYPE_NAMES = {"身份证": "resident_id", "居民身份证": "resident_id", "永
               "护照": "passport", "其他": "other"}
 LIMITS = {"name": 100, "organization": 200, "host": 100}
 MAX_ROWS = 5000
+# A list is for the coming days: one dated further ahead is a typo (9999-12-31) and would
+# wait for the purge for ever.
+HORIZON_DAYS = 366
 
 NOT_TEXT = Text("the file is not text in UTF-8 or GB18030", "文件不是 UTF-8 或 GB18030 编码的文本")
 NO_HEADER = Text("the first line must name the columns: name, id_type, id_number, organization, host, date, plate",
@@ -33,6 +36,9 @@ TOO_LONG = Text("is too long", "过长")
 BAD_TYPE = Text("must be one of: " + ", ".join(idcheck.ID_TYPES), "应为以下之一：" + "、".join(idcheck.ID_TYPES))
 BAD_DATE = Text("must be a date like 2026-05-01", "应为日期，如 2026-05-01")
 EXTRA_CELLS = Text("has more cells than the header", "单元格数量多于列名")
+TOO_FAR = Text(f"is more than {HORIZON_DAYS} days ahead", f"晚于今天 {HORIZON_DAYS} 天以上")
+CELL_TOO_LONG = Text(f"a cell is longer than {csv.field_size_limit():,} characters (or a quote is never closed)",
+                     f"有单元格超过 {csv.field_size_limit():,} 个字符（或引号未闭合）")
 
 
 def decode(raw):
@@ -66,8 +72,8 @@ def _date(value):
         return None
 
 
-def check_row(line, cells):
-    """Return (row, problems) for one data line given as {column: text}."""
+def check_row(line, cells, today=None):
+    """Return (row, problems) for one data line given as {column: text}; `today` bounds the date."""
     problems, row = [], {}
     for column in COLUMNS:
         value = (cells.get(column) or "").strip()
@@ -88,17 +94,37 @@ def check_row(line, cells):
     if row["date"] and not _date(row["date"]):
         problems.append(_problem(line, "date", BAD_DATE))
     row["date"] = _date(row["date"]) if row["date"] else ""
+    latest = (today or dt.date.today()) + dt.timedelta(days=HORIZON_DAYS)
+    if row["date"] and row["date"] > latest.isoformat():
+        problems.append(_problem(line, "date", TOO_FAR))
     row["plate"], row["plate_unusual"] = idcheck.normalise_plate(row["plate"]) if row["plate"] else ("", False)
     row["line"] = line
     return row, problems
 
 
-def read(raw):
-    """Return (rows, problems) of a whole file; rows are only usable when problems is empty."""
+def _lines(text):
+    """Return (the file's lines as cells, or None; the problem of a line the csv module refused).
+
+    Lines may end in CRLF, LF or CR alone (Excel's "CSV (Macintosh)"): newline=None reads all three.
+    """
+    reader = csv.reader(io.StringIO(text, newline=None))
+    try:
+        return list(reader), None
+    except csv.Error:
+        return None, _problem(reader.line_num, "file", CELL_TOO_LONG)
+
+
+def read(raw, today=None):
+    """Return (rows, problems) of a whole file; rows are only usable when problems is empty.
+
+    `today` (the venue's date) bounds how far ahead a list may be dated.
+    """
     text = decode(raw)
     if text is None:
         return [], [_problem(0, "file", NOT_TEXT)]
-    lines = list(csv.reader(io.StringIO(text)))
+    lines, refused = _lines(text)
+    if refused:
+        return [], [refused]
     header = _header(lines[0]) if lines else None
     if header is None:
         return [], [_problem(1, "file", NO_HEADER)]
@@ -112,7 +138,7 @@ def read(raw):
         if len(cells) > len(header):
             problems.append(_problem(line, "file", EXTRA_CELLS))
             continue
-        row, found = check_row(line, dict(zip(header, cells)))
+        row, found = check_row(line, dict(zip(header, cells)), today)
         key = (row["id_type"], row["id_number"], row["date"])
         if not found and key in seen:
             found = [_problem(line, "id_number", Text(f"the same document and date as line {seen[key]}",

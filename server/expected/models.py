@@ -3,9 +3,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from server.concept import EventData
 from server.expected.fold import IMPORTED
-from server.validation import RequestModel
+from server.validation import RequestModel, refuse
 from server.visitors import idcheck
-from server.visitors.models import ID_CODES, IdType, _refuse
+from server.visitors.models import ID_CODES, IdType
 from server.wire import event_of
 
 
@@ -24,7 +24,7 @@ class LookupRequest(RequestModel):
             return number
         value, error = idcheck.check_id(id_type, number)
         if error is not None:
-            raise _refuse(ID_CODES.get(error, f"id_format_{id_type}"), error)
+            raise refuse(ID_CODES.get(error, f"id_format_{id_type}"), error)
         return value
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from server import events as ev
-from server import ledger
+from server import ledger, sealing
 from server.expected import rows
 from server.expected.fold import NAME, PURGED, unpurged
 
@@ -31,4 +31,7 @@ def purge_expected(ctx, *, actor, before):
 
 def purge_timer(ctx, now):
     """Purge expected lists older than the retention period (the watcher's timer)."""
-    return purge_expected(ctx, actor=ev.SYSTEM_ACTOR, before=now - dt.timedelta(days=ctx.settings.retention_days))
+    rows = purge_expected(ctx, actor=ev.SYSTEM_ACTOR, before=now - dt.timedelta(days=ctx.settings.retention_days))
+    if rows:
+        sealing.forget_on_disk(ctx)
+    return rows

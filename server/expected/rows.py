@@ -4,7 +4,6 @@ Rows are personal data: they are written by the import's commit as records besid
 (which carries counts only), the ID number sealed like a visitor's. Imports nothing from the
 visitors package, so `register_visitor` can use it.
 """
-import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
@@ -51,11 +50,3 @@ def day_rows(ctx, date):
     """Return one day's expected rows, in file order."""
     rows = [json.loads(v) for v in ctx.store.read_record(day_key(ctx, date)).values()]
     return sorted(rows, key=lambda r: (r.get("imported_at", ""), r.get("line", 0)))
-
-
-def valid_date(text):
-    """Return an ISO date string, or None."""
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except (TypeError, ValueError):
-        return None

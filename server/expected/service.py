@@ -1,5 +1,7 @@
 """Expected visitors: import a CSV list (all or nothing), look a document up at the gate,
 compare expected with arrived."""
+import datetime as dt
+import hashlib
 import json
 import uuid
 
@@ -25,11 +27,19 @@ def _public(row, expected_id, import_id, now):
             "import_id": import_id, "line": row["line"], "imported_at": now}
 
 
+def row_id(date, blind):
+    """Return the id of a (document, day)'s row: the same for every import, so racing imports of one
+    document and day write one row, and the atomic commit leaves the last one."""
+    return hashlib.sha256(f"expected row\0{date}\0{blind}".encode()).hexdigest()[:32]
+
+
 def _row_ops(ctx, row, import_id, now):
     """Return the record writes of one row (a re-imported document and day replaces its row)."""
     keys = vault(ctx)
     blind = keys.blind_index(row["id_type"], row["id_number"])
-    expected_id = ctx.store.read_record(rows.index_key(ctx, row["date"], blind)).get("row") or uuid.uuid4().hex
+    # A row imported before ids were derived keeps its own id (it is replaced, not doubled).
+    expected_id = (ctx.store.read_record(rows.index_key(ctx, row["date"], blind)).get("row")
+                   or row_id(row["date"], blind))
     public = json.dumps(_public(row, expected_id, import_id, now), ensure_ascii=False)
     return expected_id, [
         ("HSET", rows.day_key(ctx, row["date"]), expected_id, public),
@@ -40,7 +50,7 @@ def _row_ops(ctx, row, import_id, now):
 
 def import_expected(ctx, *, actor, raw, idem=None):
     """Import an expected-visitor CSV in one commit; any bad row refuses the whole file (400)."""
-    found, problems = csvrows.read(raw)
+    found, problems = csvrows.read(raw, today=dt.date.fromisoformat(rows.today(ctx)))
     if problems:
         raise InvalidInput(REJECTED, fields={"file": Text(f"{len(problems)} problem(s)", f"{len(problems)} 处错误")},
                            code="rows_rejected", current={"rejected": problems})

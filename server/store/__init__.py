@@ -141,9 +141,23 @@ class Store:
         """Return a hash record as a dict (empty when absent)."""
         return self.redis.hgetall(key)
 
+    def read_records(self, keys):
+        """Return several hash records as dicts (empty when absent), in one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.hgetall(key)
+        return pipe.execute() if keys else []
+
     def read_blob(self, key):
         """Return the bytes a commit stored under a key (None when absent)."""
         return self.binary.get(key)
+
+    def members_of(self, keys):
+        """Return the union of several set records, in one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.smembers(key)
+        return set().union(*pipe.execute()) if keys else set()
 
     def has_members(self, key):
         """Tell whether a set record holds anything."""
@@ -157,20 +171,27 @@ class Store:
         values = self.redis.hmget(self.keys.projection(name), list(fields))
         return dict(zip(fields, values))
 
-    def read_fields(self, wanted, idem=None):
-        """Return ({name: {field: raw json or None}}, stored answer or None) in one round trip."""
-        if not wanted and not idem:
+    def read_fields(self, wanted, idem=None, whole=()):
+        """Return ({name: {field: raw json or None}}, stored answer or None) in one round trip.
+
+        The projections named in `whole` are read entire.
+        """
+        if not wanted and not idem and not whole:
             return {}, None
+        whole = sorted(whole)
         pipe = self.redis.pipeline(transaction=False)
         if idem:
             pipe.hmget(self.keys.idempotency(idem.scope, idem.key), "h", "s", "b", "e")
         for name, fields in wanted.items():
             pipe.hmget(self.keys.projection(name), fields)
+        for name in whole:
+            pipe.hgetall(self.keys.projection(name))
         results = pipe.execute()
         record = results.pop(0) if idem else [None]
         answer = _commit.stored_answer(idem, record, self._expand) if record[0] else None
-        return {name: dict(zip(fields, values))
-                for (name, fields), values in zip(wanted.items(), results)}, answer
+        found = {name: dict(zip(fields, values)) for (name, fields), values in zip(wanted.items(), results)}
+        found.update(zip(whole, results[len(wanted):]))
+        return found, answer
 
     def projection(self, name):
         """Return a whole projection as {field: decoded value}."""
@@ -291,6 +312,43 @@ class Store:
         """Tell whether Redis answers and has finished loading."""
         info = self.redis.info("persistence")
         return info.get("loading", 0) == 0
+
+    def rewrite_log(self, pause, timeout=120.0):
+        """Rewrite Redis' append-only file and wait until the new one replaced the old; True if done.
+
+        After an erasure the old file still holds the erased values as they were written; the
+        rewritten one holds only what is there now. A rewrite already running may have started
+        before the erasure, so it is waited for and another one started. `pause(seconds)` waits
+        in the caller's async mode. False when Redis keeps no AOF or refuses the command.
+        """
+        waited = 0.0
+        try:
+            if not self.redis.info("persistence").get("aof_enabled"):
+                return False
+            while True:
+                if not self._rewriting():
+                    try:
+                        self.redis.bgrewriteaof()
+                        break
+                    except redis.ResponseError as exc:
+                        if "in progress" not in str(exc):
+                            raise
+                if waited > timeout:
+                    return False
+                pause(0.05)
+                waited += 0.05
+            while self._rewriting() and waited < timeout:
+                pause(0.05)
+                waited += 0.05
+            info = self.redis.info("persistence")
+        except redis.ResponseError:
+            return False  # a managed Redis may forbid the command: its operator rewrites it
+        return not self._rewriting(info) and info.get("aof_last_bgrewrite_status") == "ok"
+
+    def _rewriting(self, info=None):
+        """Tell whether an AOF rewrite runs or is scheduled."""
+        info = info or self.redis.info("persistence")
+        return bool(info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled"))
 
     def hold_lease(self, name, owner, ttl_ms):
         """Take or renew a named lease; return True while this owner holds it."""

@@ -12,7 +12,7 @@ import threading
 
 import redis
 
-from server.config import ConfigError
+from server.config import ConfigError, private
 
 
 def _wait(seconds):
@@ -27,21 +27,25 @@ class StartCancelled(Exception):
 PR_SET_PDEATHSIG = 1
 
 
-def _parent_death_signal():
-    """Return a preexec_fn making Linux SIGTERM the child when this process dies, or None.
+def _preexec():
+    """Return the redis-server child's preexec_fn: files of its own (umask 077), parent-death signal.
 
-    Whatever ends `serve` (a signal before its handlers run, kill -9), its redis-server goes
+    The AOF holds visitors' data: only this account may read what the server writes. On Linux,
+    whatever ends `serve` (a signal before its handlers run, kill -9), its redis-server goes
     with it and shuts down cleanly (the AOF is fsynced on every write anyway).
     """
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
+    prctl = None
+    if sys.platform.startswith("linux"):
+        try:
+            prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+        except (OSError, AttributeError):
+            prctl = None
     parent = os.getpid()
 
     def preexec():
+        os.umask(0o077)
+        if prctl is None:
+            return
         prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         if os.getppid() != parent:  # the parent died before prctl took effect
             os.kill(os.getpid(), signal.SIGTERM)
@@ -93,12 +97,13 @@ class EmbeddedRedis:
     def start(self, timeout=10.0):
         """Start the server unless one already runs; return True when this call started it."""
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
+            self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private(self.dir.parent)
         except OSError as exc:
             raise ConfigError(f"GATEWATCH_DATA_DIR: cannot create {self.dir}: {exc.strerror}") from None
         if len(str(self.socket)) > 100:
             raise ConfigError(f"GATEWATCH_DATA_DIR={self.dir.parent}: path too long for a unix socket")
-        with open(self.dir / "start.lock", "w") as lock:
+        with open(self.dir / "start.lock", "w", opener=lambda path, flags: os.open(path, flags, 0o600)) as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # two commands starting at once share one server
             if self.stopping:
                 raise StartCancelled("stopped before the embedded redis-server started")
@@ -128,7 +133,7 @@ class EmbeddedRedis:
         # Redis; the parent-death signal covers every way serve can end without doing so.
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True,
-                                        preexec_fn=_parent_death_signal())
+                                        preexec_fn=_preexec())
 
     def _wait_ready(self, timeout):
         """Wait until the server answers and has finished loading its AOF.

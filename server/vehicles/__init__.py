@@ -1,9 +1,14 @@
 """Vehicles at the gates: every vehicle in and out, on site per entrance, passes checked."""
-from server.concept import Concept, EventType, Section, feed_and_actor
+from server.concept import Concept, EventType, Personal, Section, feed_and_actor
 from server.vehicles import fold
 from server.vehicles.models import EnteredData, GateCount, LeftData, Vehicle
+from server.visitors import fold as visitors_fold
 
 NAME = fold.NAME
+# A visitor's vehicle: its plate is sealed under the visitor's data key (server/sealing.py), so
+# the purge unpairs them in the stream too; a vehicle without a visitor names nobody.
+VISITOR_PLATE = Personal(subject=lambda data: data.get("visitor_id"), record=visitors_fold.record,
+                         fields=("plate",))
 
 
 def rows(ctx, reads):
@@ -22,9 +27,11 @@ CONCEPT = Concept(
     doc=__doc__,
     events=(
         EventType(fold.ENTERED, EnteredData, "A vehicle came in through a gate.", audience=feed_and_actor,
-                  audience_doc="display, operator, commander, admin; and the guard who logged it"),
+                  audience_doc="display, operator, commander, admin; and the guard who logged it",
+                  personal=VISITOR_PLATE),
         EventType(fold.LEFT, LeftData, "A vehicle went out through a gate.", audience=feed_and_actor,
-                  audience_doc="display, operator, commander, admin; and the guard who logged it"),
+                  audience_doc="display, operator, commander, admin; and the guard who logged it",
+                  personal=VISITOR_PLATE),
     ),
     folds=(fold,),
     views="server.vehicles.views:bp",

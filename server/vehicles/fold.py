@@ -1,20 +1,35 @@
-"""Vehicles at the gates as a fold of events, keyed by plate (pure: no I/O)."""
+"""Vehicles at the gates as a fold of events, keyed by plate (pure: no I/O).
+
+A vehicle brought by a visitor has its plate sealed under that visitor's data key: once the
+visitor is purged, its events read without the plate, and its entry here is dropped, so no
+plate stays paired with the purged visitor.
+"""
+from server.merge import WHOLE
+
 NAME = "vehicles"
 ENTERED = "vehicle.entered"
 LEFT = "vehicle.left"
+VISITORS_PURGED = "visitor.purged"
 
 
 def touches(event):
     """Return the plate an entry or exit depends on (in twice or out twice is refused)."""
     if event["type"] in (ENTERED, LEFT):
         return [event["data"]["plate"]]
+    if event["type"] == VISITORS_PURGED:
+        return WHOLE  # which plates were theirs is known only from the entries
     return []
 
 
 def apply(state, event):
-    """Fold a vehicle entering or leaving through a gate."""
+    """Fold a vehicle entering or leaving through a gate, or its visitor purged."""
     data = event["data"]
+    if event["type"] == VISITORS_PURGED:
+        purged = set(data["visitor_ids"])
+        return {plate: None for plate, entry in state.items() if entry and entry.get("visitor_id") in purged}
     plate = data.get("plate")
+    if data.get("purged"):
+        return {}  # its visitor was purged: the plate is gone (replayed from the stream)
     if event["type"] == ENTERED:
         entry = {k: data.get(k) for k in ("plate", "plate_unusual", "kind", "pass_id", "visitor_id",
                                           "entrance_id", "no_pass")}

@@ -52,8 +52,10 @@ class EnteredData(EventData):
     kind: Kind
     entrance_id: str
     pass_id: str | None = None
-    visitor_id: str | None = None
+    visitor_id: str | None = Field(None, description="the visitor it brings: the plate is then sealed under "
+                                                     "the visitor's data key")
     no_pass: bool = Field(False, description="the gate requires a pass and none was shown (alerted)")
+    purged: bool = Field(False, description="its visitor was purged: the plate is erased (empty)")
 
 
 class LeftData(EventData):
@@ -65,6 +67,7 @@ class LeftData(EventData):
     entrance_id: str
     pass_id: str | None = None
     visitor_id: str | None = None
+    purged: bool = Field(False, description="its visitor was purged: the plate is erased (empty)")
 
 
 class Vehicle(BaseModel):

@@ -1,4 +1,5 @@
 """Vehicle services: log a vehicle in or out through a gate, list them, count them."""
+import json
 import uuid
 
 from server import events as ev
@@ -7,12 +8,16 @@ from server.alerts.fold import RAISED
 from server.errors import Conflict, Text, check
 from server.vehicles import fold
 from server.vehicles.fold import ENTERED, LEFT, NAME
+from server.visitors.fold import NAME as VISITORS
 from server.visitors.idcheck import normalise_plate
 from server.watchlist import match
 
 UNKNOWN_ENTRANCE = Text("unknown entrance", "未知的出入口")
 ALREADY_IN = Text("This vehicle is already on site: log it out first.", "该车辆已在场内，请先登记驶出。")
 NOT_IN = Text("This vehicle is not on site: it cannot leave.", "该车辆不在场内，无法登记驶出。")
+UNKNOWN_VISITOR = Text("no registered visitor has this id", "没有此编号的登记访客")
+PURGED_VISITOR = Text("this visitor's personal data was purged: log the vehicle without them",
+                      "该访客的个人信息已清除：请不关联访客登记车辆")
 NO_PASS_SEVERITY = 2
 WATCHLIST_SEVERITY = 1
 
@@ -28,6 +33,15 @@ def _watchlist_hit(ctx, plate):
     return {"watchlist_id": hits[0].entry["entry_id"], "action": hits[0].entry["action"]} if hits else None
 
 
+def _visitor(ctx, visitor_id, fields):
+    """Note in fields a visitor that cannot be linked: unknown, or purged (no data key to seal with)."""
+    raw = ctx.store.projection_fields(VISITORS, [visitor_id]).get(visitor_id)
+    if not raw:
+        fields["visitor_id"] = UNKNOWN_VISITOR
+    elif json.loads(raw).get("purged"):
+        fields["visitor_id"] = PURGED_VISITOR
+
+
 def _alert(kind, severity, locations, **data):
     """Draft an alert.raised about a vehicle."""
     return ev.draft(RAISED, actor=ev.SYSTEM_ACTOR, locations=locations,
@@ -37,7 +51,10 @@ def _alert(kind, severity, locations, **data):
 def log_vehicle(ctx, *, actor, plate, direction, entrance_id, kind, pass_id=None, visitor_id=None, idem=None):
     """Record a vehicle in or out; in twice or out twice is refused (409) with the vehicle as now."""
     entrance = ctx.venue.find("entrances", entrance_id)
-    check({} if entrance else {"entrance_id": UNKNOWN_ENTRANCE})
+    fields = {} if entrance else {"entrance_id": UNKNOWN_ENTRANCE}
+    if visitor_id:
+        _visitor(ctx, visitor_id, fields)
+    check(fields)
     plate, unusual = normalise_plate(plate)
     locations = [entrance_id, entrance.zone_id]
     entering = direction == "in"

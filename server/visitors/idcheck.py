@@ -15,6 +15,12 @@ ID_TYPES = ("resident_id", "foreign_permanent_resident", "hk_macau_permit", "tai
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
+# The first two digits of a resident ID: a GB/T 2260 province (71 is Taiwan, 81 Hong Kong, 82
+# Macao), or 83, which the residence permits of Taiwan residents use (810000/820000/830000: the
+# permits of Hong Kong and Macao residents fall on 81 and 82). Nothing else was ever issued.
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+    "61 62 63 64 65 71 81 82 83".split())
 
 # re.ASCII: \d must not take other scripts' digits (٠١٢…), or one document would have
 # two blind indexes and slip past the watchlist.
@@ -52,6 +58,10 @@ BAD_FORMAT = {
     "other": Text("must be 3–32 letters, digits, - . /", "应为 3–32 位字母、数字或 - . /"),
 }
 BAD_DATE = Text("the birth date in the number is not a real date", "号码中的出生日期无效")
+BAD_EARLY = Text("the birth year in the number is before 1900: check digits 7–10",
+                 "号码中的出生年份早于 1900 年：请核对第 7–10 位")
+BAD_PROVINCE = Text("the first two digits are not a province: check them",
+                    "前两位不是有效的省级行政区代码：请核对")
 BAD_CHECK = Text("the check character does not match: a digit was mistyped",
                  "校验位不符：有数字输入错误")
 BAD_PHONE = Text("must be a mobile number of 11 digits starting 13–19, or a number with + and "
@@ -70,22 +80,27 @@ def check_char(first17):
     return CHECK_CHARS[total % 11]
 
 
-def _birth_date(text, today):
-    """Return whether YYYYMMDD is a real date from 1900 up to today."""
+def _birth_error(text, today):
+    """Return why YYYYMMDD is not a birth date from 1900 up to today, or None when it is."""
+    if text[:4] < str(EARLIEST_BIRTH.year):
+        return BAD_EARLY  # a real date maybe, but no resident ID was issued for it
     try:
         born = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        return False
-    return EARLIEST_BIRTH <= born <= today
+        return BAD_DATE
+    return None if born <= today else BAD_DATE
 
 
-def _checked_18(number, pattern, today):
-    """Check an 18-character number with a birth date and a MOD 11-2 check character."""
+def _checked_18(number, pattern, today, province=False):
+    """Check an 18-character number: its province (when asked), birth date and check character."""
     match = pattern.match(number)
     if not match:
         return None
-    if not _birth_date(match.group(1), today):
-        return BAD_DATE
+    if province and number[:2] not in PROVINCE_CODES:
+        return BAD_PROVINCE
+    born = _birth_error(match.group(1), today)
+    if born is not None:
+        return born
     if check_char(number[:17]) != number[17]:
         return BAD_CHECK
     return ""
@@ -96,7 +111,7 @@ def check_id(id_type, number, today=None):
     today = today or dt.date.today()
     value = normalise_id(number)
     if id_type == "resident_id":
-        error = _checked_18(value, RESIDENT, today)
+        error = _checked_18(value, RESIDENT, today, province=True)
     elif id_type == "foreign_permanent_resident":
         error = _checked_18(value, FOREIGN_2023, today)
         if error is None and FOREIGN_OLD.match(value):

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from server.concept import EventData
-from server.validation import IsoTime, RequestModel, rule
+from server.validation import IsoTime, RequestModel, refuse
 from server.visitors import idcheck
 from server.visitors.fold import CHECKED_OUT, REGISTERED, REVEALED
 from server.visibility import PLATE, VISITOR_DETAIL, masked_name
@@ -14,12 +14,8 @@ NAME = masked_name(idcheck.mask_name)
 
 IdType = Literal["resident_id", "foreign_permanent_resident", "hk_macau_permit", "taiwan_permit",
                  "passport", "other"]
-ID_CODES = {idcheck.BAD_DATE: "id_birth_date", idcheck.BAD_CHECK: "id_check_char"}
-
-
-def _refuse(code, text):
-    """Return a validation error carrying a Text's two languages."""
-    return rule(code, str(text), text.zh)
+ID_CODES = {idcheck.BAD_DATE: "id_birth_date", idcheck.BAD_EARLY: "id_birth_year",
+            idcheck.BAD_PROVINCE: "id_province", idcheck.BAD_CHECK: "id_check_char"}
 
 
 class RegisterRequest(RequestModel):
@@ -48,7 +44,7 @@ class RegisterRequest(RequestModel):
             return number  # the type itself is wrong: that error is enough
         value, error = idcheck.check_id(id_type, number)
         if error is not None:
-            raise _refuse(ID_CODES.get(error, f"id_format_{id_type}"), error)
+            raise refuse(ID_CODES.get(error, f"id_format_{id_type}"), error)
         return value
 
     @field_validator("phone")
@@ -59,7 +55,7 @@ class RegisterRequest(RequestModel):
             return None
         value, error = idcheck.check_phone(phone)
         if error is not None:
-            raise _refuse("phone_format", error)
+            raise refuse("phone_format", error)
         return value
 
     @field_validator("plate")

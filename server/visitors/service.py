@@ -3,7 +3,7 @@ import datetime as dt
 import json
 import uuid
 
-from server import config, ledger
+from server import config, ledger, sealing
 from server import events as ev
 from server.errors import Conflict, Gone, NotFound, Text, check
 from server.expected.rows import arrival_of
@@ -67,7 +67,7 @@ def register_visitor(ctx, *, actor, name, id_type, id_number, purpose, entrance_
     keys = vault(ctx)
     blind = keys.blind_index(id_type, id_number)
     plate, unusual = normalise_plate(plate) if plate else ("", False)
-    hits = match.screen(ctx, name=name, blind=blind, plate=plate)
+    hits = match.screen(ctx, name=name, number=id_number, keys=keys, plate=plate)
     if hits and hits[0].denies:  # recorded as visitor.denied; the person is not registered
         return match.refuse(ctx, hits[0], actor=actor, idem=idem, visitor_id=visitor_id, name=name,
                             id_type=id_type, id_masked=mask_id(id_number), entrance_id=entrance_id,
@@ -200,4 +200,7 @@ def purge_timer(ctx, now):
     if now < _next_purge.get(ctx.venue.id, now):
         return 0
     _next_purge[ctx.venue.id] = now + PURGE_EVERY
-    return purge_visitors(ctx, actor=ev.SYSTEM_ACTOR, before=now - dt.timedelta(days=ctx.settings.retention_days))
+    count = purge_visitors(ctx, actor=ev.SYSTEM_ACTOR, before=now - dt.timedelta(days=ctx.settings.retention_days))
+    if count:
+        sealing.forget_on_disk(ctx)  # the append-only file still held what was erased
+    return count

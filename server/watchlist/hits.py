@@ -27,9 +27,3 @@ def apply(state, event):
         return {data["visitor_id"]: {**current, "status": STATUS_OF[event["type"]], "note": data.get("note", ""),
                                      "decided_by": event["actor"]["username"], "decided_at": event["ts"]}}
     return {}
-
-
-def open_hits(entries):
-    """Return the hits still waiting for a decision, newest first."""
-    rows = [h for h in entries.values() if h["status"] == "open" and h["match"] == "possible"]
-    return sorted(rows, key=lambda h: h["raised_at"], reverse=True)

@@ -1,6 +1,7 @@
 """Screening a registration against the watchlist, and what a hit records.
 
-Exact: the ID number's blind index, or the normalised plate. Possible: the name or an alias
+Exact: the ID number's blind index under any document type (a number listed as a resident ID
+is the same person when shown as a passport), or the normalised plate. Possible: the name or an alias
 (`names.similar`). Only an exact hit on a `deny` entry refuses a registration; every other
 hit lets it proceed and alerts the control room. The refusal answers 409 `visitor_denied`
 (recorded first, like any fact): a client that knows nothing of watchlists still shows an
@@ -13,6 +14,7 @@ from server import events as ev
 from server import ledger
 from server.alerts import fold as alerts
 from server.store import Committed
+from server.visitors.idcheck import ID_TYPES
 from server.watchlist import fold, names
 from server.watchlist.hits import DENIED, HIT
 
@@ -62,15 +64,28 @@ def _hit(entry, id_listed, name, plate):
     return None
 
 
-def screen(ctx, *, plate, name="", blind=None):
+def listing(ctx, keys, number):
+    """Return the ids of the entries holding a normalised number, whatever type each was listed as.
+
+    Entries are indexed by (type, number): the number's index under every type is looked up, so
+    entries listed before this rule keep matching without being indexed again.
+    """
+    if not number:
+        return set()
+    records = ctx.store.read_records([blind_key(ctx, keys.blind_index(t, number)) for t in ID_TYPES])
+    return {entry_id for record in records for entry_id in record}
+
+
+def screen(ctx, *, plate, name="", number=None, keys=None):
     """Return the entries a registration matches, strongest first (empty: no hit).
 
-    A vehicle at a gate is screened by its plate alone: `screen(ctx, plate=plate)`.
+    `number` is the normalised ID number and `keys` the vault indexing it. A vehicle at a gate
+    is screened by its plate alone: `screen(ctx, plate=plate)`.
     """
     entries = ctx.store.projection(fold.NAME)
     if not entries:
         return []
-    listed = ctx.store.read_record(blind_key(ctx, blind)) if blind else {}
+    listed = listing(ctx, keys, number) if keys else set()
     hits = (_hit(entry, entry_id in listed, name, plate) for entry_id, entry in entries.items())
     return sorted((h for h in hits if h), key=Hit.rank)
 

@@ -4,8 +4,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from server.concept import EventData
+from server.validation import RequestModel, refuse, rule
 from server.visibility import FREE_TEXT, STAFF_ONLY
-from server.validation import RequestModel, rule
 from server.visitors import idcheck
 from server.visitors.models import ID_CODES, IdType
 from server.watchlist.fold import ADDED, REMOVED
@@ -54,7 +54,7 @@ class EntryRequest(RequestModel):
             raise rule("id_type_first", "choose the document type first", "请先选择证件类型")
         value, error = idcheck.check_id(id_type, number)
         if error is not None:
-            raise rule(ID_CODES.get(error, f"id_format_{id_type}"), str(error), error.zh)
+            raise refuse(ID_CODES.get(error, f"id_format_{id_type}"), error)
         return value
 
     @field_validator("plate")

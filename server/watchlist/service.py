@@ -6,9 +6,10 @@ from server import events as ev
 from server import ledger
 from server.alerts import fold as alerts
 from server.errors import Conflict, NotFound, Text, check
-from server.visitors.idcheck import mask_id
-from server.visitors.service import vault
-from server.watchlist import fold, hits
+from server.visitors.fold import NAME as VISITORS
+from server.visitors.idcheck import ID_TYPES, mask_id
+from server.visitors.service import seen_key, vault
+from server.watchlist import fold, hits, match
 from server.watchlist.match import blind_key, sealed_key
 
 NOTHING_TO_MATCH = Text("give a name, an ID number or a plate", "请填写姓名、证件号码或车牌中的至少一项")
@@ -37,10 +38,38 @@ def add_entry(ctx, *, actor, action, reason, name=None, aliases=(), id_type=None
         "entry_id": entry_id, "name": name or "", "aliases": list(aliases or ()), "id_type": id_type if id_number else None,
         "id_masked": mask_id(id_number) if id_number else "", "plate": plate or "", "action": action,
         "reason": reason})
+    entry = fold.apply({}, event)[entry_id]
+    found = _on_site_hits(ctx, entry, id_number, plate)
 
     def answer(envs):
-        return {"entry": fold.apply({}, event)[entry_id], "event": envs[0]}
-    return ledger.record(ctx, [event], idem=idem, ops=ops, body=answer)
+        return {"entry": entry, "event": envs[0]}
+    return ledger.record(ctx, [event, *found], idem=idem, ops=ops, body=answer)
+
+
+def _on_site_hits(ctx, entry, number, plate):
+    """Draft a hit and its alert for each visitor on site the new entry matches exactly (ID or plate).
+
+    Registration screens the people coming in; someone already inside when the entry is added
+    would otherwise never be screened. Their ID numbers are matched by blind index under every
+    document type, like a registration.
+    """
+    visitors = {vid: v for vid, v in ctx.store.projection(VISITORS).items() if v.get("on_site")}
+    if not visitors:
+        return []
+    by_id = set()
+    if number:
+        keys = vault(ctx)
+        by_id = ctx.store.members_of([seen_key(ctx, keys.blind_index(t, number)) for t in ID_TYPES])
+    drafted = []
+    for visitor_id, visitor in sorted(visitors.items()):
+        matched_on = "id" if visitor_id in by_id else "plate" if plate and visitor.get("plate") == plate else None
+        if matched_on:
+            entrance_id = visitor["entrance_id"]
+            entrance = ctx.venue.find("entrances", entrance_id)
+            drafted += match.hit_events(ctx, [match.Hit(entry, "exact", matched_on)], visitor_id=visitor_id,
+                                        entrance_id=entrance_id,
+                                        locations=[entrance_id, entrance.zone_id if entrance else None])
+    return drafted
 
 
 def list_entries(ctx):

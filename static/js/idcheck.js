@@ -1,7 +1,8 @@
 // Identity documents, phones and plates in the browser: the same rules as
 // server/visitors/idcheck.py, so a guard sees a mistyped number before sending it. Pure (no DOM).
 // tests/fixtures/idcheck_vectors.json holds the cases both implementations must agree on.
-// Errors are the server's field codes: id_format_<type>, id_birth_date, id_check_char, phone_format.
+// Errors are the server's field codes: id_format_<type>, id_province, id_birth_year, id_birth_date,
+// id_check_char, phone_format.
 
 export const ID_TYPES = ["resident_id", "foreign_permanent_resident", "hk_macau_permit", "taiwan_permit",
   "passport", "other"];
@@ -14,6 +15,9 @@ const SPACES = new RegExp(`[${WS}]+`, "g");
 const EDGES = new RegExp(`^[${WS}]+|[${WS}]+$`, "g");
 
 const RESIDENT = /^[0-9]{6}([0-9]{8})[0-9]{3}[0-9X]$/;
+// GB/T 2260 provinces (71 Taiwan, 81 Hong Kong, 82 Macao) and 83 of Taiwan residents' residence permits.
+const PROVINCE_CODES = new Set(("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+  + "61 62 63 64 65 71 81 82 83").split(" "));
 const FOREIGN_2023 = /^9[0-9]{5}([0-9]{8})[0-9]{3}[0-9X]$/;
 const FOREIGN_OLD = /^[A-Z]{3}[0-9]{12}$/;
 const PATTERNS = {
@@ -54,6 +58,12 @@ export function todayIn(timeZone = "Asia/Shanghai") {
     .format(new Date());
 }
 
+// Return why YYYYMMDD is not a birth date from 1900 up to today ("YYYY-MM-DD"): a code, or null.
+function birthError(text, today) {
+  if (text.slice(0, 4) < "1900") return "id_birth_year";
+  return realBirthDate(text, today) ? null : "id_birth_date";
+}
+
 // Tell whether YYYYMMDD is a real date from 1900-01-01 up to today ("YYYY-MM-DD").
 function realBirthDate(text, today) {
   const [y, m, d] = [+text.slice(0, 4), +text.slice(4, 6), +text.slice(6, 8)];
@@ -64,11 +74,14 @@ function realBirthDate(text, today) {
   return iso >= "1900-01-01" && iso <= today;
 }
 
-// Check an 18-character number with a birth date and a check character: null (no match), "" or a code.
-function checked18(value, pattern, today) {
+// Check an 18-character number: its province (when asked), birth date and check character:
+// null (no match), "" or a code.
+function checked18(value, pattern, today, province = false) {
   const match = pattern.exec(value);
   if (!match) return null;
-  if (!realBirthDate(match[1], today)) return "id_birth_date";
+  if (province && !PROVINCE_CODES.has(value.slice(0, 2))) return "id_province";
+  const born = birthError(match[1], today);
+  if (born) return born;
   if (checkChar(value.slice(0, 17)) !== value[17]) return "id_check_char";
   return "";
 }
@@ -79,7 +92,7 @@ export function checkId(idType, number, today = todayIn()) {
   const value = normaliseId(number);
   let error;
   if (idType === "resident_id") {
-    error = checked18(value, RESIDENT, today);
+    error = checked18(value, RESIDENT, today, true);
   } else if (idType === "foreign_permanent_resident") {
     error = checked18(value, FOREIGN_2023, today);
     if (error === null && FOREIGN_OLD.test(value)) error = "";
@@ -115,6 +128,8 @@ function earlyError(idType, value, today) {
   if (!/^[0-9]*$/.test(digits) || (value.length === 18 && !/[0-9X]/.test(value[17])) || value.length > 18) {
     return `id_format_${idType}`;
   }
+  if (idType === "resident_id" && value.length >= 2 && !PROVINCE_CODES.has(value.slice(0, 2))) return "id_province";
+  if (value.length >= 10 && value.slice(6, 10) < "1900") return "id_birth_year";
   if (value.length >= 14 && !realBirthDate(value.slice(6, 14), today)) return "id_birth_date";
   const month = +value.slice(10, 12);
   if (value.length >= 12 && (month < 1 || month > 12)) return "id_birth_date";

@@ -110,11 +110,13 @@ def test_lookup_prefills_and_registration_is_marked_expected(op, login_as, today
     assert arrived[0]["on_site"] is True and listed["dates"] == [today]
 
 
-def test_another_days_list_is_not_today(op, login_as):
-    send(op, good_csv("2099-01-02"))
+def test_another_days_list_is_not_today(op, login_as, today):
+    import datetime as dt
+    later = (dt.date.fromisoformat(today) + dt.timedelta(days=40)).isoformat()
+    send(op, good_csv(later))
     guard = login_as("gate1", "guard")
     assert guard.post(LOOKUP, json={"id_type": "passport", "id_number": "E12345678"}).status_code == 404
-    assert op.client.get(LIST + "?date=2099-01-02").get_json()["expected"] == 3
+    assert op.client.get(LIST + f"?date={later}").get_json()["expected"] == 3
     assert op.client.get(LIST + "?date=2099-1-2").status_code == 400
 
 
@@ -178,3 +180,42 @@ def test_lists_past_retention_are_erased_once_with_counts_only(op, ctx, today, r
     status, out, _ = runner("purge", "--before", "2999-01-01")
     assert status == 0 and "purged 3 expected-visitor row(s)" in out
     assert rows.day_rows(ctx, today) == []
+
+
+def test_cr_only_line_endings_import(op, today):
+    body = send(op, good_csv(today).replace("\n", "\r"))
+    assert body["imported"] == 3
+
+
+def test_an_overlong_cell_is_a_400_naming_its_line(op):
+    text = HEADER + "x" * 200_000 + ",passport,E12345678,,,2026-05-20,\n"
+    answer = op.post(IMPORT, data=text.encode(), content_type="text/csv")
+    assert answer.status_code == 400, answer.get_data()[:300]
+    assert [(p["line"], p["field"]) for p in answer.get_json()["rejected"]] == [(2, "file")]
+
+
+def test_a_list_dated_9999_is_refused_on_its_date(op):
+    answer = op.post(IMPORT, data=(HEADER + f"张三丰,resident_id,{ID},,,9999-12-31,\n").encode(),
+                     content_type="text/csv")
+    assert answer.status_code == 400
+    assert [(p["line"], p["field"]) for p in answer.get_json()["rejected"]] == [(2, "date")]
+
+
+def test_concurrent_imports_of_one_document_and_day_leave_one_row(ctx, today):
+    """The row of a (document, day) is keyed by them: racing imports write the same row."""
+    import threading
+
+    from server.expected import service
+    text = HEADER + f"张三丰,resident_id,{ID},,,{today},\n"
+    start = threading.Barrier(6)
+
+    def run():
+        start.wait()
+        service.import_expected(ctx, actor={"username": "desk1", "role": "operator"}, raw=text.encode())
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(rows.day_rows(ctx, today)) == 1
+    assert len(list(ctx.store.redis.scan_iter("*expected_id:*"))) == 1

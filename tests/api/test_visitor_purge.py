@@ -120,3 +120,54 @@ def test_after_purge_and_rebuild_no_personal_data_of_the_purged_is_left_in_redis
     assert rows[kept]["name"] == "李清照" and rows[kept]["phone"] == "15887654321"
     # The answer kept for an Idempotency-Key replay was sealed with the visitor's data key: gone too.
     assert guard.post(URL, json=body, key=key).status_code == 410
+
+
+def _every_value(r):
+    """Return every key and value in Redis as one text (projections, records, the stream)."""
+    dump = []
+    for k in r.scan_iter(count=1000):
+        kind = r.type(k)
+        dump.append([k, {"string": r.get, "hash": r.hgetall, "set": lambda x: sorted(r.smembers(x)),
+                         "stream": r.xrange, "zset": lambda x: r.zrange(x, 0, -1),
+                         "list": lambda x: r.lrange(x, 0, -1)}[kind](k)])
+    return json.dumps(dump, ensure_ascii=False)
+
+
+def test_after_purge_nothing_personal_is_readable_on_disk_nor_linked_to_a_vehicle(login_as, runner, ctx,
+                                                                                  redis_server, timeline):
+    """The purge rewrites Redis' append-only file: the old one, with the plain text, is gone."""
+    guard, op = login_as("gate1", "guard"), login_as("op1", "operator")
+    body = {**BODY, "name": "欧阳翠湖", "phone": "13912345670", "organization": "琥珀鲸研究会",
+            "host": "端木青松", "plate": "京A7K3Q9"}
+    gone = guard.post(URL, json=body).get_json()["visitor"]["visitor_id"]
+    for direction in ("in", "out"):
+        logged = guard.post("/api/v1/vehicles", json={"plate": "京A7K3Q9", "direction": direction,
+                                                      "entrance_id": "E1", "kind": "visitor", "pass_id": "P-1",
+                                                      "visitor_id": gone})
+        assert logged.status_code == 201, logged.get_json()
+    day = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    csv = f"name,id_type,id_number,organization,host,date,plate\n皇甫雪松,passport,E99887766,冰川档案馆,,{day},\n"
+    assert op.post("/api/v1/visitors/expected/import", data=csv.encode(),
+                   headers={"Content-Type": "text/csv"}).status_code == 201
+    assert guard.post(f"{URL}/{gone}/checkout", json={"entrance_id": "E2"}).status_code == 200
+    erased = ("欧阳翠湖", "翠湖", "13912345670", "琥珀鲸研究会", "端木青松", "皇甫雪松", "冰川档案馆")
+    aof = [p for p in redis_server.dir.rglob("*") if p.is_file() and "aof" in p.name]
+    assert any("翠湖".encode() in p.read_bytes() for p in aof)  # written through, as every fact is
+
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    status, out, err = runner("purge", "--before", later)
+    assert status == 0, err
+
+    text = _every_value(redis_server.client())
+    for word in erased:
+        assert word not in text, word
+    for path in redis_server.dir.rglob("*"):
+        if path.is_file() and not path.name.endswith(".sock"):
+            data = path.read_bytes()
+            assert not [w for w in erased if w.encode() in data], path
+    # The vehicle no longer pairs the plate with the purged visitor: not listed, not in the timeline.
+    vehicles = op.client.get("/api/v1/vehicles").get_json()["vehicles"]
+    assert not [v for v in vehicles if v.get("visitor_id") == gone]
+    for event in timeline("vehicle.entered") + timeline("vehicle.left"):
+        assert not (event["data"].get("visitor_id") == gone and event["data"]["plate"]), event
+    assert runner("rebuild", "--check")[0] == 0

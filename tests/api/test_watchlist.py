@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from unit_ids import ID, ID2
+from unit_ids import ID, ID2, with_check
 from support import flat
 
 pytestmark = pytest.mark.usefixtures("quick_hashes")
@@ -204,3 +204,58 @@ def test_a_refused_person_is_sealed_in_the_stream_and_erased_by_the_purge(comman
     assert purged == 1
     denied = timeline("visitor.denied")[0]["data"]
     assert denied["name"] != "钱八" and denied["plate"] == "" and denied.get("purged") is True
+
+
+FOREIGN = with_check("93115619800101123")  # a 2023 foreign permanent resident card (9, province 31)
+
+
+@pytest.mark.parametrize("listed_as,number,registered_as", [
+    ("resident_id", ID, "passport"), ("resident_id", ID, "other"),
+    ("foreign_permanent_resident", FOREIGN, "passport"), ("passport", "E12345678", "other")])
+def test_a_deny_entry_refuses_the_same_number_under_any_document_type(commander, guard, timeline,
+                                                                       listed_as, number, registered_as):
+    """Choosing another document type at the gate must not slip a denied number past the list."""
+    entry_id = add(commander, id_type=listed_as, id_number=number, action="deny")["entry"]["entry_id"]
+    answer = register(guard, id_type=registered_as, id_number=number)
+    assert answer.status_code == 409, answer.get_json()
+    assert answer.get_json()["event"]["data"]["entry_id"] == entry_id
+    assert timeline("visitor.registered") == []
+
+
+def test_a_foreign_card_number_denied_cannot_register_as_a_resident_id(commander, guard, timeline):
+    add(commander, id_type="foreign_permanent_resident", id_number=FOREIGN, action="deny")
+    answer = register(guard, id_type="resident_id", id_number=FOREIGN)
+    # Refused either way: as a denial, or (a resident ID cannot begin with 9) as a bad number.
+    assert answer.status_code in (400, 409), answer.get_json()
+    assert timeline("visitor.registered") == []
+
+
+def test_an_alert_entry_matches_the_number_under_another_document_type(commander, guard, timeline):
+    entry_id = add(commander, id_type="resident_id", id_number=ID)["entry"]["entry_id"]
+    answer = register(guard, id_type="passport", id_number=ID)
+    assert answer.status_code == 201 and answer.get_json()["visitor"]["watchlist_hit"] is True
+    [hit] = timeline("visitor.watchlist_hit")
+    assert (hit["data"]["entry_id"], hit["data"]["match"], hit["data"]["matched_on"]) == (entry_id, "exact", "id")
+
+
+@pytest.mark.parametrize("entry", [{"id_type": "resident_id", "id_number": ID2}, {"id_type": "passport", "id_number": ID2},
+                                   {"plate": "沪B·12345"}])
+def test_a_deny_entry_added_for_someone_on_site_alerts_the_control_room(commander, guard, operator, timeline, entry):
+    """The person is already inside: the entry cannot refuse them, so the control room must hear of it."""
+    here = register(guard, plate="沪B12345").get_json()["visitor"]["visitor_id"]
+    left = register(guard, name="王五", id_type="passport", id_number="E55555555").get_json()["visitor"]["visitor_id"]
+    assert guard.post(f"/api/v1/visitors/{left}/checkout", json={"entrance_id": "E2"}).status_code == 200
+    entry_id = add(commander, action="deny", **entry)["entry"]["entry_id"]
+    [alert] = [a for a in operator.client.get("/api/v1/alerts").get_json()["alerts"] if a.get("entry_id") == entry_id]
+    assert (alert["visitor_id"], alert["entrance_id"], alert["severity"], alert["status"]) == (here, "E1", 1, "open")
+    [hit] = timeline("visitor.watchlist_hit")
+    assert (hit["data"]["visitor_id"], hit["data"]["action"], hit["data"]["match"]) == (here, "deny", "exact")
+    shown = operator.client.get(f"/api/v1/visitors/{here}").get_json()["visitor"]
+    assert shown["watchlist_hit"] is True
+
+
+def test_an_entry_matching_nobody_on_site_raises_nothing(commander, guard, timeline):
+    left = register(guard).get_json()["visitor"]["visitor_id"]
+    assert guard.post(f"/api/v1/visitors/{left}/checkout", json={"entrance_id": "E2"}).status_code == 200
+    add(commander, action="deny", id_type="resident_id", id_number=ID2)
+    assert timeline("alert.raised") == [] and timeline("visitor.watchlist_hit") == []

@@ -31,6 +31,7 @@ TYPING = """async (today) => {
         start: r('resident_id', '110105'),
         letter: r('resident_id', '1101a5'),
         badYear: r('resident_id', '1101051850'),
+        noProvince: r('resident_id', '19'),
         badMonth: r('resident_id', '110105194913'),
         badDay: r('resident_id', '11010519490230'),
         goodDate: r('resident_id', '11010519491231'),
@@ -74,7 +75,8 @@ def test_a_number_being_typed_is_refused_as_soon_as_it_cannot_be_right(results):
     typing = results[1]
     assert typing == {
         "empty": ["empty", None], "start": ["typing", None],
-        "letter": ["invalid", "id_format_resident_id"], "badYear": ["invalid", "id_birth_date"],
+        "letter": ["invalid", "id_format_resident_id"], "badYear": ["invalid", "id_birth_year"],
+        "noProvince": ["invalid", "id_province"],
         "badMonth": ["invalid", "id_birth_date"], "badDay": ["invalid", "id_birth_date"],
         "goodDate": ["typing", None], "wrongCheck": ["invalid", "id_check_char"], "good": ["valid", None],
         "tooLong": ["invalid", "id_format_resident_id"],

@@ -72,3 +72,28 @@ def test_embedded_server_is_shared_supervised_and_stopped(tmp_path):
     assert not (tmp_path / "redis" / "redis.sock").exists() or cli(env, "users", "list").returncode == 0
     remaining = subprocess.run(["pgrep", "-f", str(tmp_path / "redis")], capture_output=True, text=True)
     assert remaining.stdout.strip() == ""
+
+
+def test_the_data_folder_and_the_append_only_file_are_readable_by_their_owner_only(tmp_path):
+    """Visitors' data lives in the AOF: no other account on the machine may read it."""
+    from server.config import ensure_data_dir
+    from server.store.embedded import EmbeddedRedis
+    from support import settings_for
+    data = tmp_path / "data"
+    ensure_data_dir(settings_for("unix:///nowhere", data))
+    embedded = EmbeddedRedis(data)
+    embedded.start()
+    try:
+        import redis
+        client = redis.Redis(unix_socket_path=str(embedded.socket))
+        client.set("k", "张三丰")
+        client.close()
+        paths = [data, *data.rglob("*")]
+        assert any("aof" in p.name for p in paths)
+        for path in paths:
+            if path.is_socket():
+                continue
+            mode = path.stat().st_mode & 0o777
+            assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
+    finally:
+        embedded.stop()

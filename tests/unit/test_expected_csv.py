@@ -42,3 +42,29 @@ def test_each_rule_reports_its_column_in_both_languages(cells, field):
 def test_too_many_cells_is_a_problem_of_that_line():
     _, problems = csvrows.read("name,id_type,id_number,date\n张三丰,passport,E12345678,2026-05-20,extra\n")
     assert [(p["line"], p["field"]) for p in problems] == [(2, "file")]
+
+
+def test_cr_only_line_endings_as_excel_for_mac_saves_them():
+    """Excel's "CSV (Macintosh)" ends lines with CR alone."""
+    text = "name,id_type,id_number,date\r张三丰,passport,E12345678,2026-05-20\rJane Doe,passport,E7654321,2026-05-20\r"
+    rows, problems = csvrows.read(text.encode("utf-8"))
+    assert problems == [] and [r["name"] for r in rows] == ["张三丰", "Jane Doe"]
+    assert [r["line"] for r in rows] == [2, 3]
+
+
+def test_a_cell_longer_than_the_csv_limit_is_a_problem_of_its_line():
+    text = "name,id_type,id_number,date\n张三丰,passport,E12345678,2026-05-20\n" + "x" * 131073 + ",passport,E1,2026-05-20\n"
+    rows, problems = csvrows.read(text.encode("utf-8"))
+    assert [(p["line"], p["field"]) for p in problems] == [(3, "file")]
+    assert "131,072" in problems[0]["reason"]["en"]
+
+
+@pytest.mark.parametrize("date,refused", [("9999-12-31", True), ("2027-06-03", True), ("2027-06-01", False),
+                                          ("2020-01-01", False)])
+def test_a_list_dated_beyond_a_year_ahead_is_refused(date, refused):
+    import datetime as dt
+    row = {"name": "张三丰", "id_type": "passport", "id_number": "E12345678", "date": date}
+    _, problems = csvrows.check_row(2, row, today=dt.date(2026, 6, 1))
+    assert [p["field"] for p in problems] == (["date"] if refused else [])
+    if refused:
+        assert "366" in problems[0]["reason"]["en"]

@@ -51,7 +51,7 @@ def test_normalisation_of_full_width_digits_lowercase_x_and_spaces():
 
 
 @pytest.mark.parametrize("body,reason", [
-    ("11010518991231001", idcheck.BAD_DATE),  # before 1900
+    ("11010518991231001", idcheck.BAD_EARLY),  # before 1900: its own reason, not "not a real date"
     ("11010519490230001", idcheck.BAD_DATE),  # 30 February
     ("11010520270101001", idcheck.BAD_DATE),  # after TODAY
     ("11010519001301001", idcheck.BAD_DATE),  # month 13
@@ -149,8 +149,19 @@ def test_vault_round_trip_binding_and_rotation():
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 DATES = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)
-NUMBERS = st.builds(lambda area, born, seq: with_check(f"{area:06d}{born:%Y%m%d}{seq:03d}"),
-                    st.integers(110000, 659999), DATES, st.integers(0, 999))
+# GB/T 2260 provinces, and 81-83 of the residence permits of Hong Kong, Macao and Taiwan residents.
+PROVINCE_CODES = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+                  50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
+NUMBERS = st.builds(lambda province, area, born, seq: with_check(f"{province}{area:04d}{born:%Y%m%d}{seq:03d}"),
+                    st.sampled_from(PROVINCE_CODES), st.integers(0, 9999), DATES, st.integers(0, 999))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 99).filter(lambda p: p not in PROVINCE_CODES), st.integers(0, 9999), DATES,
+       st.integers(0, 999))
+def test_a_resident_id_of_no_province_fails_even_with_a_right_check_character(province, area, born, seq):
+    number = with_check(f"{province:02d}{area:04d}{born:%Y%m%d}{seq:03d}")
+    assert idcheck.check_id("resident_id", number, TODAY) == (None, idcheck.BAD_PROVINCE)
 
 
 @settings(max_examples=300, deadline=None)
