@@ -4,7 +4,7 @@ import json
 import uuid
 
 from server import events as ev
-from server import ledger
+from server import ledger, offload
 from server.errors import InvalidInput, NotFound, Text
 from server.expected import csvrows, rows
 from server.expected.fold import IMPORTED, NAME, dates
@@ -40,7 +40,7 @@ def _row_ops(ctx, row, import_id, now):
 
 def import_expected(ctx, *, actor, raw, idem=None):
     """Import an expected-visitor CSV in one commit; any bad row refuses the whole file (400)."""
-    found, problems = csvrows.read(raw)
+    found, problems = offload.run_heavy(ctx, csvrows.read, raw, kind="csv")
     if problems:
         raise InvalidInput(REJECTED, fields={"file": Text(f"{len(problems)} problem(s)", f"{len(problems)} 处错误")},
                            code="rows_rejected", current={"rejected": problems})
