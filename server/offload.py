@@ -17,10 +17,13 @@ uploads arrive together; the rest wait their turn without blocking the loop. The
 eventlet and gevent waiting for one yields to the loop.
 """
 import contextlib
+import os
 import threading
 
-ALL_AT_ONCE = 4
-IMAGES_AT_ONCE = 2
+# Half the cores may decode images, so the loop and the rest keep a core on a 2-core machine.
+CORES = os.cpu_count() or 1
+ALL_AT_ONCE = max(2, CORES)
+IMAGES_AT_ONCE = max(1, CORES // 2)
 KINDS = ("image", "csv", "password", "report")
 
 _made = threading.Lock()
