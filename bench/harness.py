@@ -191,9 +191,9 @@ def gatewatch_argv():
     return [sys.executable, "-m", "server.cli"]
 
 
-def gatewatch_env(workdir, redis_url, async_mode=None):
-    """Return the environment Gatewatch runs with during the benchmark."""
-    env = dict(os.environ)
+def gatewatch_env(workdir, redis_url, async_mode=None, extra=None):
+    """Return the environment Gatewatch runs with during the benchmark (plus `extra`)."""
+    env = dict(os.environ, **(extra or {}))
     env.update(
         GATEWATCH_REDIS_URL=redis_url,
         GATEWATCH_DATA_DIR=str(pathlib.Path(workdir) / "gatewatch-data"),
@@ -227,9 +227,9 @@ def make_user(env, username, role):
     return out[-1].strip()
 
 
-def start_gatewatch(workdir, name, redis_url, async_mode=None):
+def start_gatewatch(workdir, name, redis_url, async_mode=None, extra_env=None):
     """Create bench users, start `gatewatch serve`, and return (proc, base_url, tokens)."""
-    env = gatewatch_env(workdir, redis_url, async_mode)
+    env = gatewatch_env(workdir, redis_url, async_mode, extra_env)
     roles = {"guard": "benchguard", "display": "benchscreen", "admin": "benchadmin"}
     # Each CLI call starts Python and hashes a password: run them side by side.
     with concurrent.futures.ThreadPoolExecutor(len(roles)) as pool:

@@ -23,6 +23,7 @@ import yaml
 
 import fanout
 import harness
+import heavy
 import load
 import resume
 import storage
@@ -73,7 +74,7 @@ class Target:
         say(f"WARNING: {self.label} stopped pushing events ({why}); log tail:\n{harness.log_tail(app.log_path)}")
 
 
-PHASES = ("push", "fanout", "resume", "ready", "store")
+PHASES = ("push", "fanout", "resume", "ready", "store", "heavy")
 PHASE_NAMES = {"push": "push latency and ingest", "fanout": "fan-out", "resume": "resume"}
 
 
@@ -330,6 +331,10 @@ def run(args, workdir, redis_binary):
     if "ready" in wanted:
         say(f"serve ready time, embedded Redis, fresh data dir ({args.ready_runs} runs)")
         guarded(rows, "serve ready, fresh data dir", storage.measure_fresh_start, workdir, args.ready_runs)
+    if "heavy" in wanted:
+        say(f"heavy requests: {heavy.PHOTOS} photos of {heavy.EDGE}² px and a {heavy.ROWS:,}-row list at once, "
+            "/healthz and heartbeats probed")
+        guarded(rows, "heavy requests", heavy.measure, workdir, redis_binary, args.async_mode)
     if "store" in wanted:
         say(f"store of {args.events:,} check-ins: memory, AOF replay at start-up, timeline")
         guarded(rows, "store (memory, replay, timeline)", storage.measure_store, workdir, redis_binary,

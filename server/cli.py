@@ -51,6 +51,23 @@ def _server_options():
     return {"protocol": NoDelayProtocol}
 
 
+def _run_in_thread():
+    """Return how to run a call in an OS thread without stalling the loop (server/offload.py), or None.
+
+    Only this entry point may import eventlet or gevent (DESIGN §1.7), so it hands the way over.
+    """
+    eventlet_patcher, gevent_monkey = sys.modules.get("eventlet.patcher"), sys.modules.get("gevent.monkey")
+    if eventlet_patcher and eventlet_patcher.is_monkey_patched("thread"):
+        from eventlet import tpool
+
+        return tpool.execute
+    if gevent_monkey and gevent_monkey.is_module_patched("threading"):
+        import gevent
+
+        return lambda fn, *args, **kwargs: gevent.get_hub().threadpool.apply(fn, args, kwargs)
+    return None  # threading: every request already has its own thread
+
+
 def main(argv=None):
     """Run a gatewatch subcommand; bad settings end with one clear line and exit status 2."""
     parser = argparse.ArgumentParser(prog="gatewatch", description="Gatewatch security operations")
@@ -59,6 +76,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "serve":
         args.server_options = _server_options()
+        args.run_in_thread = _run_in_thread()
     logging.basicConfig(level=os.environ.get("GATEWATCH_LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

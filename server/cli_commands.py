@@ -159,13 +159,14 @@ class StopSignals:
             os._exit(0)
 
 
-def _start(settings, stops):
+def _start(settings, stops, run_in_thread=None):
     """Connect, build the app and bootstrap, giving up at once on a stop signal."""
     from server.watch import Watcher
 
     ctx = _context(settings, stops.embedded)
     stops.check()
     app = create_app(ctx=ctx)
+    ctx.runner.thread = run_in_thread  # heavy work off the loop (server/offload.py)
     watcher = Watcher(ctx)
     stops.check()
     if not _bootstrap(ctx, ctx.runner.sleep, retry=False):
@@ -193,7 +194,7 @@ def cmd_serve(args):
     embedded = None if settings.redis_url else EmbeddedRedis(settings.data_dir)
     stops = StopSignals(embedded)  # before Redis starts: no signal can leave it running
     try:
-        ctx, app, watcher = _start(settings, stops)
+        ctx, app, watcher = _start(settings, stops, getattr(args, "run_in_thread", None))
     except BaseException as exc:
         if embedded:
             embedded.stop()

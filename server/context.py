@@ -8,6 +8,9 @@ class Runner:
 
     start: object = None
     sleep: object = None
+    # run_in_thread(fn, *args, **kwargs): fn in an OS thread without stalling the loop (set by the
+    # entry point under eventlet or gevent; None: call inline). Used through server/offload.py.
+    thread: object = None
 
 
 @dataclass
@@ -24,3 +27,4 @@ class Gatewatch:
     embedded: object = None
     vault: object = None  # server/vault.Vault, made on first use
     sealer: object = None  # server/sealing.Sealer: personal fields of events, sealed per person
+    heavy_slots: object = None  # server/offload.Slots: bounds on heavy work, made on first use

@@ -6,7 +6,7 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server import events as ev
-from server import ledger
+from server import ledger, offload
 from server.accounts.rules import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME, USERNAME_RULE
 from server.auth.roles import ROLES
 from server.errors import Conflict, InvalidInput, NotFound, Text, check
@@ -25,6 +25,16 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 def hash_password(password):
     """Return a strong salted hash (scrypt) of a password."""
     return generate_password_hash(password, method="scrypt")
+
+
+def hashed(ctx, password):
+    """Return hash_password(password), computed off the request loop (server/offload.py)."""
+    return offload.run_heavy(ctx, hash_password, password, kind="password")
+
+
+def _matches(ctx, pw_hash, password):
+    """Tell whether a password matches a stored hash, checked off the request loop."""
+    return offload.run_heavy(ctx, check_password_hash, pw_hash, password, kind="password")
 
 
 def _validate(username, role, password, display_name):
@@ -77,7 +87,7 @@ def add_user(ctx, *, actor, username, role, password, display_name=None, idem=No
     """Create a user with a hashed password and an audit event."""
     check(_validate(username, role, password, display_name))
     rec = {"username": username, "role": role, "display_name": display_name or username,
-           "pw_hash": hash_password(password), "disabled": "0"}
+           "pw_hash": hashed(ctx, password), "disabled": "0"}
     ops = [("HSET", ctx.accounts.user_key(username), *[x for kv in rec.items() for x in kv]),
            ("SADD", ctx.accounts.users_key(), username)]
     event = ev.draft(ev.USER_CREATED, actor=actor, data={"username": username, "role": role})
@@ -118,7 +128,7 @@ def reset_password(ctx, *, actor, username, password, idem=None):
     """Set a new password, ending the user's sessions."""
     rec = _existing(ctx, username)
     check(_password_errors(password, username))
-    ops = [("HSET", ctx.accounts.user_key(username), "pw_hash", hash_password(password))]
+    ops = [("HSET", ctx.accounts.user_key(username), "pw_hash", hashed(ctx, password))]
     ops += ctx.accounts.end_all_sessions_ops(username)
     event = ev.draft(ev.USER_PASSWORD_RESET, actor=actor, data={"username": username})
     committed = ledger.record(ctx, [event], idem=idem, status=200, ops=ops,
@@ -133,9 +143,9 @@ def authenticate(ctx, *, username, password):
     if not isinstance(password, str):
         password = ""
     if not rec:
-        check_password_hash(_DUMMY_HASH, password)
+        _matches(ctx, _DUMMY_HASH, password)
         return None
-    if not check_password_hash(rec["pw_hash"], password) or rec.get("disabled") == "1":
+    if not _matches(ctx, rec["pw_hash"], password) or rec.get("disabled") == "1":
         return None
     return rec
 

@@ -6,7 +6,7 @@ import json
 import uuid
 
 from server import events as ev
-from server import ledger
+from server import ledger, offload
 from server.errors import InvalidInput, NotFound, Text
 from server.expected import csvrows, rows
 from server.expected.fold import IMPORTED, NAME, dates
@@ -50,7 +50,8 @@ def _row_ops(ctx, row, import_id, now):
 
 def import_expected(ctx, *, actor, raw, idem=None):
     """Import an expected-visitor CSV in one commit; any bad row refuses the whole file (400)."""
-    found, problems = csvrows.read(raw, today=dt.date.fromisoformat(rows.today(ctx)))
+    found, problems = offload.run_heavy(ctx, csvrows.read, raw, kind="csv",
+                                        today=dt.date.fromisoformat(rows.today(ctx)))
     if problems:
         raise InvalidInput(REJECTED, fields={"file": Text(f"{len(problems)} problem(s)", f"{len(problems)} 处错误")},
                            code="rows_rejected", current={"rejected": problems})

@@ -10,7 +10,7 @@ import json
 import uuid
 
 from server import events as ev
-from server import ledger
+from server import ledger, offload
 from server.errors import Conflict, NotFound, Text, check
 from server.photos import fold, image
 from server.photos.fold import NAME
@@ -25,8 +25,8 @@ def blob_key(ctx, photo_id):
 
 
 def drafted(ctx, actor, data):
-    """Clean an upload; return (its photo.uploaded event, the op that stores its bytes)."""
-    jpeg, width, height = image.cleaned(data)
+    """Clean an upload off the request loop; return (its photo.uploaded event, the op storing its bytes)."""
+    jpeg, width, height = offload.run_heavy(ctx, image.cleaned, data, kind="image")
     photo_id = uuid.uuid4().hex
     event = ev.draft(fold.UPLOADED, actor=actor,
                      data={"photo_id": photo_id, "media_type": image.MEDIA_TYPE, "width": width,

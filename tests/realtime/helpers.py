@@ -19,12 +19,13 @@ class Listener:
         self.transport = transport
         self.events, self.resyncs, self.heartbeats, self.frames = [], [], [], []
         self.patches, self.resets = [], []  # each frame's patches; the reset a resumed client got
+        self.beat_times = []  # time.monotonic() of each heartbeat's arrival
         self.disconnected = threading.Event()
         self.lock = threading.Lock()
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("events", self._on_frame, namespace="/live")
         self.sio.on("resync", lambda data: self.resyncs.append(data), namespace="/live")
-        self.sio.on("heartbeat", lambda data: self.heartbeats.append(data), namespace="/live")
+        self.sio.on("heartbeat", self._on_heartbeat, namespace="/live")
         self.sio.on("disconnect", lambda *a: self.disconnected.set(), namespace="/live")
         self._in_wire_order()
 
@@ -41,6 +42,11 @@ class Listener:
                 kwargs["run_async"] = False
             return original(event, *args, **kwargs)
         self.sio.eio._trigger_event = trigger
+
+    def _on_heartbeat(self, beat):
+        """Record a heartbeat and when it arrived."""
+        self.beat_times.append(time.monotonic())
+        self.heartbeats.append(beat)
 
     def _on_frame(self, frame):
         """Record one frame: {events (envelopes in stream order), patches, cursor[, reset]}."""
