@@ -7,7 +7,7 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import api, auth, events as ev, realtime, web
-from server.concepts import REGISTRY
+from server.concepts import registry
 from server.config import data_keys, load_settings, secret_key
 from server.context import Gatewatch
 from server.metrics import Metrics
@@ -32,10 +32,10 @@ def build_context(settings, embedded=None):
         url = embedded.url
     # Master keys are read on first use (the key file may be created then), not at start.
     sealer = Sealer(lambda: data_keys(settings))
-    store = Store(url, venue.id, reader=REGISTRY.upcast, opener=REGISTRY.opener(sealer),
+    store = Store(url, venue.id, reader=registry().upcast, opener=registry().opener(sealer),
                   envelope=lambda event: ev.envelope(event, venue.id))
     return Gatewatch(settings=settings, venue=venue, store=store, accounts=Accounts(store),
-                     registry=REGISTRY, metrics=Metrics(), embedded=embedded, sealer=sealer)
+                     registry=registry(), metrics=Metrics(), embedded=embedded, sealer=sealer)
 
 
 def _count_request(response):

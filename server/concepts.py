@@ -1,4 +1,6 @@
 """The registry: the one list of concepts that every other part of the server iterates."""
+import functools
+
 from pydantic import ValidationError
 
 from server import events as ev
@@ -139,4 +141,14 @@ def _inherited(table, role):
     return perms
 
 
-REGISTRY = Registry(CONCEPTS)
+@functools.cache
+def registry():
+    """Return the registry of every concept (built on first use, not on import)."""
+    return Registry(CONCEPTS)
+
+
+def __getattr__(name):
+    """Give `REGISTRY` to callers that import it by name (built on first use)."""
+    if name == "REGISTRY":
+        return registry()
+    raise AttributeError(name)

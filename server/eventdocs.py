@@ -5,7 +5,7 @@ while the file differs from what the registry says.
 """
 import sys
 
-from server.concepts import REGISTRY
+from server.concepts import registry as _registry
 
 HEADER = """# Event types
 
@@ -44,8 +44,9 @@ def _fields(model):
     return rows
 
 
-def render(registry=REGISTRY):
+def render(registry=None):
     """Return docs/events.md as text."""
+    registry = registry or _registry()
     out = [HEADER]
     for concept in registry.concepts:
         if not concept.events:

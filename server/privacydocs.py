@@ -6,7 +6,7 @@ fails while the file differs from what the models say (server/visibility.py).
 import sys
 
 from server import snapshot, visibility
-from server.concepts import REGISTRY
+from server.concepts import registry
 
 HEADER = """# Who sees what
 
@@ -66,8 +66,8 @@ def _rules():
 
 def _models():
     """Return (title, model) of every event data model and every section row model."""
-    out = [(f"event `{kind.name}`", kind.data) for c in REGISTRY.concepts for kind in c.events]
-    out += [(f"section `{s.name}` (row)", s.row) for s in snapshot.all_sections(REGISTRY)]
+    out = [(f"event `{kind.name}`", kind.data) for c in registry().concepts for kind in c.events]
+    out += [(f"section `{s.name}` (row)", s.row) for s in snapshot.all_sections(registry())]
     return out
 
 
@@ -81,7 +81,7 @@ def render():
     for title, model in _models():
         for path, rule in visibility.declared(model):
             out.append(f"| {title} | `{path}` | {rule.name} |")
-    actors = [f"`{kind.name}`" for c in REGISTRY.concepts for kind in c.events if kind.actor is not None]
+    actors = [f"`{kind.name}`" for c in registry().concepts for kind in c.events if kind.actor is not None]
     out.append("\nThe username of the actor (`actor.username`) is left empty for display screens on: "
                + ", ".join(actors) + ".\n")
     return "\n".join(out)

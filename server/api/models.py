@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model, field_validator
 
 from server import events as ev
-from server.concepts import REGISTRY
+from server.concepts import registry
 from server.validation import rule
 from server.wire import Envelope
 
@@ -106,7 +106,7 @@ def state_model(registry):
     return create_model("State", __base__=StateCore, __doc__=StateCore.__doc__, sections=(sections, ...))
 
 
-State = state_model(REGISTRY)
+State = state_model(registry())
 
 
 class Liveness(BaseModel):

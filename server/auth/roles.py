@@ -1,5 +1,7 @@
 """Roles and what each may do (DESIGN §4): core permissions plus every concept's grants."""
-from server.concepts import REGISTRY
+import functools
+
+from server.concepts import registry
 
 ROLES = ("guard", "operator", "commander", "admin", "display")
 
@@ -11,7 +13,6 @@ BASE = {
     "commander": set(),
     "admin": set(),
 }
-PERMISSIONS = REGISTRY.permissions(BASE)
 
 # Which pages each role may open.
 PAGES = {
@@ -25,6 +26,12 @@ HOME = {"guard": "/guard", "display": "/control", "operator": "/control",
         "commander": "/command", "admin": "/admin"}
 
 
+@functools.cache
+def permissions():
+    """Return {role: permissions}: the core's and every concept's grants (built on first use)."""
+    return registry().permissions(BASE)
+
+
 def can(role, permission):
     """Tell whether a role holds a permission."""
-    return permission in PERMISSIONS.get(role, ())
+    return permission in permissions().get(role, ())

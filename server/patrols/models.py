@@ -1,9 +1,10 @@
 """Patrol check-ins: request, answer and event data models (validation and API docs alike)."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from server.concept import EventData
+from server.visibility import FREE_TEXT
 from server.validation import IsoTime, RequestModel, rule
 from server.patrols.fold import CHECKIN
 from server.wire import event_of
@@ -37,7 +38,8 @@ class CheckinData(EventData):
 
     checkpoint_id: str = Field(description="the entrance or checkpoint visited")
     status: Status = Field(description="clear, or issue (then the note says what)")
-    note: str = Field("", description="what the guard found; may be empty when clear")
+    note: Annotated[str, FREE_TEXT] = Field("", description="what the guard found; may be empty when clear "
+                                                       "(not on wall screens)")
 
 
 class OverdueData(EventData):
