@@ -1,4 +1,5 @@
 """Patrol check-ins at entrances and checkpoints, and the overdue timer."""
+import bisect
 import datetime as dt
 
 from server import events as ev
@@ -21,12 +22,19 @@ def patrol_rows(ctx, reads):
 
 
 def checkin_minutes(ctx, reads):
-    """Return the check-ins of the last hour per minute they were recorded in (the wall's rate)."""
-    counts = {}
-    for stream_id in reads.recent.get(HOUR[:2], ()):
-        minute = ev.ms_to_iso(ev.id_ms(stream_id) // 60000 * 60000)
-        counts[minute] = counts.get(minute, 0) + 1
-    return {minute: {"minute": minute, "count": n} for minute, n in counts.items()}
+    """Return the check-ins of the last hour per minute they were recorded in (the wall's rate).
+
+    The ids are in stream order: each minute's count is two bisections, not a walk over the hour.
+    """
+    ids = reads.recent.get(HOUR[:2], ())
+    out, start = {}, 0
+    while start < len(ids):
+        minute_ms = ev.id_ms(ids[start]) // 60000 * 60000
+        end = bisect.bisect_left(ids, minute_ms + 60000, lo=start, key=ev.id_ms)
+        minute = ev.ms_to_iso(minute_ms)
+        out[minute] = {"minute": minute, "count": end - start}
+        start = end
+    return out
 
 
 CONCEPT = Concept(
