@@ -1,9 +1,10 @@
 """Alerts over HTTP."""
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from server.alerts import fold, service
 from server.alerts.models import AcknowledgeAnswer, AcknowledgeRequest, AlertsAnswer
 from server.api.common import answered, gw
+from server.api.shaping import reply
 from server.api.spec import operation
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1")
@@ -13,7 +14,7 @@ bp = Blueprint("alerts", __name__, url_prefix="/api/v1")
 @operation("alerts.read", tag="alerts", answer=AlertsAnswer)
 def list_alerts(user):
     """Return open alerts, newest first."""
-    return jsonify({"alerts": fold.open_alerts(gw().store.projection(fold.NAME))})
+    return reply({"alerts": fold.open_alerts(gw().store.projection(fold.NAME))})
 
 
 @bp.post("/alerts/<alert_id>/acknowledge")

@@ -7,6 +7,7 @@ import re
 from flask import current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from server.api import shaping
 from server.errors import EXPECTED_OBJECT, NOT_AN_OBJECT, InvalidInput, Text
 from server.store import Idempotency
 
@@ -132,9 +133,9 @@ def idempotency(user):
 
 
 def answered(committed):
-    """Turn a Committed result into an HTTP answer (marking replays)."""
-    response = current_app.response_class(committed.body_text or "{}", status=committed.status,
-                                          mimetype="application/json")
+    """Turn a Committed result into an HTTP answer shaped for the caller (marking replays)."""
+    body = shaping.shaped_text(committed.body_text, committed.status)
+    response = current_app.response_class(body or "{}", status=committed.status, mimetype="application/json")
     if committed.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response

@@ -68,8 +68,12 @@ def acknowledge(ctx, *, actor, broadcast_id, idem=None):
             raise Conflict(Text("You already acknowledged this message.", "你已确认过这条消息。"),
                            fields={"status": "acknowledged"})
         seen.update(state[NAME])
-    return ledger.record(ctx, [event], idem=idem, status=200, rule=once,
-                         body=lambda envs: {"broadcast": fold.apply(seen, event)[broadcast_id], "event": envs[0]})
+    def answer(envs):
+        """Return the message after the acknowledgement, as the acknowledging user reads the list."""
+        row = fold.apply(seen, event)[broadcast_id]
+        return {"broadcast": row if actor["role"] in STAFF_ROLES else for_viewer(row, actor["username"]),
+                "event": envs[0]}
+    return ledger.record(ctx, [event], idem=idem, status=200, rule=once, body=answer)
 
 
 def for_viewer(entry, username):

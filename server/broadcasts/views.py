@@ -1,7 +1,8 @@
 """Broadcasts over HTTP, and the phone's task list (assignments and messages)."""
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from server.api.common import answered, gw
+from server.api.shaping import reply
 from server.api.spec import operation
 from server.broadcasts import fold, service
 from server.broadcasts.models import (BroadcastAcknowledgedAnswer, BroadcastAcknowledgeRequest, BroadcastRequest,
@@ -31,11 +32,11 @@ def acknowledge(user, broadcast_id, body, idem):
 def list_broadcasts(user):
     """Return recent messages, newest first, with who acknowledged (a guard: the guard's own)."""
     entries = gw().store.projection(fold.NAME)
-    return jsonify({"broadcasts": service.listed(entries, user.role, user.username)})
+    return reply({"broadcasts": service.listed(entries, user.role, user.username)})
 
 
 @bp.get("/me/tasks")
 @operation("broadcasts.read", tag="broadcasts", answer=TasksAnswer)
 def my_tasks(user):
     """Return your open assignments and the messages sent to you, newest first."""
-    return jsonify(service.tasks(gw(), user.username))
+    return reply(service.tasks(gw(), user.username))

@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field
 
 from server.concept import EventData
 from server.visibility import FREE_TEXT
+from server.visitors.models import Visitor
 from server.validation import RequestModel
 from server.wire import Envelope
 
@@ -65,7 +66,8 @@ class Round(BaseModel):
 class ClearanceAnswer(Round):
     """The round, and the visitors still on the on-site roll (shaped for the viewer's role)."""
 
-    visitors_on_site: list[dict] = Field(description="visitors not checked out (names masked for a display)")
+    visitors_on_site: list[Visitor] = Field(description="visitors not checked out, as the caller reads them "
+                                                      "(names masked for a display)")
 
 
 class ConfirmAnswer(BaseModel):

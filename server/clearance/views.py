@@ -1,7 +1,8 @@
 """Clearance over HTTP: the board, and a guard's zone confirmation."""
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from server.api.common import answered, gw
+from server.api.shaping import reply
 from server.api.spec import operation
 from server.clearance import service
 from server.clearance.models import ClearanceAnswer, ConfirmAnswer, ConfirmRequest
@@ -15,8 +16,8 @@ bp = Blueprint("clearance", __name__, url_prefix="/api/v1")
 def show(user):
     """Return the clearance round: each zone, who cleared it and when, and who is still on site."""
     ctx = gw()
-    on_site = visitors.listed(ctx.store.projection(visitors.NAME), user.role, on_site=True)
-    return jsonify({**service.board(ctx, service.current_round(ctx)), "visitors_on_site": on_site})
+    on_site = visitors.listed(ctx.store.projection(visitors.NAME), on_site=True)
+    return reply({**service.board(ctx, service.current_round(ctx)), "visitors_on_site": on_site})
 
 
 @bp.post("/clearance/<zone_id>")

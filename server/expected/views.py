@@ -1,7 +1,8 @@
 """Expected visitors over HTTP: import a CSV, look a document up, expected vs arrived."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 
 from server.api.common import answered, gw
+from server.api.shaping import reply
 from server.api.spec import operation
 from server.expected import service
 from server.expected.models import ExpectedAnswer, ExpectedQuery, ImportedAnswer, LookupAnswer, LookupRequest
@@ -36,11 +37,11 @@ def import_list(user, idem):
 @operation("expected.lookup", tag="visitors", body=LookupRequest, answer=LookupAnswer, errors=(404,))
 def lookup(user, body):
     """Return the registration prefill of a document on today's expected list, or 404."""
-    return jsonify({"expected": service.lookup(gw(), id_type=body.id_type, id_number=body.id_number)})
+    return reply({"expected": service.lookup(gw(), id_type=body.id_type, id_number=body.id_number)})
 
 
 @bp.get("/visitors/expected")
 @operation("expected.read", tag="visitors", query=ExpectedQuery, answer=ExpectedAnswer)
 def expected_list(user, query):
     """Return one day's expected list (today by default), each row arrived or not yet."""
-    return jsonify(service.expected_vs_arrived(gw(), date=query.date))
+    return reply(service.expected_vs_arrived(gw(), date=query.date))

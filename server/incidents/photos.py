@@ -9,7 +9,7 @@ from server.photos import service as photos
 
 def add_photos(ctx, *, actor, incident_id, photo_ids=(), upload=None, idem=None):
     """Attach photos (ids uploaded before, or one upload's bytes) to an incident not yet closed."""
-    entry = service.incident(ctx, incident_id)
+    entry = service.incident(ctx, incident_id, service.actor_viewer(actor))  # a guard: their own only
     events, ops = [], []
     photo_ids = list(photo_ids or ())
     if upload is not None:

@@ -4,7 +4,7 @@ import json
 import uuid
 
 from server import events as ev
-from server import ledger
+from server import ledger, visibility
 from server.alerts import fold as alerts
 from server.errors import Conflict, Forbidden, NotFound, Text, check
 from server.incidents import fold, lifecycle as lc
@@ -36,12 +36,29 @@ def report_incident(ctx, *, actor, category, location_id, description, severity=
                                             "event": envs[0]})
 
 
-def incident(ctx, incident_id):
-    """Return an incident's entry, or raise NotFound."""
+def readable(entry, viewer):
+    """Tell whether a viewer reads an incident at all: feed screens all, a guard their own.
+
+    The rule of the incidents section (reported by them or assigned to them), so REST and
+    the pages agree.
+    """
+    from server.incidents import CONCEPT  # the package imports this module first
+    section = CONCEPT.sections[0]
+    return viewer.role in section.all_rows or section.mine(entry, viewer)
+
+
+def actor_viewer(actor):
+    """Return the Viewer of the user taking an action (what their answer may show them)."""
+    return visibility.Viewer(actor["role"], actor["username"])
+
+
+def incident(ctx, incident_id, viewer=None):
+    """Return an incident's entry, or raise NotFound (also when the viewer may not read it)."""
     entry = ctx.store.projection_fields(NAME, [incident_id]).get(incident_id)
-    if not entry:
+    entry = json.loads(entry) if entry else None
+    if not entry or (viewer is not None and not readable(entry, viewer)):
         raise NotFound(Text(f"No incident {incident_id}.", f"没有事件 {incident_id}。"))
-    return json.loads(entry)
+    return entry
 
 
 def _refused(action, state):
@@ -85,7 +102,7 @@ def _acceptable(actor, entry, current):
 def act(ctx, *, actor, incident_id, action, assignee=None, agency=None, reference=None, step=None,
         note=None, of=None, reason=None, idem=None):
     """Take one lifecycle action; the state machine is judged on the state the commit guards."""
-    entry = incident(ctx, incident_id)
+    entry = incident(ctx, incident_id, actor_viewer(actor))  # a guard acts on their own incidents only
     n_steps = _inputs(ctx, entry, action, assignee, agency, step, of)
     skipped = sorted(set(range(n_steps)) - set(entry["sop_done"]))
     data = {"incident_id": incident_id}

@@ -1,8 +1,9 @@
 """Incidents over HTTP: parse, authorise, call the service, answer."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint
 
 from server import events as ev
 from server.api.common import answered, gw
+from server.api.shaping import reply, viewer_of
 from server.api.spec import operation
 from server.auth import authorize
 from server.incidents import fold, lifecycle as lc, photos, service
@@ -44,17 +45,18 @@ def act(user, incident_id, body, idem):
 def list_incidents(user, query):
     """Return incidents, most severe first, then oldest first."""
     rows = service.matching(gw().store.projection(fold.NAME), **query.model_dump())
-    return jsonify({"incidents": rows})
+    viewer = viewer_of(user)
+    return reply({"incidents": [row for row in rows if service.readable(row, viewer)]})
 
 
 @bp.get("/incidents/<incident_id>")
 @operation("incidents.read", tag="incidents", answer=IncidentAnswer, errors=(404,))
 def show(user, incident_id):
-    """Return one incident with its whole history (its events, oldest first)."""
+    """Return one incident with its whole history (its events, oldest first); a guard: only their own."""
     ctx = gw()
-    entry = service.incident(ctx, incident_id)
+    entry = service.incident(ctx, incident_id, viewer_of(user))
     events = [ctx.registry.upcast(e) for e in ctx.store.events_by_ids(entry["history"])]
-    return jsonify({"incident": entry, "events": [ev.envelope(e, ctx.venue.id) for e in events]})
+    return reply({"incident": entry, "events": [ev.envelope(e, ctx.venue.id) for e in events]})
 
 
 @bp.post("/incidents/<incident_id>/photos")

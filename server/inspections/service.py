@@ -11,6 +11,7 @@ from server.inspections.fold import (ALERT_RAISED, ASSIGNED, HAZARD_ALERT, OPENE
                                      hazards as hazard_fold, inspections as inspection_fold)
 from server.inspections.settings import hazard_rule, local_day
 from server.photos import service as photos
+from server.visibility import STAFF
 
 HAZARDS = hazard_fold.NAME
 
@@ -146,6 +147,16 @@ def matching(entries, *, status=None, area=None, assignee=None):
                   key=lambda h: (h["status"] != "open", not h["critical"], h["opened_at"], h["hazard_id"]))
     return [h for h in rows if (not status or h["status"] == status) and (not area or h["area_id"] == area)
             and (not assignee or h["assignee"] == assignee)]
+
+
+def readable_hazard(row, viewer):
+    """Tell whether a viewer reads a hazard over REST: staff all, a guard those assigned or opened by them."""
+    return viewer.role in STAFF or viewer.username in (row.get("assignee"), row.get("opened_by"))
+
+
+def readable_inspection(row, viewer):
+    """Tell whether a viewer reads an inspection over REST: staff all, a guard their own."""
+    return viewer.role in STAFF or row.get("by") == viewer.username
 
 
 def inspections_of(ctx, *, date=None, area=None):

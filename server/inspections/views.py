@@ -1,7 +1,8 @@
 """Inspections, hazards and readiness over HTTP: parse, authorise, call the service, answer."""
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from server.api.common import answered, gw
+from server.api.shaping import reply, viewer_of
 from server.api.spec import operation
 from server.inspections import readiness, service
 from server.inspections.models import (AssignRequest, Board, HazardAnswer, HazardsAnswer, HazardsQuery,
@@ -23,16 +24,19 @@ def record(user, body, idem):
 @bp.get("/inspections")
 @operation("inspections.read", tag="inspections", query=InspectionsQuery, answer=InspectionsAnswer)
 def list_inspections(user, query):
-    """Return a day's inspections (venue-local; default today), newest first."""
-    return jsonify({"inspections": service.inspections_of(gw(), date=query.date, area=query.area)})
+    """Return a day's inspections (venue-local; default today), newest first; a guard: their own."""
+    rows = service.inspections_of(gw(), date=query.date, area=query.area)
+    viewer = viewer_of(user)
+    return reply({"inspections": [row for row in rows if service.readable_inspection(row, viewer)]})
 
 
 @bp.get("/hazards")
 @operation("hazards.read", tag="inspections", query=HazardsQuery, answer=HazardsAnswer)
 def list_hazards(user, query):
-    """Return hazards: open and critical first, then oldest first."""
+    """Return hazards: open and critical first, then oldest first; a guard: assigned to or opened by them."""
     rows = service.matching(gw().store.projection(service.HAZARDS), **query.model_dump())
-    return jsonify({"hazards": rows})
+    viewer = viewer_of(user)
+    return reply({"hazards": [row for row in rows if service.readable_hazard(row, viewer)]})
 
 
 @bp.post("/hazards/<hazard_id>/assign")
@@ -57,4 +61,4 @@ def rectify(user, hazard_id, body, idem):
 @operation("readiness.read", tag="inspections", answer=Board)
 def board(user):
     """Return today's readiness board, whether the venue is ready and what is missing."""
-    return jsonify(readiness.current(gw()))
+    return reply(readiness.current(gw()))

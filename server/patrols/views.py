@@ -1,8 +1,9 @@
 """Check-ins and patrol status over HTTP: parse, authorise, call the service, answer."""
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from server import phase
 from server.api.common import answered, gw
+from server.api.shaping import reply
 from server.api.spec import operation
 from server.patrols import fold, service
 from server.patrols.models import CheckinAnswer, CheckinRequest, PatrolsAnswer
@@ -32,4 +33,4 @@ def list_patrols(user):
     _, proj = ctx.store.snapshot([phase.NAME, fold.NAME])
     current, since = phase.current(ctx, proj[phase.NAME])
     rows = fold.status_rows(ctx.venue, current, since, proj[fold.NAME], utc_now())
-    return jsonify({"patrols": rows, "phase": current, "phase_since": since})
+    return reply({"patrols": rows, "phase": current, "phase_since": since})

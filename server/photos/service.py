@@ -12,7 +12,7 @@ import uuid
 from server import events as ev
 from server import ledger, offload
 from server.errors import Conflict, NotFound, Text, check
-from server.photos import fold, image
+from server.photos import access, fold, image
 from server.photos.fold import NAME
 from server.photos.models import MAX_PER_RECORD
 
@@ -80,9 +80,11 @@ def check_attachable(state, photo_ids):
                             f"照片已附在别处：{', '.join(taken)}。"), fields={"photo_ids": ",".join(taken)})
 
 
-def photo_bytes(ctx, photo_id):
-    """Return (entry, bytes) of a stored photo, or raise NotFound."""
+def photo_bytes(ctx, photo_id, viewer):
+    """Return (entry, bytes) of a stored photo the viewer may see, or raise NotFound."""
     raw = ctx.store.projection_fields(NAME, [photo_id]).get(photo_id)
+    if raw and not access.readable(ctx, json.loads(raw), viewer):
+        raw = None  # not theirs: as if there were no such photo
     data = ctx.store.read_blob(blob_key(ctx, photo_id)) if raw else None
     if not data:
         raise NotFound(Text(f"No photo {photo_id}.", f"没有照片 {photo_id}。"))

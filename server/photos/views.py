@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, request
 
 from server.api.common import answered, gw
+from server.api.shaping import viewer_of
 from server.api.spec import operation
 from server.errors import InvalidInput, Text
 from server.photos import service
@@ -46,8 +47,12 @@ def upload(user, idem):
 @bp.get("/photos/<photo_id>")
 @operation("photos.read", tag="photos", media="image/jpeg", errors=(404,))
 def show(user, photo_id):
-    """Return a photo's bytes (signed-in staff only; never cached outside this browser)."""
-    entry, data = service.photo_bytes(gw(), photo_id)
+    """Return a photo's bytes (never cached outside this browser).
+
+    Staff read every photo; a guard those of records they may read (their reports and
+    inspections, incidents and hazards assigned to them) and their own uploads; others are 404.
+    """
+    entry, data = service.photo_bytes(gw(), photo_id, viewer_of(user))
     response = current_app.response_class(data, mimetype=entry["media_type"])
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"

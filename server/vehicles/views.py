@@ -1,7 +1,8 @@
 """Vehicles over HTTP: parse, authorise, call the service, answer."""
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from server.api.common import answered, gw
+from server.api.shaping import reply
 from server.api.spec import operation
 from server.vehicles import service
 from server.vehicles.models import LoggedAnswer, VehicleRequest, VehiclesAnswer, VehiclesQuery
@@ -21,4 +22,4 @@ def log(user, body, idem):
 @operation("vehicles.read", tag="vehicles", query=VehiclesQuery, answer=VehiclesAnswer)
 def list_vehicles(user, query):
     """List vehicles, latest entry first, with the counts on site per entrance and in total."""
-    return jsonify(service.list_vehicles(gw(), on_site=query.on_site, entrance=query.entrance))
+    return reply(service.list_vehicles(gw(), on_site=query.on_site, entrance=query.entrance))

@@ -1,4 +1,4 @@
-"""Visitors as a fold of events, and how each role sees one (pure: no I/O)."""
+"""Visitors as a fold of events, and their rows (pure: no I/O; server/visibility.py shapes them)."""
 from server.visitors.idcheck import mask_name
 
 NAME = "visitors"
@@ -7,8 +7,6 @@ CHECKED_OUT = "visitor.checked_out"
 REVEALED = "visitor.id_revealed"
 PURGED = "visitor.purged"
 WATCHLIST_HIT = "visitor.watchlist_hit"
-# Roles that see a visitor's full name and phone; every other role sees them masked.
-FULL_VIEW = frozenset({"guard", "operator", "commander", "admin"})
 # What identifies a visitor, stored in events only sealed under the visitor's data key and
 # erased by the purge. Organization and host narrow a masked name down to one person, and the
 # purpose is free text a guard may fill with names: all sealed. The badge (a venue badge
@@ -85,14 +83,10 @@ def purgeable(entries, before):
                   and (entry.get("checked_out_at") or "") < before)
 
 
-def shown(entry, role=None):
-    """Return a visitor entry as a row (role None: unshaped, for server/visibility.py to shape)."""
+def shown(entry):
+    """Return a visitor entry as a row, unshaped (the Visitor model declares who reads what)."""
     row = {k: v for k, v in entry.items() if k != "events"}
-    if role is not None and role not in FULL_VIEW:
-        row["name"] = mask_name(row.get("name"))
-        row["phone"] = None
-    else:
-        row["phone"] = row.get("phone") or None
+    row["phone"] = row.get("phone") or None
     return row
 
 
@@ -107,15 +101,19 @@ def matches(row, q):
     return len(needle) == 4 and row.get("id_masked", "")[-4:].casefold() == needle
 
 
-def listed(entries, role=None, *, on_site=None, entrance=None, q=None):
-    """Return the shown rows that pass the filters, newest first."""
+def listed(entries, *, on_site=None, entrance=None, shape=None, q=None):
+    """Return the shown rows that pass the filters, newest first.
+
+    `shape(row)` is the viewer's shaping: a search matches what the viewer reads, so a display
+    cannot search hidden names nor a guard others' organizations or hosts.
+    """
     rows = []
     for entry in entries.values():
         if on_site is not None and bool(entry.get("on_site")) != on_site:
             continue
         if entrance and entry.get("entrance_id") != entrance:
             continue
-        row = shown(entry, role)
-        if matches(row, q):  # on what this role sees: a display cannot search hidden names
+        row = shape(shown(entry)) if shape else shown(entry)
+        if matches(row, q):
             rows.append(row)
     return sorted(rows, key=lambda r: r["registered_at"], reverse=True)

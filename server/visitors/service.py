@@ -3,7 +3,7 @@ import datetime as dt
 import json
 import uuid
 
-from server import config, ledger, sealing
+from server import config, ledger, sealing, visibility
 from server import events as ev
 from server.errors import Conflict, Gone, NotFound, Text, check
 from server.expected.rows import arrival_of
@@ -11,6 +11,7 @@ from server.visitors import fold
 from server.visitors.fold import CHECKED_OUT, NAME, PURGED, REGISTERED, REVEALED
 from server.visitors.idcheck import mask_id, normalise_plate
 from server.vault import Vault
+from server.visitors.models import Visitor
 from server.watchlist import match
 
 DENIED = "visitor.denied"  # server/watchlist/hits.py: a refused attempt has a sealed record too
@@ -87,7 +88,7 @@ def register_visitor(ctx, *, actor, name, id_type, id_number, purpose, entrance_
 
     def answer(envs):
         entry = dict(fold.apply({}, event)[visitor_id], watchlist_hit=bool(found))
-        return {"visitor": fold.shown(entry, actor["role"]), "event": envs[0]}
+        return {"visitor": fold.shown(entry), "event": envs[0]}  # shaped for the caller as answered
     return ledger.record(ctx, [event, *found], idem=idem, ops=ops, body=answer)
 
 
@@ -108,35 +109,41 @@ def checkout_visitor(ctx, *, actor, visitor_id, entrance_id, idem=None):
     event = ev.draft(CHECKED_OUT, actor=actor, locations=[entrance_id, zone],
                      data={"visitor_id": visitor_id, "name": entry["name"], "entrance_id": entrance_id})
     seen = {}
+    viewer = visibility.Viewer(actor["role"], actor["username"])
 
     def still_inside(state):
         """Refuse unless the visitor is on site in the state this commit guards."""
         current = state[NAME].get(visitor_id) or entry
         if not current.get("on_site"):
             raise Conflict(Text("This visitor has already checked out.", "该访客已签出。"),
-                           current={"visitor": fold.shown(current, actor["role"])})
+                           current={"visitor": visibility.shape(Visitor, fold.shown(current), viewer)})
         seen["entry"] = current
 
     def answer(envs):
         after = fold.apply({visitor_id: seen["entry"]}, event)[visitor_id]
-        return {"visitor": fold.shown(after, actor["role"]), "event": envs[0]}
+        return {"visitor": fold.shown(after), "event": envs[0]}
     return ledger.record(ctx, [event], idem=idem, status=200, rule=still_inside, body=answer)
 
 
-def list_visitors(ctx, *, role, on_site=None, entrance=None, q=None):
-    """Return the visitors a role may see, filtered, newest first."""
-    return fold.listed(ctx.store.projection(NAME), role, on_site=on_site, entrance=entrance, q=q)
+def list_visitors(ctx, *, viewer, on_site=None, entrance=None, q=None):
+    """Return the visitors as a viewer reads them, filtered on what they read, newest first."""
+    return fold.listed(ctx.store.projection(NAME), on_site=on_site, entrance=entrance, q=q,
+                       shape=lambda row: visibility.shape(Visitor, row, viewer))
 
 
-def visitor_with_history(ctx, *, role, username, visitor_id):
-    """Return (visitor as the role sees it, its events as that viewer receives them)."""
+def visitor_with_history(ctx, *, viewer, visitor_id):
+    """Return (visitor as the viewer reads it, its events as that viewer receives them, shaped).
+
+    The history is what the viewer receives live: all of it for feed screens (shaped), for a
+    guard only what they did themselves.
+    """
     entry = _existing(ctx, visitor_id)
     events = ctx.store.events_by_ids(entry.get("events", []))
-    history = ctx.registry.visible(events, role, username, ctx.venue.id)
+    history = ctx.registry.visible(events, viewer.role, viewer.username, ctx.venue.id)
     if entry.get("purged"):
         # The stream keeps its entries; what the purge erased is not answered back from them.
         history = [fold.anonymous(envelope, entry["name"]) for envelope in history]
-    return fold.shown(entry, role), history
+    return visibility.shape(Visitor, fold.shown(entry), viewer), history
 
 
 def reveal_id(ctx, *, actor, visitor_id, idem=None):

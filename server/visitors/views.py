@@ -1,9 +1,10 @@
 """Visitors over HTTP: parse, authorise, call the service, answer."""
 import json
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app
 
 from server.api.common import answered, gw, lang
+from server.api.shaping import reply, shaped_text, viewer_of
 from server.api.spec import operation
 from server.visitors import service
 from server.visitors.models import (CheckedOutAnswer, CheckoutRequest, RegisteredAnswer, RegisterRequest,
@@ -39,18 +40,17 @@ def checkout(user, visitor_id, body, idem):
 @operation("visitors.read", tag="visitors", query=VisitorsQuery, answer=VisitorsAnswer)
 def list_visitors(user, query):
     """List visitors, newest first (ID masked; a display sees 张* and no phone)."""
-    rows = service.list_visitors(gw(), role=user.role, on_site=query.on_site, entrance=query.entrance,
+    rows = service.list_visitors(gw(), viewer=viewer_of(user), on_site=query.on_site, entrance=query.entrance,
                                  q=query.q)
-    return jsonify({"visitors": rows})
+    return reply({"visitors": rows})
 
 
 @bp.get("/visitors/<visitor_id>")
 @operation("visitors.read", tag="visitors", answer=VisitorAnswer, errors=(404,))
 def get_visitor(user, visitor_id):
-    """Return one visitor with its history, as the caller's role may see them."""
-    visitor, history = service.visitor_with_history(gw(), role=user.role, username=user.username,
-                                                    visitor_id=visitor_id)
-    return jsonify({"visitor": visitor, "history": history})
+    """Return one visitor as the caller may read it; its history for staff and the registering guard."""
+    visitor, history = service.visitor_with_history(gw(), viewer=viewer_of(user), visitor_id=visitor_id)
+    return reply({"visitor": visitor, "history": history})
 
 
 @bp.post("/visitors/<visitor_id>/reveal")
@@ -58,7 +58,7 @@ def get_visitor(user, visitor_id):
 def reveal(user, visitor_id, idem):
     """Return a visitor's full ID number (commanders; every reveal is recorded)."""
     committed, number = service.reveal_id(gw(), actor=user.actor(), idem=idem, visitor_id=visitor_id)
-    body = dict(json.loads(committed.body_text), id_number=number)
+    body = dict(json.loads(shaped_text(committed.body_text, committed.status)), id_number=number)
     response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=committed.status,
                                           mimetype="application/json")
     if committed.replayed:

@@ -1,7 +1,8 @@
 """Watchlist over HTTP: parse, authorise, call the service, answer."""
-from flask import Blueprint, jsonify
+from flask import Blueprint
 
 from server.api.common import answered, gw
+from server.api.shaping import reply
 from server.api.spec import operation
 from server.watchlist import service
 from server.watchlist.models import (DecidedAnswer, DecideRequest, EntriesAnswer, EntryAnswer, EntryRequest,
@@ -22,7 +23,7 @@ def add(user, body, idem):
 @operation("watchlist.manage", tag="watchlist", answer=EntriesAnswer)
 def list_entries(user):
     """List the watchlist, newest first (ID numbers masked)."""
-    return jsonify({"entries": service.list_entries(gw())})
+    return reply({"entries": service.list_entries(gw())})
 
 
 @bp.delete("/watchlist/<entry_id>")
