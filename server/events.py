@@ -11,7 +11,8 @@ USER_PASSWORD_RESET = "user.password_reset"
 USER_SIGNED_OUT = "user.signed_out"
 
 
-STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+# [0-9], not \d: \d also matches other scripts' digits (١), which int() takes and Redis refuses.
+STREAM_ID = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")
 MAX_ID_PART = 2**64 - 1
 
 

@@ -1,4 +1,5 @@
-"""What a username, a password and a display name may be (the API models and the CLI alike)."""
+"""What a username, a password and a display name may be (the API models and the CLI alike),
+and who may be sent a message or a task."""
 import re
 
 from server.errors import Text
@@ -11,3 +12,19 @@ USERNAME_RULE = Text("2–32 lower-case letters, digits, '.', '_' or '-', starti
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
 DISPLAY_NAME_MAX = 64
+
+
+def cannot_answer(record):
+    """Return why an account cannot be sent a message or a task (a Text), or None when it can.
+
+    A display account only shows the wall: it never reads a message nor accepts a task, so
+    addressing it would leave the sender waiting for an answer that cannot come.
+    """
+    if not record:
+        return Text("unknown user", "未知的用户")
+    if record.get("disabled") == "1":
+        return Text("this account is disabled", "该账号已停用")
+    if record.get("role") == "display":
+        return Text("a display account cannot read or answer messages and tasks",
+                    "大屏账号无法查看或回复消息和任务")
+    return None

@@ -172,10 +172,12 @@ def unavailable(_exc):
 
 
 def too_large(_exc):
-    """Answer 413 in the API's error format."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    response = jsonify({"error": {"code": "too_large", "fields": {"body": f"at most {limit} bytes"},
-                                  "message": "The request body is too large."}})
+    """Answer 413 in the API's error format, stating the limit of this route (photos have their own)."""
+    limit = request.max_content_length or 0  # this request's own limit, else the app's
+    size = f"{limit / 2**20:g} MB ({limit:,} bytes)"
+    exc = InvalidInput(Text(f"The request body is too large: at most {size}.", f"请求体过大：最多 {size}。"),
+                       fields={"body": Text(f"at most {size}", f"最多 {size}")}, code="too_large")
+    response = jsonify(exc.to_dict(lang()))
     response.status_code = 413
     return response
 

@@ -1,7 +1,13 @@
-"""The OpenAPI 3.1 document, generated from the route table and each view's declared models."""
+"""The OpenAPI 3.1 document, generated from the route table and each view's declared models.
+
+Component schemas are keyed by module and class (`incidents.AcknowledgedData`), not by class
+alone: two concepts may well name a class alike, and one must never stand in for the other.
+"""
 import re
 
 from flask import Blueprint, current_app, jsonify
+from pydantic import BaseModel, ConfigDict
+from pydantic.json_schema import DefsRef, GenerateJsonSchema
 
 from server.api.spec import operation, operation_of, optional
 
@@ -13,9 +19,27 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 REASONS = {400: "Bad input: `error.fields` names each field", 401: "Not signed in",
            403: "Role not allowed, or CSRF token missing", 404: "No such thing",
            409: "The record's current state forbids it, or too many simultaneous changes to it "
-                "(retry with the same Idempotency-Key)", 410: "Personal data purged",
+                "(retry with the same Idempotency-Key)", 410: "Personal data purged (also a replay of an answer that named a purged person)",
            413: "Too large", 422: "Idempotency-Key reused with another body",
            429: "Throttled (Retry-After)", 503: "Event store unreachable (Retry-After)"}
+# Beside `error`, some refusals carry what the client needs to act (errors.py `current=`);
+# tests/api/test_openapi_valid.py fails when a raise site names a key not described here.
+ERROR_SCHEMA = {
+    "type": "object", "required": ["error"],
+    "properties": {
+        "error": {"type": "object", "required": ["code", "message", "fields"],
+                  "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                 "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                                            "description": "field name → what is wrong with it"}}},
+        "status": {"type": "string", "description": "409: the record's current state (e.g. `cleared`)"},
+        "missing": {"type": "array", "items": {"type": "object"},
+                    "description": "409 not_ready: what the phase still lacks, each {key, en, zh}"},
+        "visitor": {"type": "object", "description": "409: the visitor as it is now (already checked out)"},
+        "vehicle": {"type": "object", "description": "409: the vehicle's entry as it is now"},
+        "hit": {"type": "object", "description": "409: the watchlist match as it is now (already decided)"},
+        "rejected": {"type": "array", "items": {"type": "object"},
+                     "description": "400 rows_rejected: each problem's line, column and reason {en, zh}"}},
+}
 PATH_PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
@@ -30,25 +54,46 @@ def documented_rules(app):
     return found
 
 
+def component_name(module, qualname):
+    """Return a model's component key: its concept (or module) and class, `incidents.Incident`."""
+    parts = module.split(".")
+    owner = parts[1] if parts[0] == "server" and len(parts) > 1 else parts[-1]
+    return f"{owner}.{qualname}"
+
+
+class KeyedByModule(GenerateJsonSchema):
+    """Name each nested model's definition by component_name(), ahead of pydantic's own choices."""
+
+    def get_defs_ref(self, core_mode_ref):
+        """Put the module-qualified name first among the names pydantic may give a definition."""
+        ref = super().get_defs_ref(core_mode_ref)
+        core_ref, _mode = core_mode_ref
+        path = core_ref.rsplit(":", 1)[0]
+        if "." in path and not set("[],") & set(path):  # a plain class, not a generic's instance
+            module, _, qualname = path.rpartition(".")
+            self._prioritized_defsref_choices[ref].insert(0, DefsRef(component_name(module, qualname)))
+        return ref
+
+
 class Schemas:
-    """Collect model schemas into components, referring to them by name."""
+    """Collect model schemas into components, referring to them by a unique name."""
 
     def __init__(self):
-        self.components = {"Error": {
-            "type": "object", "required": ["error"],
-            "properties": {"error": {"type": "object", "required": ["code", "message", "fields"],
-                                     "properties": {"code": {"type": "string"},
-                                                    "message": {"type": "string"},
-                                                    "fields": {"type": "object",
-                                                               "additionalProperties": {"type": "string"}}}}}}}
+        self.components = {"Error": ERROR_SCHEMA}
+
+    def add(self, name, schema):
+        """Add one component; the same name for another schema is a build error, never a silent pick."""
+        if self.components.setdefault(name, schema) != schema:
+            raise ValueError(f"OpenAPI: two different schemas are named {name!r}; rename one of the classes")
 
     def ref(self, model, mode):
         """Return a $ref to a model's schema, adding it (and what it uses) to components."""
-        schema = model.model_json_schema(ref_template=REF, mode=mode)
+        schema = model.model_json_schema(ref_template=REF, mode=mode, schema_generator=KeyedByModule)
         for name, sub in schema.pop("$defs", {}).items():
-            self.components.setdefault(name, sub)
-        self.components.setdefault(model.__name__, schema)
-        return {"$ref": REF.format(model=model.__name__)}
+            self.add(name, sub)
+        name = component_name(model.__module__, model.__qualname__)
+        self.add(name, schema)
+        return {"$ref": REF.format(model=name)}
 
     def parameters(self, model):
         """Return query parameters from a query model's fields."""
@@ -88,9 +133,29 @@ def _responses(op, schemas, path):
     return out
 
 
+def operation_id(method, rule):
+    """Return a rule's operationId: method and endpoint, and for one view serving several rules
+    with `defaults` (enable/disable) the rule's last fixed path segment too."""
+    if not rule.defaults:
+        return f"{method}_{rule.endpoint}"
+    last = [part for part in rule.rule.split("/") if part and not part.startswith("<")][-1]
+    return f"{method}_{rule.endpoint}_{last}"
+
+
+def _unique_ids(paths):
+    """Raise when two operations share an operationId (clients name methods after them)."""
+    seen = {}
+    for path, item in paths.items():
+        for method, doc in item.items():
+            other = seen.setdefault(doc["operationId"], (path, method))
+            if other != (path, method):
+                raise ValueError(f"OpenAPI: operationId {doc['operationId']!r} of {method} {path} "
+                                 f"is also {other[1]} {other[0]}'s")
+
+
 def _operation(op, schemas, path, method, rule):
     """Return the OpenAPI operation object of one view."""
-    doc = {"summary": op.summary, "tags": [op.tag], "operationId": f"{method}_{rule.endpoint}",
+    doc = {"summary": op.summary, "tags": [op.tag], "operationId": operation_id(method, rule),
            "responses": _responses(op, schemas, path)}
     if op.description:
         doc["description"] = op.description
@@ -124,6 +189,7 @@ def document(app):
         if op is None:
             continue  # the route-table test names any route left undescribed
         paths.setdefault(path, {})[method] = _operation(op, schemas, path, method, rule)
+    _unique_ids(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Gatewatch API", "version": "1",
@@ -146,8 +212,19 @@ def document(app):
     }
 
 
+class OpenAPIDocument(BaseModel):
+    """An OpenAPI 3.1 document: this one."""
+
+    model_config = ConfigDict(extra="allow")
+
+    openapi: str
+    info: dict
+    paths: dict
+    components: dict
+
+
 @bp.get("/openapi.json")
-@operation(tag="meta", public=True)
+@operation(tag="meta", public=True, answer=OpenAPIDocument)
 def openapi(user):
     """Return this OpenAPI document (readable without signing in; every operation still needs its role)."""
     return jsonify(document(current_app))

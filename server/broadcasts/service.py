@@ -5,6 +5,7 @@ import uuid
 
 from server import events as ev
 from server import ledger
+from server.accounts.rules import cannot_answer
 from server.alerts import fold as alerts
 from server.broadcasts import fold
 from server.broadcasts.fold import ACKNOWLEDGED, NAME, SENT
@@ -19,9 +20,9 @@ ALERT_SEVERITY = 3  # a message unread is worth a look, not an alarm
 def recipients(ctx, to, role=None, username=None):
     """Return the enabled accounts a message goes to (to: all = every guard)."""
     if to == "username":
-        record = ctx.accounts.get_user(username)
-        if not record or record.get("disabled") == "1":
-            check({"username": Text("unknown or disabled user", "用户不存在或已停用")})
+        why = cannot_answer(ctx.accounts.get_user(username))
+        if why:
+            check({"username": why})
         return [username]
     wanted = "guard" if to == "all" else role
     found = sorted(u["username"] for u in ctx.accounts.list_users()

@@ -4,7 +4,6 @@ from server.incidents import lifecycle as lc
 
 NAME = "incidents"
 REPORTED = "incident.reported"
-ESCALATED = lc.EVENT_OF["escalate"]
 DUPLICATE = lc.EVENT_OF["mark_duplicate"]
 PHOTO_ADDED = "incident.photo_added"  # not a lifecycle step: allowed until closed
 TYPES = (REPORTED, PHOTO_ADDED, *lc.EVENT_OF.values())

@@ -5,6 +5,7 @@ import uuid
 
 from server import events as ev
 from server import ledger, visibility
+from server.accounts.rules import cannot_answer
 from server.alerts import fold as alerts
 from server.errors import Conflict, Forbidden, NotFound, Text, check
 from server.incidents import fold, lifecycle as lc
@@ -70,8 +71,9 @@ def _refused(action, state):
 def _inputs(ctx, entry, action, assignee, agency, step, of):
     """Check what the venue and the accounts must know (400 naming the field)."""
     fields = {}
-    if action == "assign" and not ctx.accounts.get_user(assignee):
-        fields["assignee"] = Text("unknown user", "未知的用户")
+    why = cannot_answer(ctx.accounts.get_user(assignee)) if action == "assign" else None
+    if why:
+        fields["assignee"] = why
     if action == "notify_agency" and not ctx.venue.find("agencies", agency):
         fields["agency"] = Text("unknown agency", "未知的机构")
     steps = ctx.venue.find("incident_categories", entry["category"]).sop

@@ -48,7 +48,7 @@ class InspectionRequest(RequestModel):
 class InspectionsQuery(RequestModel):
     """Which inspections to list."""
 
-    date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="venue-local day; default today")
+    date: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="venue-local day; default today")
     area: str | None = Field(None, max_length=ID_MAX)
 
 

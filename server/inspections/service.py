@@ -6,6 +6,7 @@ import uuid
 
 from server import events as ev
 from server import ledger
+from server.accounts.rules import cannot_answer
 from server.errors import Conflict, NotFound, Text, check
 from server.inspections.fold import (ALERT_RAISED, ASSIGNED, HAZARD_ALERT, OPENED, RECORDED, RECTIFIED,
                                      hazards as hazard_fold, inspections as inspection_fold)
@@ -76,12 +77,17 @@ def record_inspection(ctx, *, actor, checklist_id, area_id, results, idem=None):
                               "hazard_ids": [e["data"]["hazard_id"] for e in opened]})
     events = [recorded, *opened]
 
+    def unattached(state):
+        """Refuse a photo that is gone or already another record's, judged on the guarded state."""
+        for i, r in enumerate(rows):
+            photos.check_attachable(state, r["photo_ids"], field=f"results.{i}.photo_ids")
+
     def answer(envs):
         """Return the inspection, the hazards it opened and its event."""
         state = ledger.fold_all((inspection_fold, hazard_fold), events)
         return {"inspection": state[inspection_fold.NAME][inspection_id],
                 "hazards": [state[HAZARDS][e["data"]["hazard_id"]] for e in opened], "event": envs[0]}
-    return ledger.record(ctx, events, idem=idem, body=answer)
+    return ledger.record(ctx, events, idem=idem, body=answer, rule=unattached)
 
 
 def hazard(ctx, hazard_id):
@@ -107,8 +113,9 @@ def _acted(ctx, hazard_id, event, idem):
     seen = {}
 
     def rule(state):
-        """Refuse unless still open; remember the entry for the answer."""
+        """Refuse unless still open and its photos are the hazard's own; remember the entry."""
         _still_open(hazard_id)(state)
+        photos.check_attachable(state, event["data"].get("photo_ids") or [])
         seen.update(state[HAZARDS])
 
     def answer(envs):
@@ -120,8 +127,9 @@ def _acted(ctx, hazard_id, event, idem):
 def assign_hazard(ctx, *, actor, hazard_id, assignee, idem=None):
     """Send someone to fix an open hazard."""
     entry = hazard(ctx, hazard_id)
-    if not ctx.accounts.get_user(assignee):
-        check({"assignee": Text("unknown user", "未知的用户")})
+    why = cannot_answer(ctx.accounts.get_user(assignee))
+    if why:
+        check({"assignee": why})
     event = ev.draft(ASSIGNED, actor=actor, locations=[entry["area_id"]],
                      data={"hazard_id": hazard_id, "assignee": assignee})
     return _acted(ctx, hazard_id, event, idem)

@@ -66,18 +66,21 @@ def check_room(already, adding):
                        fields={"photo_ids": str(already)})
 
 
-def check_attachable(state, photo_ids):
-    """Refuse photos listed twice, gone (400) or attached elsewhere (409), in a commit rule."""
+def check_attachable(state, photo_ids, field="photo_ids"):
+    """Refuse photos listed twice, gone (400) or attached elsewhere (409), in a commit rule.
+
+    A photo belongs to one record: the first event listing it (photos fold, `attached_by`).
+    """
     if len(set(photo_ids)) != len(photo_ids):
-        check({"photo_ids": Text("a photo is listed twice", "同一张照片列出了两次")})
+        check({field: Text("a photo is listed twice", "同一张照片列出了两次")})
     entries = state.get(NAME, {})
     gone = [pid for pid in photo_ids if not entries.get(pid)]
     if gone:
-        check({"photo_ids": Text(f"unknown photo: {', '.join(gone)}", f"未知的照片：{', '.join(gone)}")})
+        check({field: Text(f"unknown photo: {', '.join(gone)}", f"未知的照片：{', '.join(gone)}")})
     taken = [pid for pid in photo_ids if entries[pid]["attached_by"]]
     if taken:
         raise Conflict(Text(f"Already attached elsewhere: {', '.join(taken)}.",
-                            f"照片已附在别处：{', '.join(taken)}。"), fields={"photo_ids": ",".join(taken)})
+                            f"照片已附在别处：{', '.join(taken)}。"), fields={field: ",".join(taken)})
 
 
 def photo_bytes(ctx, photo_id, viewer):

@@ -2,6 +2,8 @@
 import json
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from server.store import commit as _commit
 from server.store.keys import Keys
@@ -23,11 +25,22 @@ UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError
                redis.exceptions.ReadOnlyError, redis.exceptions.MasterDownError)
 
 
-def connect(url, *, timeout=5.0, text=True):
-    """Open a client for the given URL, answering str (or bytes when not `text`)."""
+# A pooled connection may be stale (Redis restarted, or a half-open socket nobody closed): a
+# command that fails on it with a connection error or a timeout is sent once more, on a fresh
+# connection, after a short pause; Redis truly away still fails fast (503 with Retry-After).
+RETRY_ERRORS = [redis.ConnectionError, redis.TimeoutError]
+
+
+def connect(url, *, timeout=5.0, text=True, retries=1):
+    """Open a client for the given URL, answering str (or bytes when not `text`).
+
+    `retries` is how often a command failing on a stale connection is sent again; 0 for
+    writes that a second run could double.
+    """
     return redis.Redis.from_url(url, decode_responses=text, socket_timeout=timeout,
                                 socket_connect_timeout=2, health_check_interval=10,
-                                retry_on_timeout=False)
+                                retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries),
+                                retry_on_error=RETRY_ERRORS if retries else [])
 
 
 class Store:
@@ -47,6 +60,11 @@ class Store:
         self.venue_id = venue_id
         self.keys = Keys(venue_id)
         self.redis = connect(url)
+        # A commit without an idempotency record is not sent twice: if the first run committed
+        # and only its answer was lost, a second would record the fact again. With a record,
+        # the script answers a second run with the first one's answer (commit.lua), so the
+        # retrying client is safe for it.
+        self.once = connect(url, retries=0)
         # Photos are bytes: read through a client that does not decode (it connects on first use).
         self.binary = connect(url, text=False)
         self._script = self.redis.register_script(_commit.SCRIPT)
@@ -88,7 +106,8 @@ class Store:
     # -- writing -------------------------------------------------------------------------
     def commit(self, commit, idem=None):
         """Commit one fact atomically; raise IdempotencyConflict or StaleWrite."""
-        return _commit.run_commit(self.redis, self._script, self.keys, commit, idem, self._expand)
+        client = self.redis if idem is not None else self.once
+        return _commit.run_commit(client, self._script, self.keys, commit, idem, self._expand)
 
     def _expand(self, stored, ids):
         """Put the stored events back into an answer kept with {"$event": i} references."""

@@ -17,11 +17,12 @@ bp = Blueprint("visitors", __name__, url_prefix="/api/v1")
 
 @bp.post("/visitors")
 @operation("visitors.register", tag="visitors", body=RegisterRequest, answer=RegisteredAnswer,
-           status=201, creating=True, answers={409: DeniedAnswer})
+           status=201, creating=True, answers={409: DeniedAnswer}, errors=(410,))
 def register(user, body, idem):
     """Register a visitor at a gate (the ID number is checked, stored encrypted, answered masked).
 
     An exact watchlist match on a deny entry answers 409 `visitor_denied`: recorded, not on site.
+    A replay (same Idempotency-Key) once the visitor's personal data was purged answers 410.
     """
     committed = service.register_visitor(gw(), actor=user.actor(), idem=idem, **dict(body))
     return answered(in_language(committed, lang()))
@@ -29,9 +30,12 @@ def register(user, body, idem):
 
 @bp.post("/visitors/<visitor_id>/checkout")
 @operation("visitors.checkout", tag="visitors", body=CheckoutRequest, answer=CheckedOutAnswer,
-           creating=True, errors=(404, 409))
+           creating=True, errors=(404, 409, 410))
 def checkout(user, visitor_id, body, idem):
-    """Record a visitor leaving; a second check-out answers 409 with the visitor as now."""
+    """Record a visitor leaving; a second check-out answers 409 with the visitor as now.
+
+    A replay (same Idempotency-Key) once the visitor's personal data was purged answers 410.
+    """
     return answered(service.checkout_visitor(gw(), actor=user.actor(), idem=idem, visitor_id=visitor_id,
                                              entrance_id=body.entrance_id))
 

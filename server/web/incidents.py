@@ -46,12 +46,18 @@ def place_name(venue, location_id):
 
 
 def _filters():
-    """Return the list's filters from the query string (unknown values are ignored, not refused)."""
+    """Return the list's filters from the query string and whether one was not understood.
+
+    A filter not understood is ignored (the list shows more, with a notice), never refused.
+    """
     status = request.args.get("status", "open")
     severity = request.args.get("severity", "")
-    return {"status": status if status in (*lc.STATES, "open") else "",
-            "severity": int(severity) if severity.isdigit() and int(severity) in SEVERITIES else None,
-            "category": request.args.get("category", "")[:64] or None}
+    # Compared as text: str.isdigit() accepts "²" and "①", which int() then refuses.
+    chosen = {str(n): n for n in SEVERITIES}.get(severity)
+    filters = {"status": status if status in (*lc.STATES, "open") else "", "severity": chosen,
+               "category": request.args.get("category", "")[:64] or None}
+    ignored = (status != filters["status"] and status != "") or (severity != "" and chosen is None)
+    return filters, ignored
 
 
 @bp.route("/command/incidents")
@@ -60,7 +66,7 @@ def incident_list():
     user, refusal = require_page("command")
     if refusal:
         return refusal
-    ctx, venue, filters = gw(), venue_public(), _filters()
+    (filters, ignored), ctx, venue = _filters(), gw(), venue_public()
     rows = service.matching(ctx.store.projection(fold.NAME), **{**filters, "status": filters["status"] or None})
     zone = ZoneInfo(venue["timezone"])
     names = people(ctx)
@@ -68,7 +74,7 @@ def incident_list():
     items = [{**row, "when": local_time(row["reported_at"], zone), "place": place_name(venue, row["location_id"]),
               "category_name": localized(categories.get(row["category"], {}).get("name")) or row["category"],
               "assignee_name": names.get(row["assignee"], row["assignee"])} for row in rows]
-    return render_page("incidents/list.html", "incidents", user, incidents=items, filters=filters,
+    return render_page("incidents/list.html", "incidents", user, incidents=items, filters=filters, ignored=ignored,
                        categories=venue.get("incident_categories") or [], states=lc.STATES, severities=SEVERITIES)
 
 

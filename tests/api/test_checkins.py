@@ -188,7 +188,8 @@ def test_wrong_field_types_are_4xx_with_fields(name, guard_no_propagation, timel
 def test_a_body_over_the_size_limit_is_413_in_the_error_format(guard_no_propagation):
     answer = guard_no_propagation.post(URL, data=b"x" * (17 * 1024 * 1024), content_type="application/json")
     assert answer.status_code == 413
-    assert answer.is_json and answer.get_json()["error"]["code"]
+    assert answer.is_json and answer.get_json()["error"]["code"] == "too_large"
+    assert "16 MB" in answer.get_json()["error"]["fields"]["body"]
 
 
 def test_user_text_is_recorded_verbatim(auth, timeline):

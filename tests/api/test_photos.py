@@ -112,7 +112,10 @@ def test_a_decompression_bomb_is_refused(client_as):
 def test_too_large_is_413(client_as):
     answer = client_as("guard")("/api/v1/photos", b"\xff\xd8" + b"x" * MAX_UPLOAD_BYTES, name="huge.jpg")
     assert answer.status_code == 413
-    assert answer.get_json()["error"]["code"] == "too_large"
+    error = answer.get_json()["error"]
+    assert error["code"] == "too_large"
+    # The photo routes' own limit, not the app's 16 MB for other bodies.
+    assert "10 MB (10,485,760 bytes)" in error["fields"]["body"] and "10 MB" in error["message"]
 
 
 def test_idempotent_replay_answers_the_same_photo(client_as, ctx):
