@@ -16,6 +16,11 @@ def hazard_rows(ctx, reads):
     return {row["hazard_id"]: row for row in fold.open_hazards(reads.projections[fold.hazards.NAME])}
 
 
+def involves(row, viewer):
+    """Tell whether a hazard is a guard's own: they found it or were sent to fix it."""
+    return viewer.username in (row.get("opened_by"), row.get("assignee"))
+
+
 def readiness_rows(ctx, reads):
     """Return today's readiness board as one row, key `today`."""
     return {"today": readiness.board(ctx.venue, reads.projections, reads.now)}
@@ -41,8 +46,8 @@ CONCEPT = Concept(
     permissions={"inspections.record": ("guard",), "inspections.read": ("guard",), "hazards.read": ("guard",),
                  "hazards.run": ("operator",), "readiness.read": ("guard", "display")},
     timers=(service.check_open_hazards,),
-    sections=(Section("hazards", Hazard, hazard_rows, "open hazards, keyed by id",
-                      reads=(fold.hazards.NAME,)),
+    sections=(Section("hazards", Hazard, hazard_rows, "open hazards, keyed by id (a guard: those they found "
+                      "or were sent to fix)", reads=(fold.hazards.NAME,), mine=involves, all_rows=FEED_ROLES),
               Section("readiness", Board, readiness_rows, "one row, key `today`: today's readiness board "
                       "and gate", reads=tuple(f.NAME for f in fold.FOLDS))),
     gates=(readiness.gate,),

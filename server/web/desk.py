@@ -6,6 +6,7 @@ from flask import Blueprint, current_app
 
 from server import events as ev
 from server.visitors import service as visitors
+from server.visibility import Viewer
 
 from .i18n import localized
 from .pages import render_page, require_page
@@ -30,11 +31,11 @@ def _local(iso, zone, today):
     return moment.strftime("%H:%M") if moment.date() == today else moment.strftime("%m-%d %H:%M")
 
 
-def roll_call(gw, role, now):
+def roll_call(gw, viewer, now):
     """Return who is inside now, grouped by the entrance they came in by (venue order)."""
     zone = ZoneInfo(gw.venue.timezone)
     today = now.astimezone(zone).date()
-    inside = sorted(visitors.list_visitors(gw, role=role, on_site=True), key=lambda v: v["registered_at"])
+    inside = sorted(visitors.list_visitors(gw, viewer=viewer, on_site=True), key=lambda v: v["registered_at"])
     groups = []
     for entrance in [*gw.venue.entrances, None]:
         ident = entrance.id if entrance else None
@@ -55,4 +56,4 @@ def roll_call_page():
         return refusal
     now = ev.utc_now()
     return render_page("roll_call.html", "roll-call", user,
-                       roll=roll_call(current_app.extensions["gatewatch"], user.role, now))
+                       roll=roll_call(current_app.extensions["gatewatch"], Viewer(user.role, user.username), now))
