@@ -124,9 +124,6 @@ class Registry:
         """Return every concept's watcher timers."""
         return [t for c in self.concepts for t in c.timers]
 
-    def reads(self):
-        """Return the projections every snapshot section needs."""
-        return sorted({name for c in self.concepts for name in c.reads})
 
     def sessions_ended(self, ctx, event):
         """Return [(username, session tag or None)] whose sockets an event closes."""

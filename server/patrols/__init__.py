@@ -52,7 +52,8 @@ CONCEPT = Concept(
     permissions={"checkin.create": ("guard",), "patrols.read": ("guard", "display")},
     timers=(service.check_overdue,),
     sections=(Section("patrols", PatrolRow, patrol_rows, "one row per checkpoint, keyed by its id",
-                      reads=(NAME, PHASE)),
+                      reads=(NAME, PHASE), timed=True),
               Section("checkins", CheckinMinute, checkin_minutes, "check-ins of the last hour per minute "
-                      "recorded, keyed by the minute (the wall sums those of the last 60 minutes)", recent=(HOUR,))),
+                      "recorded, keyed by the minute (the wall sums those of the last 60 minutes)", recent=(HOUR,),
+                      timed=True)),
 )

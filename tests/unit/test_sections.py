@@ -9,7 +9,8 @@ cursor, advanced by the batch: its patches applied to the earlier rows are what 
 Expectations are reasoned from the rules in the vectors' README, never pasted from the code.
 Case 20 is new (the hour of check-ins is a window on the clock). Where the page judges by its own
 clock (overdue strictly after due_at; check-in minutes at most an hour old) the live wall is judged
-so too; `test_live_rows_are_the_snapshot_rows` marks (strict xfail) where live rows go stale.
+so too; the sections that change with the clock alone (patrols, check-ins, guards active) are
+declared `timed` and recomputed with every batch, so the live rows are the snapshot's rows.
 
 Dropped: vector 08 (events at or before the cursor) and the re-sent frames of 15, 17 and 19. The
 stream holds each event once and the tailer reads strictly after its position, so `Screens` never
@@ -305,13 +306,6 @@ CASES = [
 ]
 # Live rows of sections that change with time alone but are not declared `timed` (server/concept.py):
 # Screens recomputes them only when an event touches their projections or index.
-STALE = {"10": "E3, E4 and E5 passed their due time with no patrol event: their live rows keep overdue false",
-         "11": "E4 and E5 passed their due time with no patrol event: their live rows keep overdue false",
-         "19": "E2 passed its due time with no patrol event: its live row keeps overdue false",
-         "20": "gates passed their due time and the 01:28 minute left the hour with no patrol event: "
-               "the live patrols rows keep overdue false and the checkins rows keep 01:28"}
-
-
 def by_id(case):
     """Name a parametrised case by its vector."""
     return case.id
@@ -419,13 +413,7 @@ def test_live_patches_show_the_same_wall(ctx, case, monkeypatch):
     assert wall(rows, case.expect["patrols"], now=ev.parse_iso(t(case.now))) == case.wall()
 
 
-def stale_or_not(case):
-    """Return a case as a parameter, expected to fail (strictly) where its live rows go stale."""
-    reason = STALE.get(case.id[:2])
-    return pytest.param(case, id=case.id, marks=[pytest.mark.xfail(strict=True, reason=reason)] if reason else [])
-
-
-@pytest.mark.parametrize("case", [stale_or_not(c) for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=by_id)
 def test_live_rows_are_the_snapshot_rows(ctx, case, monkeypatch):
     """The live rows after a batch are the rows a snapshot gives at the same moment (what patches rest on)."""
     _before, _changed, rows = live(ctx, case, monkeypatch)
