@@ -16,6 +16,7 @@ from server.sealing import DATA_KEY, SEALED, _context, _unwrapped
 from server.vault import VaultError
 
 log = logging.getLogger("gatewatch.sealing")
+CACHED = 50_000  # opened entries kept per process (a venue's visitors over the retention period)
 
 
 def _record(spec, entry):
@@ -82,6 +83,10 @@ class RowsOpener:
         """Keep the declared personal projections ({name: PersonalRows}) and the sealer."""
         self.specs = dict(specs)
         self.sealer = sealer
+        # (token, wrapped data key) -> opened fields: every /api/v1/state opens every visitor of
+        # the retention period (~50 µs each). Keyed by the wrapped key as read now, so an entry
+        # whose key was erased never opens from here.
+        self._opened_cache = {}
 
     def __call__(self, projections, lookup):
         """Open {name: {field: decoded entry}} in place, one `lookup` for all; return it."""
@@ -94,24 +99,38 @@ class RowsOpener:
             return projections
         records = sorted({item[4] for item in sealed})
         found = lookup([(record, DATA_KEY) for record in records])
-        failed = []
-        keys = {record: _unwrapped(self.sealer, found.get((record, DATA_KEY)), record, failed)
-                for record in records}
+        failed, keys = [], {}
         for name, fld, entry, spec, record in sealed:
-            context = _row_context(record, name, fld)
-            projections[name][fld] = self._opened(entry, spec, keys[record], context, failed)
+            wrapped, context = found.get((record, DATA_KEY)), _row_context(record, name, fld)
+            fields = self._opened_cache.get((entry[SEALED], wrapped, context)) if wrapped else None
+            if fields is None and wrapped:
+                if record not in keys:
+                    keys[record] = _unwrapped(self.sealer, wrapped, record, failed)
+                fields = self._open(entry, keys[record], context, failed)
+                if fields is not None:
+                    self._remember((entry[SEALED], wrapped, context), fields)
+            opened = {k: v for k, v in entry.items() if k != SEALED}
+            opened.update(fields if fields is not None else {f: "" for f in spec.fields if f not in opened})
+            projections[name][fld] = opened
         if failed:  # one line per read, not one per entry: a missing master key hits them all
             log.error("%d sealed projection entries do not open (%s); they read erased", len(failed), failed[0])
         return projections
 
-    def _opened(self, entry, spec, data_key, context, failed):
-        """Return an entry with its sealed fields back, or with them "" once the key is gone."""
-        opened = {k: v for k, v in entry.items() if k != SEALED}
-        if data_key is not None:
+    def _open(self, entry, data_key, context, failed):
+        """Return the sealed fields of an entry, or None when its key is gone or does not open."""
+        if data_key is None:
+            return None
+        try:
+            return self.sealer.open(data_key, entry[SEALED], context)
+        except VaultError:  # tampered, or sealed for another entry
+            failed.append(f"an entry sealed as {context.split(chr(0))[-1]!r} does not authenticate")
+            return None
+
+    def _remember(self, key, fields):
+        """Keep opened fields for the next read, forgetting the oldest past CACHED entries."""
+        if len(self._opened_cache) >= CACHED:
             try:
-                opened.update(self.sealer.open(data_key, entry[SEALED], context))
-                return opened
-            except VaultError:  # tampered, or sealed for another entry
-                failed.append(f"an entry sealed as {context.split(chr(0))[-1]!r} does not authenticate")
-        opened.update({f: "" for f in spec.fields if f not in opened})
-        return opened
+                self._opened_cache.pop(next(iter(self._opened_cache)))
+            except (StopIteration, KeyError, RuntimeError):  # another thread trimmed it first
+                pass
+        self._opened_cache[key] = fields

@@ -63,3 +63,12 @@ def test_projections_hold_no_personal_field_and_readers_see_the_visitor_whole(lo
     assert row["purged"] is True and row["name"] == "欧阳*" and row["phone"] is None
     assert row["organization"] == row["host"] == row["purpose"] == row["plate"] == ""
     assert runner("rebuild", "--check")[0] == 0
+
+
+def test_an_entry_whose_data_key_is_gone_reads_erased_with_the_name_masked(login_as, ctx):
+    guard = login_as("gate1", "guard")
+    visitor_id = guard.post(URL, json=BODY).get_json()["visitor"]["visitor_id"]
+    ctx.store.redis.hdel(ctx.store.keys.of("visitor_id", visitor_id), "dk")  # the shredding, alone
+    row = login_as("op1", "operator").client.get(f"{URL}/{visitor_id}").get_json()["visitor"]
+    assert row["name"] == "欧阳*" and row["phone"] is None and row["on_site"] is True
+    assert row["organization"] == row["host"] == row["purpose"] == row["plate"] == ""
