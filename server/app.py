@@ -33,7 +33,7 @@ def build_context(settings, embedded=None):
     # Master keys are read on first use (the key file may be created then), not at start.
     sealer = Sealer(lambda: data_keys(settings))
     store = Store(url, venue.id, reader=registry().upcast, opener=registry().opener(sealer),
-                  envelope=lambda event: ev.envelope(event, venue.id))
+                  rows_opener=registry().rows_opener(sealer), envelope=lambda event: ev.envelope(event, venue.id))
     return Gatewatch(settings=settings, venue=venue, store=store, accounts=Accounts(store),
                      registry=registry(), metrics=Metrics(), embedded=embedded, sealer=sealer)
 

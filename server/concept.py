@@ -79,6 +79,22 @@ class Personal:
 
 
 @dataclass(frozen=True)
+class PersonalRows:
+    """The fields of a projection's entries that identify a person, stored only sealed.
+
+    Like `Personal` for events: sealed under the subject's data key when a commit (or a
+    rebuild) writes the entry, opened by the store on every read, so folds and readers see
+    the entry whole; once the key is erased they read "" (the `masked` forms stay in the clear).
+    """
+
+    projection: str  # the fold's NAME
+    subject: Callable  # entry -> the person's id; None: this entry names nobody
+    record: Callable  # subject -> key parts of the hash holding its wrapped data key ("dk")
+    fields: tuple  # entry keys sealed
+    masked: dict = field(default_factory=dict)  # field -> function(value): the clear, anonymous form
+
+
+@dataclass(frozen=True)
 class EventType:
     """One event type: its data model and version, who sees it, and how old versions read."""
 
@@ -136,6 +152,7 @@ class Concept:
     permissions: dict = field(default_factory=dict)  # permission -> roles (and those above them)
     timers: tuple = ()  # functions (ctx, now) run by the leader-elected watcher
     sections: tuple = ()  # Section: what this concept's rows on the pages are
+    personal_rows: tuple = ()  # PersonalRows: projection entries stored sealed
     # (ctx, event) -> [(username, session tag or None)] whose live sockets must close.
     ends_sessions: Callable | None = None
     # (ctx, target phase) -> [{key, en, zh, ...}]: what keeps the venue from entering that phase.

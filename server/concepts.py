@@ -4,7 +4,7 @@ import functools
 from pydantic import ValidationError
 
 from server import events as ev
-from server import sealing, visibility
+from server import sealed_rows, sealing, visibility
 from server import (accounts, activity, alerts, broadcasts, clearance, expected, incidents, inspections, patrols,
                     phase, photos, vehicles, visitors, watchlist)
 from server.concept import ROLE_PARENTS
@@ -26,6 +26,7 @@ class Registry:
         self.concepts = tuple(concepts)
         self.types = {t.name: t for c in self.concepts for t in c.events}
         self.folds = tuple(f for c in self.concepts for f in c.folds)
+        self.personal_rows = {spec.projection: spec for c in self.concepts for spec in c.personal_rows}
 
     def event_type(self, name):
         """Return the registered EventType of a name, or None."""
@@ -61,6 +62,10 @@ class Registry:
     def opener(self, sealer):
         """Return the store's batch opener: sealed personal fields back, or shown purged."""
         return lambda events, lookup: sealing.open_events(self, sealer, events, lookup)
+
+    def rows_opener(self, sealer):
+        """Return the store's projection opener: sealed personal fields of entries back, or blanked."""
+        return sealed_rows.RowsOpener(self.personal_rows, sealer)
 
     def audience(self, event):
         """Return who receives an event live and on resume (None for an unknown type)."""

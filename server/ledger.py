@@ -5,7 +5,7 @@ import random
 import secrets
 
 from server import events as ev
-from server import merge, sealing
+from server import merge, sealed_rows, sealing
 from server.errors import Busy
 from server.store import Commit, Idempotency, StaleWrite, placeholder
 
@@ -45,8 +45,9 @@ def fold_changes(ctx, events, rule=None, idem=None):
         raw, answer = {}, None  # nothing to read: the commit script answers a replayed key itself
     if answer:
         return answer, None  # a replay must not be judged by today's rules
-    state = {name: {f: (json.loads(v) if v else None) for f, v in values.items()}
-             for name, values in raw.items()}
+    # Folds see entries opened; the guards below compare the stored (sealed) text.
+    state = ctx.store.open_rows({name: {f: (json.loads(v) if v else None) for f, v in values.items()}
+                                 for name, values in raw.items()})
     expected = {name: {f: (v or "") for f, v in values.items()} for name, values in raw.items()
                 if name not in whole}
     if rule:
@@ -82,12 +83,13 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
 
     `absent` lists keys that must not exist at commit time (e.g. a new user's record).
     Every event must match its registered schema; the current version is stamped on it.
-    Personal fields are folded and answered as drafted but stored sealed (server/sealing.py).
+    Personal fields are folded and answered as drafted but stored sealed, in the events
+    (server/sealing.py) and in the projections' entries (server/sealed_rows.py).
     """
     for event in events:
         ctx.registry.validate(event)
     nonce = placeholder_ids(events)
-    stored_events, key_ops, sealed_by = sealing.seal_events(ctx, events)
+    stored_events, key_ops, sealed_by, data_keys = sealing.seal_events(ctx, events)
     for attempt in range(ATTEMPTS):
         changes, expected = fold_changes(ctx, events, rule, idem)
         if expected is None:
@@ -101,7 +103,7 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
             stored = sealing.seal_answer(ctx, stored, sealed_by, nonce)
         commit = Commit(events=stored_events, status=status, body=body(envs) if body else None,
                         stored_body=stored,
-                        projections=changes, expected=expected, ops=key_ops + list(ops), nonce=nonce,
+                        projections=sealed_rows.seal_rows(ctx, changes, data_keys), expected=expected, ops=key_ops + list(ops), nonce=nonce,
                         absent=list(absent))
         try:
             committed = ctx.store.commit(commit, idem)

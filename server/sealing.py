@@ -86,7 +86,8 @@ def _record(spec, data):
 # -- writing -------------------------------------------------------------------------------
 
 def seal_events(ctx, events):
-    """Return (events as stored, ops writing new data keys, (record, data key) of the first person).
+    """Return (events as stored, ops writing new data keys, (record, data key) of the first person,
+    {record: data key or None} of every person named).
 
     A person introduced by one of these events gets a new data key; the others' keys are read
     in one round trip. A person whose key is gone (purged) is stored anonymous.
@@ -95,7 +96,7 @@ def seal_events(ctx, events):
                 ((e, ctx.registry.personal(e)) for e in events)]
     personal = [(e, spec, record) for e, spec, record in personal if record]
     if not personal:
-        return events, [], None
+        return events, [], None, {}
     keys, ops = {}, []
     for event, spec, record in personal:
         if spec.creates and record not in keys:
@@ -108,7 +109,7 @@ def seal_events(ctx, events):
             keys[record] = _unwrapped(ctx.sealer, found.get((record, DATA_KEY)), record)
     sealed = {id(e): _sealed(ctx.sealer, e, spec, record, keys[record]) for e, spec, record in personal}
     first = personal[0][2]
-    return [sealed.get(id(e), e) for e in events], ops, (first, keys[first]) if keys[first] else None
+    return [sealed.get(id(e), e) for e in events], ops, (first, keys[first]) if keys[first] else None, keys
 
 
 def _sealed(sealer, event, spec, record, data_key):

@@ -46,15 +46,17 @@ def connect(url, *, timeout=5.0, text=True, retries=1):
 class Store:
     """Reads and writes for one venue."""
 
-    def __init__(self, url, venue_id, *, reader=None, envelope=None, opener=None):
+    def __init__(self, url, venue_id, *, reader=None, envelope=None, opener=None, rows_opener=None):
         """Connect; `reader` upgrades each decoded event, `envelope` renders one for answers.
 
         `opener(events, lookup)` finishes each batch of decoded events (e.g. opens sealed
-        personal fields), fetching what it needs through `lookup` in one round trip per batch.
-        All three come from the concept registry: the store itself knows no event type.
+        personal fields), fetching what it needs through `lookup` in one round trip per batch;
+        `rows_opener({name: {field: entry}}, lookup)` does the same for projections as read.
+        All come from the concept registry: the store itself knows no event type.
         """
         self.reader = reader or (lambda event: event)
         self.opener = opener
+        self.rows_opener = rows_opener
         self.envelope = envelope or (lambda event: event)
         self.url = url
         self.venue_id = venue_id
@@ -183,17 +185,25 @@ class Store:
         return bool(self.redis.scard(key))
 
     # -- projections ---------------------------------------------------------------------
+    def open_rows(self, projections):
+        """Return decoded projections ({name: {field: entry}}) with their sealed entries opened."""
+        return self.rows_opener(projections, self.lookup) if self.rows_opener else projections
+
     def projection_fields(self, name, fields):
-        """Return {field: raw json or None} for some fields of a projection."""
+        """Return {field: json or None} for some fields of a projection (sealed entries opened)."""
         if not fields:
             return {}
-        values = self.redis.hmget(self.keys.projection(name), list(fields))
-        return dict(zip(fields, values))
+        values = dict(zip(fields, self.redis.hmget(self.keys.projection(name), list(fields))))
+        if not any(v and '"sealed":' in v for v in values.values()):
+            return values
+        opened = self.open_rows({name: {f: json.loads(v) for f, v in values.items() if v}})[name]
+        return {f: dumps(opened[f]) if f in opened else None for f in fields}
 
     def read_fields(self, wanted, idem=None, whole=()):
         """Return ({name: {field: raw json or None}}, stored answer or None) in one round trip.
 
-        The projections named in `whole` are read entire.
+        The projections named in `whole` are read entire. The text is as stored (sealed
+        entries sealed): the ledger guards on it, and opens what it folds with open_rows().
         """
         if not wanted and not idem and not whole:
             return {}, None
@@ -215,7 +225,7 @@ class Store:
     def projection(self, name):
         """Return a whole projection as {field: decoded value}."""
         raw = self.redis.hgetall(self.keys.projection(name))
-        return {k: json.loads(v) for k, v in raw.items()}
+        return self.open_rows({name: {k: json.loads(v) for k, v in raw.items()}})[name]
 
     def snapshot(self, names, recent=0, indexes=()):
         """Return (cursor, {name: projection}[, recent events newest first, index ids]) atomically.
@@ -234,13 +244,14 @@ class Store:
         for kind, value, _ in reversed(indexes):
             found[(kind, value)] = [i for i, _ in rest.pop()]
         cursor = last[0][0] if last else "0-0"
-        projections = {name: {k: json.loads(v) for k, v in h.items()} for name, h in zip(names, rest)}
+        projections = self.open_rows({name: {k: json.loads(v) for k, v in h.items()}
+                                      for name, h in zip(names, rest)})
         if not (recent or indexes):
             return cursor, projections
         return cursor, projections, self.decode_all(last[:recent]), found
 
     def raw_projections(self, names):
-        """Return {name: {field: raw json}} exactly as stored (for rebuild checks)."""
+        """Return {name: {field: raw json}} exactly as stored (sealed entries sealed)."""
         pipe = self.redis.pipeline(transaction=True)
         for name in names:
             pipe.hgetall(self.keys.projection(name))

@@ -1,5 +1,5 @@
 """Visitors at the gates: registered with their ID checked and sealed, checked out, on-site roll."""
-from server.concept import Audience, Concept, EventType, Personal, Section, feed_and_actor
+from server.concept import Audience, Concept, EventType, Personal, PersonalRows, Section, feed_and_actor
 from server.visitors.idcheck import mask_name
 from server.visitors import fold, overstay, service
 from server.visitors.models import CheckedOutData, PurgedData, RegisteredData, RevealedData, Visitor
@@ -11,6 +11,9 @@ REGISTERED_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=f
                                fields=fold.PERSONAL, masked={"name": mask_name}, creates=True)
 CHECKED_OUT_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=fold.record,
                                 fields=("name",), masked={"name": mask_name})
+# The same fields of the visitors' entries, sealed under the same key in the projection.
+ENTRY_PERSONAL = PersonalRows(NAME, subject=lambda entry: entry.get("visitor_id"), record=fold.record,
+                              fields=fold.PERSONAL, masked={"name": mask_name})
 
 
 def rows(ctx, reads):
@@ -40,6 +43,7 @@ CONCEPT = Concept(
     permissions={"visitors.register": ("guard",), "visitors.checkout": ("guard",),
                  "visitors.read": ("guard", "display"), "visitors.reveal": ("commander",)},
     timers=(service.purge_timer, overstay.check_overstays),
+    personal_rows=(ENTRY_PERSONAL,),
     sections=(Section("visitors", Visitor, rows, "visitors on site, keyed by id, as the viewer may read them "
                       "(a display: 张*, no phone, organization, host or purpose; the plate masked)",
                       reads=(NAME,)),),

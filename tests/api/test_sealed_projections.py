@@ -1,0 +1,74 @@
+"""No personal field of a visitor in plain text in any projection in Redis, while every reader
+still reads the visitor whole: the state, the lists, the check-out, the rebuild, the purge."""
+import datetime as dt
+import json
+
+import pytest
+
+from server import events as ev
+from server.expected import rows
+from unit_ids import ID
+
+pytestmark = pytest.mark.usefixtures("quick_hashes")
+URL = "/api/v1/visitors"
+PERSON = {"name": "欧阳翠湖", "phone": "13912345670", "organization": "琥珀鲸研究会", "host": "端木青松",
+          "purpose": "校准星图仪", "plate": "京A7K3Q9"}
+BODY = {**PERSON, "id_type": "resident_id", "id_number": ID, "entrance_id": "E1"}
+
+
+def projections_text(ctx, redis_server):
+    """Return every projection hash of the venue, field names and values, as one text."""
+    r = redis_server.client()
+    keys = sorted(r.scan_iter(match=ctx.store.keys.projection("*"), count=1000))
+    assert keys, "no projection found"
+    return json.dumps({k: r.hgetall(k) if r.type(k) == "hash" else r.get(k) for k in keys}, ensure_ascii=False)
+
+
+def test_projections_hold_no_personal_field_and_readers_see_the_visitor_whole(login_as, ctx, runner,
+                                                                              redis_server):
+    guard, op = login_as("gate1", "guard"), login_as("op1", "operator")
+    csv = ("name,id_type,id_number,organization,host,date,plate\n"
+           f"{PERSON['name']},resident_id,{ID},{PERSON['organization']},{PERSON['host']},{rows.today(ctx)},"
+           f"{PERSON['plate']}\n")
+    assert op.post("/api/v1/visitors/expected/import", data=csv.encode(),
+                   headers={"Content-Type": "text/csv"}).status_code == 201
+    registered = guard.post(URL, json=BODY)
+    assert registered.status_code == 201, registered.get_json()
+    visitor_id = registered.get_json()["visitor"]["visitor_id"]
+
+    text = projections_text(ctx, redis_server)
+    for value in PERSON.values():
+        assert value not in text, value
+    assert "欧阳*" in text  # the masked name stays in the clear
+
+    listed = {v["visitor_id"]: v for v in op.client.get(URL).get_json()["visitors"]}
+    for row in [listed[visitor_id], op.client.get(f"{URL}/{visitor_id}").get_json()["visitor"]]:
+        assert {k: row[k] for k in PERSON} == PERSON, row
+    state = json.dumps(op.client.get("/api/v1/state").get_json(), ensure_ascii=False)
+    assert all(value in state for value in PERSON.values()), state
+    assert runner("rebuild", "--check")[0] == 0
+    assert runner("rebuild")[0] == 0 and runner("rebuild", "--check")[0] == 0
+    for value in PERSON.values():
+        assert value not in projections_text(ctx, redis_server), value  # rebuilt sealed, too
+    assert {k: op.client.get(f"{URL}/{visitor_id}").get_json()["visitor"][k] for k in PERSON} == PERSON
+
+    assert guard.post(f"{URL}/{visitor_id}/checkout", json={"entrance_id": "E2"}).status_code == 200
+    row = op.client.get(f"{URL}/{visitor_id}").get_json()["visitor"]
+    assert row["on_site"] is False and {k: row[k] for k in PERSON} == PERSON
+    assert guard.post(f"{URL}/{visitor_id}/checkout", json={"entrance_id": "E2"}).status_code == 409
+
+    later = ev.iso(ev.utc_now() + dt.timedelta(minutes=1))
+    assert runner("purge", "--before", later)[0] == 0
+    row = op.client.get(f"{URL}/{visitor_id}").get_json()["visitor"]
+    assert row["purged"] is True and row["name"] == "欧阳*" and row["phone"] is None
+    assert row["organization"] == row["host"] == row["purpose"] == row["plate"] == ""
+    assert runner("rebuild", "--check")[0] == 0
+
+
+def test_an_entry_whose_data_key_is_gone_reads_erased_with_the_name_masked(login_as, ctx):
+    guard = login_as("gate1", "guard")
+    visitor_id = guard.post(URL, json=BODY).get_json()["visitor"]["visitor_id"]
+    ctx.store.redis.hdel(ctx.store.keys.of("visitor_id", visitor_id), "dk")  # the shredding, alone
+    row = login_as("op1", "operator").client.get(f"{URL}/{visitor_id}").get_json()["visitor"]
+    assert row["name"] == "欧阳*" and row["phone"] is None and row["on_site"] is True
+    assert row["organization"] == row["host"] == row["purpose"] == row["plate"] == ""
