@@ -5,7 +5,7 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from server.store import commit as _commit
+from server.store import aof, commit as _commit
 from server.store.keys import Keys
 
 Commit = _commit.Commit
@@ -344,41 +344,8 @@ class Store:
         return info.get("loading", 0) == 0
 
     def rewrite_log(self, pause, timeout=120.0):
-        """Rewrite Redis' append-only file and wait until the new one replaced the old; True if done.
-
-        After an erasure the old file still holds the erased values as they were written; the
-        rewritten one holds only what is there now. A rewrite already running may have started
-        before the erasure, so it is waited for and another one started. `pause(seconds)` waits
-        in the caller's async mode. False when Redis keeps no AOF or refuses the command.
-        """
-        waited = 0.0
-        try:
-            if not self.redis.info("persistence").get("aof_enabled"):
-                return False
-            while True:
-                if not self._rewriting():
-                    try:
-                        self.redis.bgrewriteaof()
-                        break
-                    except redis.ResponseError as exc:
-                        if "in progress" not in str(exc):
-                            raise
-                if waited > timeout:
-                    return False
-                pause(0.05)
-                waited += 0.05
-            while self._rewriting() and waited < timeout:
-                pause(0.05)
-                waited += 0.05
-            info = self.redis.info("persistence")
-        except redis.ResponseError:
-            return False  # a managed Redis may forbid the command: its operator rewrites it
-        return not self._rewriting(info) and info.get("aof_last_bgrewrite_status") == "ok"
-
-    def _rewriting(self, info=None):
-        """Tell whether an AOF rewrite runs or is scheduled."""
-        info = info or self.redis.info("persistence")
-        return bool(info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled"))
+        """Rewrite Redis' append-only file and wait for it (server/store/aof.py); True if done."""
+        return aof.rewrite_log(self.redis, pause, timeout)
 
     def hold_lease(self, name, owner, ttl_ms):
         """Take or renew a named lease; return True while this owner holds it."""
