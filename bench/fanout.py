@@ -38,6 +38,11 @@ class Tally:
     def reset(self):
         """Forget everything received so far."""
         self.first, self.dups, self.order_errors, self.high = {}, collections.Counter(), 0, None
+        self.bytes = 0  # payload bytes of the event frames received (lean clients only)
+
+    def count_bytes(self, n):
+        """Add one frame's payload size."""
+        self.bytes += n
 
     def note(self, event_id, arrived):
         """Record one arrival."""
@@ -104,7 +109,8 @@ def raw_clients(url, token, count, lock):
     tallies, failed, conns = [], [], []
     for _ in range(count):
         tally = Tally()
-        conn = wsclient.LiveConnection(url, {"token": token} if token else None, tally.note, NAMESPACE)
+        conn = wsclient.LiveConnection(url, {"token": token} if token else None, tally.note, NAMESPACE,
+                                       on_bytes=tally.count_bytes)
         try:
             conn.connect()
         except (OSError, wsclient.Refused) as exc:
@@ -159,13 +165,15 @@ def wait_all(tallies, lock, ids, timeout):
 
 def summarise(tallies, sent):
     """Return per-client counts, every latency as packed doubles, and this process's CPU time."""
-    out = {"lost": [], "dup": [], "ooo": [], "cpu": os.times()}
+    out = {"lost": [], "dup": [], "ooo": [], "cpu": os.times(), "bytes": 0, "received": 0}
     lat = array.array("d")
     for tally in tallies:
         lost, dup, ooo, latencies = tally.report(sent)
         out["lost"].append(lost)
         out["dup"].append(dup)
         out["ooo"].append(ooo)
+        out["bytes"] += tally.bytes
+        out["received"] += len(tally.first)
         lat.extend(latencies)
     out["lat"] = lat.tobytes()
     return out
@@ -297,6 +305,8 @@ def run_app(target, kind, clients, procs, rate, seconds):
            "bad_clients": sum(1 for p in parts for a, b, c in zip(p["lost"], p["dup"], p["ooo"], strict=True)
                               if a or b or c),
            "p50": ms(percentile(lat, 50)), "p99": ms(percentile(lat, 99)), "max": ms(max(lat)) if lat else None,
+           "bytes_per_event": (sum(p.get("bytes", 0) for p in parts) / received) if (received := sum(
+               p.get("received", 0) for p in parts)) else None,
            "app_cpu": app_cpu / took, "redis_cpu": redis_cpu / took,
            "client_cpu": max(client_cpu) / took if client_cpu else None}
     say(f"  {target.label}: p50 {fig['p50']:.1f} ms, p99 {fig['p99']:.1f} ms; lost {fig['lost']}, "
@@ -314,6 +324,8 @@ def measure(targets, kind, clients, procs, rate, seconds, tag="fan-out"):
                    "ms", b["p99"], c["p99"], "max", 1.0),
         absolute_row(f"{tag} p99 delivery under 100 ms", "ms", b["p99"], c["p99"], "lt", 100.0),
         info_row(f"{tag} p50 delivery", "ms", b["p50"], c["p50"]),
+        info_row(f"{tag} bytes per event per client (frame payloads)", "B", b["bytes_per_event"],
+                 c["bytes_per_event"]),
         info_row(f"{tag} max delivery", "ms", b["max"], c["max"]),
         absolute_row(f"{tag} events lost (sum over clients)", "n", b["lost"], c["lost"], "eq", 0, show_ratio=False),
         absolute_row(f"{tag} events duplicated", "n", b["dup"], c["dup"], "eq", 0, show_ratio=False),

@@ -65,10 +65,11 @@ def parse_frames(buf):
 class LiveConnection:
     """One websocket connection to /live; on_event(event_id, arrived) is called in wire order."""
 
-    def __init__(self, base_url, auth, on_event, namespace="/live"):
+    def __init__(self, base_url, auth, on_event, namespace="/live", on_bytes=None):
         self.url = urllib.parse.urlsplit(base_url)
         self.auth = auth
         self.on_event = on_event
+        self.on_bytes = on_bytes  # on_bytes(n): the size of each event frame's payload
         self.ns = namespace.encode()
         self.event_prefix = b"42" + self.ns + b","
         self.sock = None
@@ -146,6 +147,8 @@ class LiveConnection:
         """Handle one frame: events to on_event, pings answered, closes noted."""
         if opcode == 1:
             if payload.startswith(self.event_prefix):
+                if self.on_bytes:
+                    self.on_bytes(len(payload))
                 name, *args = json.loads(payload[len(self.event_prefix):])
                 if name == "event" and args and isinstance(args[0], dict):
                     self.on_event(args[0].get("id"), arrived)  # the bare app: one event per frame
