@@ -1,4 +1,5 @@
 """Patrol check-ins at entrances and checkpoints, and the overdue timer."""
+import bisect
 import datetime as dt
 
 from server import events as ev
@@ -22,12 +23,17 @@ def patrol_rows(ctx, reads):
 
 def checkin_minutes(ctx, reads):
     """Return the check-ins of the last hour per minute they were recorded in (the wall's rate)."""
-    counts = {}
-    for stream_id in reads.recent.get(HOUR[:2], ()):  # the tailer runs this per batch: keep it lean
-        minute = int(stream_id.split("-", 1)[0]) // 60000
-        counts[minute] = counts.get(minute, 0) + 1
-    named = {ev.ms_to_iso(minute * 60000): n for minute, n in counts.items()}  # at most 61 to format
-    return {minute: {"minute": minute, "count": n} for minute, n in named.items()}
+    # The tailer runs this on every batch: count each minute by bisection in the ids, which are
+    # in stream order (as _trim_windows in server/screens.py also relies on), not id by id.
+    ids = reads.recent.get(HOUR[:2], ())
+    rows, start = {}, 0
+    while start < len(ids):
+        minute = ev.id_ms(ids[start]) // 60000 * 60000
+        end = bisect.bisect_left(ids, minute + 60000, lo=start, key=ev.id_ms)
+        name = ev.ms_to_iso(minute)
+        rows[name] = {"minute": name, "count": end - start}
+        start = end
+    return rows
 
 
 CONCEPT = Concept(
