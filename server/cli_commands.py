@@ -24,6 +24,7 @@ from server.watchlist import names
 log = logging.getLogger("gatewatch")
 CLI_ACTOR = {"username": "cli", "role": "admin"}
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+WARM_UP_AFTER_SECONDS = 5.0
 
 
 def _context(settings=None, embedded=None):
@@ -179,6 +180,8 @@ def _start(settings, stops, run_in_thread=None):
 
 def _warm_up(ctx):
     """Load what start-up left for later (pypinyin's dictionaries), off the loop, once serving."""
+    # Not at once: the tailer's first read of a large store wants the CPU (and the GIL) first.
+    ctx.runner.sleep(WARM_UP_AFTER_SECONDS)
     try:
         offload.run_heavy(ctx, names.warm, kind="warm-up")
     except Exception:  # the first request that needs it loads it instead
