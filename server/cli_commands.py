@@ -9,7 +9,7 @@ import sys
 from zoneinfo import ZoneInfo
 
 from server import events as ev
-from server import ledger, phase, sealed_rows, sealing
+from server import ledger, offload, phase, sealed_rows, sealing
 from server.app import build_context, create_app
 from server.auth import users
 from server.config import ConfigError, load_settings
@@ -19,10 +19,12 @@ from server.store import REDIS_ERROR, UNAVAILABLE
 from server.store.embedded import EmbeddedRedis, StartCancelled
 from server.venue import VenueError
 from server.visitors import service as visitors
+from server.watchlist import names
 
 log = logging.getLogger("gatewatch")
 CLI_ACTOR = {"username": "cli", "role": "admin"}
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+WARM_UP_AFTER_SECONDS = 5.0
 
 
 def _context(settings=None, embedded=None):
@@ -176,6 +178,16 @@ def _start(settings, stops, run_in_thread=None):
     return ctx, app, watcher
 
 
+def _warm_up(ctx):
+    """Load what start-up left for later (pypinyin's dictionaries), off the loop, once serving."""
+    # Not at once: the tailer's first read of a large store wants the CPU (and the GIL) first.
+    ctx.runner.sleep(WARM_UP_AFTER_SECONDS)
+    try:
+        offload.run_heavy(ctx, names.warm, kind="warm-up")
+    except Exception:  # the first request that needs it loads it instead
+        log.exception("warm-up failed")
+
+
 def _shutdown(ctx, app, watcher):
     """Hand the watch lease over, stop the hub, and (whatever fails before) the embedded Redis."""
     try:
@@ -212,6 +224,7 @@ def cmd_serve(args):
         watcher.start()
         if ctx.embedded:
             ctx.runner.start(_supervise_redis, ctx)
+        ctx.runner.start(_warm_up, ctx)
         realtime.run(app, host=args.host, port=args.port, max_connections=ctx.settings.max_connections,
                      server_options=getattr(args, "server_options", None))
     finally:

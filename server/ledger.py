@@ -38,7 +38,8 @@ def fold_changes(ctx, events, rule=None, idem=None):
     `rule(state)` sees the current values of everything the events touch, read in the same
     attempt whose values the commit guards, so a rule checked here cannot be raced.
     """
-    wanted, whole = _touched(ctx.registry.folds, events)
+    folds = ctx.registry.folds
+    wanted, whole = _touched(folds, events)
     if wanted or whole or rule:
         raw, answer = ctx.store.read_fields(wanted, idem, whole=whole)
     else:
@@ -54,12 +55,13 @@ def fold_changes(ctx, events, rule=None, idem=None):
         rule({name: dict(values) for name, values in state.items()})
     changes = {}
     for event in events:
-        for fold in ctx.registry.folds:
+        for fold in folds:
             current = state.setdefault(fold.NAME, {})
             delta = fold.apply(current, event)
-            for fld, value in delta.items():
-                merge.apply(current, fld, value)
-            changes.setdefault(fold.NAME, {}).update(delta)
+            if delta:  # most folds ignore most events: no work for them on every commit
+                for fld, value in delta.items():
+                    merge.apply(current, fld, value)
+                changes.setdefault(fold.NAME, {}).update(delta)
     for name in whole:  # read whole, guarded only where it changes: other entries do not matter
         expected[name] = {f: raw[name].get(f) or "" for f in changes.get(name, {})}
     return {k: v for k, v in changes.items() if v}, expected
@@ -67,15 +69,15 @@ def fold_changes(ctx, events, rule=None, idem=None):
 
 def _touched(folds, events):
     """Return ({projection: fields the events depend on}, projections they depend on whole)."""
-    wanted, whole = {fold.NAME: set() for fold in folds}, set()
+    wanted, whole = {}, set()
     for event in events:
         for fold in folds:
             fields = fold.touches(event)
             if fields is merge.WHOLE:
                 whole.add(fold.NAME)
-            else:
-                wanted[fold.NAME].update(fields)
-    return {n: sorted(f) for n, f in wanted.items() if f and n not in whole}, whole
+            elif fields:
+                wanted.setdefault(fold.NAME, set()).update(fields)
+    return {n: sorted(f) for n, f in wanted.items() if n not in whole}, whole
 
 
 def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, absent=()):

@@ -12,7 +12,6 @@ import re
 import unicodedata
 
 from opencc import OpenCC
-from pypinyin import Style, pinyin
 
 from server.visitors.idcheck import COMPOUND_SURNAMES
 
@@ -63,8 +62,17 @@ def _joined_orders(tokens):
     return {"".join(tokens[i:] + tokens[:i]) for i in range(len(tokens))} if tokens else set()
 
 
+def warm():
+    """Load pypinyin's dictionaries now (serve does so off the loop once it is serving)."""
+    _readings("张")
+
+
 def _readings(chars):
     """Return the pinyin spellings of some characters (every reading of each, bounded)."""
+    # Imported on first use: loading pypinyin's dictionaries takes ~0.4 s, a third of start-up,
+    # and only a Chinese name compared with a romanised one needs them.
+    from pypinyin import Style, pinyin
+
     options = [[_plain_latin(p) for p in readings]
                for readings in pinyin(chars, style=Style.NORMAL, heteronym=True, errors="ignore")]
     spellings = ("".join(combo) for combo in itertools.product(*options))
