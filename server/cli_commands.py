@@ -179,8 +179,7 @@ def _start(settings, stops, run_in_thread=None):
 
 
 def _warm_up(ctx):
-    """Load what start-up left for later (pypinyin's dictionaries), off the loop, once serving."""
-    # Not at once: the tailer's first read of a large store wants the CPU (and the GIL) first.
+    """Load what start-up left for later (pypinyin), off the loop, after the tailer's first read."""
     ctx.runner.sleep(WARM_UP_AFTER_SECONDS)
     try:
         offload.run_heavy(ctx, names.warm, kind="warm-up")
