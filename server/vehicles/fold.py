@@ -1,8 +1,11 @@
-"""Vehicles at the gates as a fold of events, keyed by plate (pure: no I/O).
+"""Vehicles at the gates as a fold of events, keyed by the plate's keyed digest (pure: no I/O).
 
-A vehicle brought by a visitor has its plate sealed under that visitor's data key: once the
-visitor is purged, its events read without the plate, and its entry here is dropped, so no
-plate stays paired with the purged visitor.
+Entries are keyed by `plate_key` (a keyed HMAC of the normalised plate, made by the service),
+so no plate is a hash field's name in the projection; events written before it existed are
+keyed by their plate. A vehicle brought by a visitor has its plate sealed under that visitor's
+data key, in its events and in its entry here (`ENTRY_PERSONAL` in the package): once the
+visitor is purged, its events read without the plate, and its entry is dropped, so no plate
+stays paired with the purged visitor.
 """
 from server.merge import WHOLE
 
@@ -12,10 +15,15 @@ LEFT = "vehicle.left"
 VISITORS_PURGED = "visitor.purged"
 
 
+def key(data):
+    """Return the key of a vehicle's entry: its plate's keyed digest, or (older events) its plate."""
+    return data.get("plate_key") or data["plate"]
+
+
 def touches(event):
-    """Return the plate an entry or exit depends on (in twice or out twice is refused)."""
+    """Return the key of the vehicle an entry or exit depends on (in twice or out twice is refused)."""
     if event["type"] in (ENTERED, LEFT):
-        return [event["data"]["plate"]]
+        return [key(event["data"])]
     if event["type"] == VISITORS_PURGED:
         return WHOLE  # which plates were theirs is known only from the entries
     return []
@@ -26,23 +34,21 @@ def apply(state, event):
     data = event["data"]
     if event["type"] == VISITORS_PURGED:
         purged = set(data["visitor_ids"])
-        return {plate: None for plate, entry in state.items() if entry and entry.get("visitor_id") in purged}
-    plate = data.get("plate")
-    if data.get("purged"):
-        return {}  # its visitor was purged: the plate is gone (replayed from the stream)
+        return {k: None for k, entry in state.items() if entry and entry.get("visitor_id") in purged}
+    if event["type"] not in (ENTERED, LEFT) or data.get("purged"):
+        return {}  # not a vehicle's, or its visitor was purged: the plate is gone (replayed)
+    vehicle = key(data)
     if event["type"] == ENTERED:
         entry = {k: data.get(k) for k in ("plate", "plate_unusual", "kind", "pass_id", "visitor_id",
                                           "entrance_id", "no_pass")}
         # The visit's id is its entry event's: rows are keyed by it, not by the plate.
         entry.update(visit_id=event["id"], on_site=True, entered_at=event["ts"], entered_by=event["actor"]["username"],
                      left_at=None, exit_entrance_id=None)
-        return {plate: entry}
-    if event["type"] == LEFT:
-        current = state.get(plate)
-        if not current or not current.get("on_site"):
-            return {}  # leaving twice changes nothing (the service answers 409)
-        return {plate: dict(current, on_site=False, left_at=event["ts"], exit_entrance_id=data["entrance_id"])}
-    return {}
+        return {vehicle: entry}
+    current = state.get(vehicle)
+    if not current or not current.get("on_site"):
+        return {}  # leaving twice changes nothing (the service answers 409)
+    return {vehicle: dict(current, on_site=False, left_at=event["ts"], exit_entrance_id=data["entrance_id"])}
 
 
 def listed(entries, *, on_site=None, entrance=None):

@@ -44,10 +44,16 @@ class VehiclesQuery(BaseModel):
     entrance: str | None = Field(None, max_length=64, description="the entrance they came in by")
 
 
+PLATE_KEY = Field("", description="keyed HMAC of the normalised plate (irreversible): the vehicle's key in "
+                                   "the vehicles projection, so no plate is a key there; sealed with the "
+                                   "plate when a visitor is named; empty in events before it existed")
+
+
 class EnteredData(EventData):
     """vehicle.entered: a vehicle came in through a gate."""
 
     plate: Annotated[str, PLATE]
+    plate_key: str = PLATE_KEY
     plate_unusual: bool = False
     kind: Kind
     entrance_id: str
@@ -62,6 +68,7 @@ class LeftData(EventData):
     """vehicle.left: a vehicle went out through a gate."""
 
     plate: Annotated[str, PLATE]
+    plate_key: str = PLATE_KEY
     plate_unusual: bool = False
     kind: Kind
     entrance_id: str

@@ -10,6 +10,7 @@ from server.vehicles import fold
 from server.vehicles.fold import ENTERED, LEFT, NAME
 from server.visitors.fold import NAME as VISITORS
 from server.visitors.idcheck import normalise_plate
+from server.visitors.service import vault
 from server.watchlist import match
 
 UNKNOWN_ENTRANCE = Text("unknown entrance", "未知的出入口")
@@ -31,6 +32,11 @@ def _watchlist_hit(ctx, plate):
     """Return the watchlist entry a plate matches exactly, or None (plates are matched whole)."""
     hits = [h for h in match.screen(ctx, plate=plate) if h.matched_on == "plate"]
     return {"watchlist_id": hits[0].entry["entry_id"], "action": hits[0].entry["action"]} if hits else None
+
+
+def plate_key(ctx, plate):
+    """Return the keyed digest of a normalised plate: the vehicle's key in the vehicles projection."""
+    return vault(ctx).blind_index("plate", plate)
 
 
 def _visitor(ctx, visitor_id, fields):
@@ -58,7 +64,8 @@ def log_vehicle(ctx, *, actor, plate, direction, entrance_id, kind, pass_id=None
     plate, unusual = normalise_plate(plate)
     locations = [entrance_id, entrance.zone_id]
     entering = direction == "in"
-    data = {"plate": plate, "plate_unusual": unusual, "kind": kind, "entrance_id": entrance_id,
+    key = plate_key(ctx, plate)
+    data = {"plate": plate, "plate_key": key, "plate_unusual": unusual, "kind": kind, "entrance_id": entrance_id,
             "pass_id": pass_id or None, "visitor_id": visitor_id or None}
     events = []
     if entering:
@@ -75,14 +82,14 @@ def log_vehicle(ctx, *, actor, plate, direction, entrance_id, kind, pass_id=None
 
     def in_or_out(state):
         """Refuse entering while on site and leaving while not, on the state the commit guards."""
-        current = state[NAME].get(plate)
+        current = state[NAME].get(key)
         inside = bool(current and current.get("on_site"))
         if inside == entering:
             raise Conflict(ALREADY_IN if entering else NOT_IN, current={"vehicle": current})
         seen["entry"] = current
 
     def answer(envs):
-        after = fold.apply({plate: seen["entry"]} if seen.get("entry") else {}, events[0])[plate]
+        after = fold.apply({key: seen["entry"]} if seen.get("entry") else {}, events[0])[key]
         return {"vehicle": after, "event": envs[0]}
     return ledger.record(ctx, events, idem=idem, status=201, rule=in_or_out, body=answer)
 

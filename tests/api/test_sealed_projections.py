@@ -72,3 +72,27 @@ def test_an_entry_whose_data_key_is_gone_reads_erased_with_the_name_masked(login
     row = login_as("op1", "operator").client.get(f"{URL}/{visitor_id}").get_json()["visitor"]
     assert row["name"] == "欧阳*" and row["phone"] is None and row["on_site"] is True
     assert row["organization"] == row["host"] == row["purpose"] == row["plate"] == ""
+
+
+def test_a_visitors_vehicle_leaves_no_plate_in_any_projection_while_the_gates_read_it(login_as, ctx, runner,
+                                                                                     redis_server):
+    guard, op = login_as("gate1", "guard"), login_as("op1", "operator")
+    visitor_id = guard.post(URL, json=BODY).get_json()["visitor"]["visitor_id"]
+    plate = "浙J8Q6X2"
+    vehicle = {"plate": "浙J 8Q6X2", "direction": "in", "entrance_id": "E2", "kind": "visitor",
+               "visitor_id": visitor_id}
+    assert guard.post("/api/v1/vehicles", json=vehicle).status_code == 201
+    assert plate not in projections_text(ctx, redis_server)  # neither a hash field's name nor a value
+
+    listed = op.client.get("/api/v1/vehicles").get_json()
+    assert [(v["plate"], v["visitor_id"]) for v in listed["vehicles"]] == [(plate, visitor_id)]
+    assert listed["on_site"] == {"total": 1, "by_entrance": {"E2": 1}}
+    twice = guard.post("/api/v1/vehicles", json=vehicle)
+    assert twice.status_code == 409 and twice.get_json()["vehicle"]["plate"] == plate
+    assert runner("rebuild", "--check")[0] == 0
+    assert runner("rebuild")[0] == 0 and plate not in projections_text(ctx, redis_server)
+    out = guard.post("/api/v1/vehicles", json={**vehicle, "direction": "out", "entrance_id": "E3"})
+    assert out.status_code == 201 and out.get_json()["vehicle"]["on_site"] is False
+    assert guard.post("/api/v1/vehicles", json={**vehicle, "direction": "out"}).status_code == 409
+    assert plate not in projections_text(ctx, redis_server)
+    assert runner("rebuild", "--check")[0] == 0
