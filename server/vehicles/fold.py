@@ -20,10 +20,23 @@ def key(data):
     return data.get("plate_key") or data["plate"]
 
 
+def keys(data):
+    """Return the keys a vehicle's entry may be under: its digest, and its plate (entries made before digests)."""
+    return list(dict.fromkeys(k for k in (data.get("plate_key"), data.get("plate")) if k))
+
+
+def current(state, data):
+    """Return (key, entry) of a vehicle as the projection holds it now; entry None when unknown."""
+    for found in keys(data):
+        if state.get(found):
+            return found, state[found]
+    return key(data), None
+
+
 def touches(event):
-    """Return the key of the vehicle an entry or exit depends on (in twice or out twice is refused)."""
+    """Return the keys of the vehicle an entry or exit depends on (in twice or out twice is refused)."""
     if event["type"] in (ENTERED, LEFT):
-        return [key(event["data"])]
+        return keys(event["data"])
     if event["type"] == VISITORS_PURGED:
         return WHOLE  # which plates were theirs is known only from the entries
     return []
@@ -44,11 +57,18 @@ def apply(state, event):
         # The visit's id is its entry event's: rows are keyed by it, not by the plate.
         entry.update(visit_id=event["id"], on_site=True, entered_at=event["ts"], entered_by=event["actor"]["username"],
                      left_at=None, exit_entrance_id=None)
-        return {vehicle: entry}
-    current = state.get(vehicle)
-    if not current or not current.get("on_site"):
+        return {**_moved(state, data, vehicle), vehicle: entry}
+    found, now = current(state, data)
+    if not now or not now.get("on_site"):
         return {}  # leaving twice changes nothing (the service answers 409)
-    return {vehicle: dict(current, on_site=False, left_at=event["ts"], exit_entrance_id=data["entrance_id"])}
+    return {**_moved(state, data, vehicle), vehicle: dict(now, on_site=False, left_at=event["ts"],
+                                                          exit_entrance_id=data["entrance_id"])}
+
+
+def _moved(state, data, vehicle):
+    """Return the deletion of an entry kept under the plate itself, now that it moves to its digest."""
+    found, entry = current(state, data)
+    return {found: None} if entry is not None and found != vehicle else {}
 
 
 def listed(entries, *, on_site=None, entrance=None):

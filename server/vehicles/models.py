@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.concept import EventData
-from server.visibility import PLATE
+from server.visibility import PLATE, STAFF_ONLY
 from server.validation import RequestModel, rule
 from server.vehicles.fold import ENTERED, LEFT
 from server.visitors import idcheck
@@ -53,7 +53,7 @@ class EnteredData(EventData):
     """vehicle.entered: a vehicle came in through a gate."""
 
     plate: Annotated[str, PLATE]
-    plate_key: str = PLATE_KEY
+    plate_key: Annotated[str, STAFF_ONLY] = PLATE_KEY
     plate_unusual: bool = False
     kind: Kind
     entrance_id: str
@@ -68,7 +68,7 @@ class LeftData(EventData):
     """vehicle.left: a vehicle went out through a gate."""
 
     plate: Annotated[str, PLATE]
-    plate_key: str = PLATE_KEY
+    plate_key: Annotated[str, STAFF_ONLY] = PLATE_KEY
     plate_unusual: bool = False
     kind: Kind
     entrance_id: str

@@ -82,14 +82,14 @@ def log_vehicle(ctx, *, actor, plate, direction, entrance_id, kind, pass_id=None
 
     def in_or_out(state):
         """Refuse entering while on site and leaving while not, on the state the commit guards."""
-        current = state[NAME].get(key)
+        found, current = fold.current(state[NAME], data)
         inside = bool(current and current.get("on_site"))
         if inside == entering:
             raise Conflict(ALREADY_IN if entering else NOT_IN, current={"vehicle": current})
-        seen["entry"] = current
+        seen["state"] = {found: current} if current else {}
 
     def answer(envs):
-        after = fold.apply({key: seen["entry"]} if seen.get("entry") else {}, events[0])[key]
+        after = fold.apply(seen.get("state") or {}, events[0])[key]
         return {"vehicle": after, "event": envs[0]}
     return ledger.record(ctx, events, idem=idem, status=201, rule=in_or_out, body=answer)
 

@@ -122,3 +122,17 @@ def test_a_watchlisted_plate_at_a_gate_raises_an_alert_in_the_same_commit(app, b
     raised = [e for e in timeline("alert.raised") if e["data"]["kind"] == "vehicle_watchlist"]
     assert len(raised) == 1 and raised[0]["data"]["plate"] == "京A88888"
     assert raised[0]["data"]["watchlist_id"] == added.get_json()["entry"]["entry_id"]
+
+
+def test_a_vehicle_inside_since_before_plate_digests_leaves_by_its_digest(guard, ctx):
+    """An entry kept under its plate (written before plates were keyed by digest) still leaves, once."""
+    import json
+    key = ctx.store.keys.projection("vehicles")
+    entry = {"plate": "京C55555", "plate_unusual": False, "kind": "staff", "pass_id": None, "visitor_id": None,
+             "entrance_id": "E2", "no_pass": False, "visit_id": "1-0", "on_site": True,
+             "entered_at": "2026-01-01T08:00:00.000Z", "entered_by": "old", "left_at": None, "exit_entrance_id": None}
+    ctx.store.redis.hset(key, "京C55555", json.dumps(entry))
+    out = log(guard, plate="京C55555", direction="out")
+    assert out["vehicle"]["on_site"] is False
+    log(guard, status=409, plate="京C55555", direction="out")
+    assert "京C55555" not in ctx.store.redis.hkeys(key)  # moved to its digest
