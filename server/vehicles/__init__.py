@@ -2,12 +2,12 @@
 from server.concept import Concept, EventType, Personal, Section, feed_and_actor
 from server.vehicles import fold
 from server.vehicles.models import EnteredData, GateCount, LeftData, Vehicle
-from server.visitors import fold as visitors_fold
+from server.identity.records import record
 
 NAME = fold.NAME
 # A visitor's vehicle: its plate is sealed under the visitor's data key (server/sealing.py), so
 # the purge unpairs them in the stream too; a vehicle without a visitor names nobody.
-VISITOR_PLATE = Personal(subject=lambda data: data.get("visitor_id"), record=visitors_fold.record,
+VISITOR_PLATE = Personal(subject=lambda data: data.get("visitor_id"), record=record,
                          fields=("plate",))
 
 
