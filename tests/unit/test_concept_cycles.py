@@ -20,9 +20,10 @@ def run_at_import(tree):
                     if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
 
 
-def imported(path):
-    """Yield the modules a file imports when loaded (`from server import x` as server.x)."""
-    for node in run_at_import(ast.parse(path.read_text("utf-8"))):
+def imported(path, lazy=False):
+    """Yield the modules a file imports when loaded, or anywhere if lazy (`from server import x` as server.x)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    for node in ast.walk(tree) if lazy else run_at_import(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -85,3 +86,10 @@ def test_the_cycle_finder_finds_a_cycle():
     """The finder itself reports a two-step cycle and passes a chain."""
     assert cycle_in({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
     assert cycle_in({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_venue_names_no_concept():
+    """The venue file's loader reaches concepts' sections through the registry, never by import."""
+    named = {module.split(".")[1] for module in imported(SERVER / "venue.py", lazy=True)
+             if module.startswith("server.")}
+    assert not named & concept_packages()
