@@ -157,3 +157,6 @@ class Concept:
     ends_sessions: Callable | None = None
     # (ctx, target phase) -> [{key, en, zh, ...}]: what keeps the venue from entering that phase.
     gates: tuple = ()
+    # Optional sections of the venue file: {key: parse(raw, or None when absent) -> value}, raising
+    # server.venue.SectionError; the loader stores the value for Venue.section(key).
+    venue_sections: dict = field(default_factory=dict)

@@ -12,7 +12,6 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 
-from server.incidents import settings as incident_settings
 from server.yamlfile import YamlFileError, read_yaml
 
 LANGS = ("zh-CN", "en")
@@ -24,6 +23,14 @@ DEFAULT_PATH = pathlib.Path(__file__).resolve().parent.parent / "venues" / "defa
 
 class VenueError(Exception):
     """A venue file is missing, unreadable or invalid; str() is one line naming file and key."""
+
+
+class SectionError(Exception):
+    """A problem at a key path in a section a concept declares; the loader prefixes the file name."""
+
+    def __init__(self, where, message):
+        super().__init__(f"{where}: {message}")
+        self.where, self.message = where, message
 
 
 class _Invalid(Exception):
@@ -78,13 +85,18 @@ class Venue:
     floorplan: dict  # {"width": ..., "height": ...}
     source: str = ""
     rules: dict = field(default_factory=dict)  # {section of RULES: {key: positive number}}
-    incident_rules: incident_settings.IncidentRules = incident_settings.DEFAULT  # server/incidents/settings.py
+    # {key: parsed value} of the optional sections the concepts declare (Concept.venue_sections).
+    sections: dict = field(default_factory=dict)
     _by_id: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         # Index once: lookups happen on every request and every watch tick.
         index = {key: {item.id: item for item in getattr(self, key)} for key in SECTIONS}
         object.__setattr__(self, "_by_id", index)
+
+    def section(self, key):
+        """Return the parsed value of a section a concept declares (its default when the file has none)."""
+        return self.sections[key]
 
     def phase_ids(self):
         """Return the phase ids in file order."""
@@ -145,8 +157,14 @@ def venue_from_dict(data, source="<venue>"):
     """Validate an already parsed venue mapping and return the Venue, or raise VenueError."""
     try:
         return _Parser().venue(data, source)
-    except (_Invalid, incident_settings.RulesError) as exc:
+    except (_Invalid, SectionError) as exc:
         raise VenueError(f"{source}: {exc}") from None
+
+
+def _declared_sections():
+    """Return {key: parse} of the optional venue sections the concepts declare."""
+    from server.concepts import registry  # here, not at the top: the concepts' modules use the venue
+    return {key: parse for concept in registry().concepts for key, parse in concept.venue_sections.items()}
 
 
 def _at(where, key):
@@ -164,7 +182,8 @@ class _Parser:
 
     def venue(self, data, source):
         """Validate the whole document, section by section, in dependency order."""
-        doc = self.fields("", data, TOP_KEYS, (*RULES, incident_settings.KEY))
+        declared = _declared_sections()
+        doc = self.fields("", data, TOP_KEYS, (*RULES, *declared))
         fp = self.fields("floorplan", doc["floorplan"], ("width", "height"))
         self.plan = {k: self.number(f"floorplan.{k}", fp[k], positive=True) for k in ("width", "height")}
         phases = self.items("phases", doc["phases"], lambda w, v: self.named(Phase, w, v))
@@ -187,7 +206,7 @@ class _Parser:
             incident_categories=self.items("incident_categories", doc["incident_categories"], self.category),
             checklists=self.items("checklists", doc["checklists"], self.checklist),
             agencies=agencies, floorplan=self.plan, source=source,
-            incident_rules=incident_settings.parse(doc.get(incident_settings.KEY)),
+            sections={key: parse(doc.get(key)) for key, parse in declared.items()},
             rules={k: {n: self.number(f"{k}.{n}", x, positive=True)
                        for n, x in self.fields(k, doc[k], (), RULES[k]).items()} for k in RULES if k in doc})
 

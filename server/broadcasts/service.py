@@ -123,7 +123,7 @@ def alert_unacknowledged(ctx, entry, threshold):
 
 def check_unacknowledged(ctx, now):
     """Alert about every message some recipient left unacknowledged past broadcast_ack_min."""
-    threshold = ctx.venue.incident_rules.broadcast_ack_min
+    threshold = ctx.venue.section("incident_rules").broadcast_ack_min
     alerted = []
     for entry in ctx.store.projection(NAME).values():
         if entry["alerted"] or not fold.missing(entry):

@@ -2,14 +2,14 @@
 
 Columns (a header line first, English or Chinese names, any order):
 name, id_type, id_number, organization, host, date, plate. Each row is checked with the
-registration rules (`server.visitors.idcheck`); the whole file is refused when any row is bad.
+registration rules (`server.identity.idcheck`); the whole file is refused when any row is bad.
 """
 import csv
 import datetime as dt
 import io
 
 from server.errors import Text
-from server.visitors import idcheck
+from server.identity import idcheck
 
 COLUMNS = ("name", "id_type", "id_number", "organization", "host", "date", "plate")
 REQUIRED = ("name", "id_type", "id_number", "date")

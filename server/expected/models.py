@@ -4,8 +4,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from server.concept import EventData
 from server.expected.fold import IMPORTED
 from server.validation import RequestModel, refuse
-from server.visitors import idcheck
-from server.visitors.models import ID_CODES, IdType
+from server.identity import idcheck
+from server.identity.idcheck import ID_CODES, IdType
 from server.wire import event_of
 
 

@@ -10,9 +10,8 @@ from server import ledger, offload
 from server.errors import InvalidInput, NotFound, Text
 from server.expected import csvrows, rows
 from server.expected.fold import IMPORTED, NAME, dates
-from server.visitors.fold import NAME as VISITORS
-from server.visitors.idcheck import mask_id
-from server.visitors.service import vault
+from server.identity.idcheck import mask_id
+from server.identity.records import VISITORS, vault
 
 REJECTED = Text("Nothing was imported: some rows are wrong (see rejected).",
                 "未导入任何数据：部分行有误（见 rejected）。")

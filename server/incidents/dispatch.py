@@ -36,7 +36,7 @@ def alert_unaccepted(ctx, entry, threshold):
 
 def check_unaccepted(ctx, now):
     """Alert about every assignment left unaccepted past the venue's dispatch_ack_min."""
-    threshold = ctx.venue.incident_rules.dispatch_ack_min
+    threshold = ctx.venue.section("incident_rules").dispatch_ack_min
     alerted = []
     for entry in ctx.store.projection(NAME).values():
         if not waiting(entry):

@@ -175,7 +175,7 @@ def check_unacknowledged(ctx, now):
     """Escalate every severity-1 or -2 incident left unacknowledged past its threshold."""
     escalated = []
     for entry in ctx.store.projection(NAME).values():
-        threshold = ctx.venue.incident_rules.escalate_after(entry["severity"])
+        threshold = ctx.venue.section("incident_rules").escalate_after(entry["severity"])
         if entry["status"] != lc.REPORTED or entry["auto_escalated"] or threshold is None:
             continue
         if now < ev.parse_iso(entry["recorded_at"]) + dt.timedelta(minutes=threshold):

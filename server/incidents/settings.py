@@ -11,6 +11,8 @@ of `escalate_after_min` is never escalated by the watcher. Pure: no I/O, no Flas
 from dataclasses import dataclass, field
 import math
 
+from server.venue import SectionError
+
 KEY = "incident_rules"
 SEVERITIES = (1, 2, 3, 4)
 DEFAULT_ESCALATE_AFTER_MIN = {1: 2.0, 2: 5.0}
@@ -19,12 +21,8 @@ DEFAULT_BROADCAST_ACK_MIN = 5.0
 KEYS = ("escalate_after_min", "dispatch_ack_min", "broadcast_ack_min")
 
 
-class RulesError(Exception):
+class RulesError(SectionError):
     """A problem at a key path under incident_rules; the venue loader names the file."""
-
-    def __init__(self, where, message):
-        super().__init__(f"{where}: {message}")
-        self.where, self.message = where, message
 
 
 @dataclass(frozen=True)

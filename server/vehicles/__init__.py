@@ -2,17 +2,17 @@
 from server.concept import Concept, EventType, Personal, PersonalRows, Section, feed_and_actor
 from server.vehicles import fold
 from server.vehicles.models import EnteredData, GateCount, LeftData, Vehicle
-from server.visitors import fold as visitors_fold
+from server.identity.records import record
 
 NAME = fold.NAME
 # A visitor's vehicle: its plate is sealed under the visitor's data key (server/sealing.py), so
 # the purge unpairs them in the stream too; a vehicle without a visitor names nobody.
 # Its `plate_key` too: a keyed digest, but with the venue's key a plate can be tried against it.
-VISITOR_PLATE = Personal(subject=lambda data: data.get("visitor_id"), record=visitors_fold.record,
+VISITOR_PLATE = Personal(subject=lambda data: data.get("visitor_id"), record=record,
                          fields=("plate", "plate_key"))
 # The same plate in the vehicle's entry (keyed by `plate_key`), sealed under the same key. A staff
 # or delivery vehicle (no visitor) names no visitor: its plate stays in the clear, as in its events.
-ENTRY_PERSONAL = PersonalRows(NAME, subject=lambda entry: entry.get("visitor_id"), record=visitors_fold.record,
+ENTRY_PERSONAL = PersonalRows(NAME, subject=lambda entry: entry.get("visitor_id"), record=record,
                               fields=("plate",))
 
 

@@ -7,7 +7,7 @@ from server.concept import EventData
 from server.visibility import PLATE, STAFF_ONLY
 from server.validation import RequestModel, rule
 from server.vehicles.fold import ENTERED, LEFT
-from server.visitors import idcheck
+from server.identity import idcheck
 from server.wire import event_of
 
 Kind = Literal["delegate", "staff", "delivery", "visitor", "official"]

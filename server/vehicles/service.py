@@ -8,9 +8,8 @@ from server.alerts.fold import RAISED
 from server.errors import Conflict, Text, check
 from server.vehicles import fold
 from server.vehicles.fold import ENTERED, LEFT, NAME
-from server.visitors.fold import NAME as VISITORS
-from server.visitors.idcheck import normalise_plate
-from server.visitors.service import vault
+from server.identity.idcheck import normalise_plate
+from server.identity.records import VISITORS, vault
 from server.watchlist import match
 
 UNKNOWN_ENTRANCE = Text("unknown entrance", "未知的出入口")

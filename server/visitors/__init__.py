@@ -1,18 +1,19 @@
 """Visitors at the gates: registered with their ID checked and sealed, checked out, on-site roll."""
 from server.concept import Audience, Concept, EventType, Personal, PersonalRows, Section, feed_and_actor
-from server.visitors.idcheck import mask_name
+from server.identity.idcheck import mask_name
+from server.identity.records import record
 from server.visitors import fold, overstay, service
 from server.visitors.models import CheckedOutData, PurgedData, RegisteredData, RevealedData, Visitor
 
 NAME = fold.NAME
 AUDITORS = Audience(roles=frozenset({"commander", "admin"}))
 # Sealed under the visitor's data key (server/sealing.py); the purge deletes that key.
-REGISTERED_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=fold.record,
+REGISTERED_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=record,
                                fields=fold.PERSONAL, masked={"name": mask_name}, creates=True)
-CHECKED_OUT_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=fold.record,
+CHECKED_OUT_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=record,
                                 fields=("name",), masked={"name": mask_name})
 # The same fields of the visitors' entries, sealed under the same key in the projection.
-ENTRY_PERSONAL = PersonalRows(NAME, subject=lambda entry: entry.get("visitor_id"), record=fold.record,
+ENTRY_PERSONAL = PersonalRows(NAME, subject=lambda entry: entry.get("visitor_id"), record=record,
                               fields=fold.PERSONAL, masked={"name": mask_name})
 
 

@@ -1,7 +1,8 @@
 """Visitors as a fold of events, and their rows (pure: no I/O; server/visibility.py shapes them)."""
-from server.visitors.idcheck import mask_name
+from server.identity.idcheck import mask_name
+from server.identity.records import VISITORS
 
-NAME = "visitors"
+NAME = VISITORS
 REGISTERED = "visitor.registered"
 CHECKED_OUT = "visitor.checked_out"
 REVEALED = "visitor.id_revealed"
@@ -13,11 +14,6 @@ WATCHLIST_HIT = "visitor.watchlist_hit"
 # number), the gates, the times and the masked ID stay in the clear: the anonymous record.
 PERSONAL = ("name", "phone", "plate", "organization", "host", "purpose")
 ERASED = tuple(f for f in PERSONAL if f != "name")  # the name stays, masked (张*)
-
-
-def record(visitor_id):
-    """Return the key parts of a visitor's personal record (sealed ID, blind index, data key)."""
-    return ("visitor_id", visitor_id)
 
 
 def touches(event):

@@ -5,17 +5,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from server.concept import EventData
 from server.validation import IsoTime, RequestModel, refuse
-from server.visitors import idcheck
+from server.identity import idcheck
+from server.identity.idcheck import ID_CODES, IdType
 from server.visitors.fold import CHECKED_OUT, REGISTERED, REVEALED
 from server.visibility import PLATE, VISITOR_DETAIL, masked_name
 from server.wire import Envelope, event_of
 
 NAME = masked_name(idcheck.mask_name)
 
-IdType = Literal["resident_id", "foreign_permanent_resident", "hk_macau_permit", "taiwan_permit",
-                 "passport", "other"]
-ID_CODES = {idcheck.BAD_DATE: "id_birth_date", idcheck.BAD_EARLY: "id_birth_year",
-            idcheck.BAD_PROVINCE: "id_province", idcheck.BAD_CHECK: "id_check_char"}
 
 
 class RegisterRequest(RequestModel):

@@ -3,14 +3,14 @@ import datetime as dt
 import json
 import uuid
 
-from server import config, ledger, sealing, visibility
+from server import ledger, sealing, visibility
 from server import events as ev
 from server.errors import Conflict, Gone, NotFound, Text, check
 from server.expected.rows import arrival_of
 from server.visitors import fold
 from server.visitors.fold import CHECKED_OUT, NAME, PURGED, REGISTERED, REVEALED
-from server.visitors.idcheck import mask_id, normalise_plate
-from server.vault import Vault
+from server.identity.idcheck import mask_id, normalise_plate
+from server.identity.records import record, seen_key, vault
 from server.visitors.models import Visitor
 from server.watchlist import match
 
@@ -18,21 +18,9 @@ DENIED = "visitor.denied"  # server/watchlist/hits.py: a refused attempt has a s
 UNKNOWN_ENTRANCE = Text("unknown entrance", "未知的出入口")
 
 
-def vault(ctx):
-    """Return the venue's data vault, made on first use (the key file is created then)."""
-    if ctx.vault is None:  # the one that opens sealed events, when the context has one
-        ctx.vault = ctx.sealer.vault if ctx.sealer else Vault(config.data_keys(ctx.settings))
-    return ctx.vault
-
-
 def personal_key(ctx, visitor_id):
     """Key of the hash holding a visitor's encrypted ID number, blind index and data key."""
-    return ctx.store.keys.of(*fold.record(visitor_id))
-
-
-def seen_key(ctx, blind_index):
-    """Key of the set of visitors registered with one document (returning-visitor lookup)."""
-    return ctx.store.keys.of("visitor_seen", blind_index)
+    return ctx.store.keys.of(*record(visitor_id))
 
 
 def _entrance(ctx, entrance_id, fields):

@@ -1,7 +1,7 @@
 """Watchlist: people and vehicles the gates must catch, screened at every registration."""
 from server.concept import STAFF_ROLES, Audience, Concept, EventType, Personal, Section
-from server.visitors import fold as visitors_fold
-from server.visitors.idcheck import mask_name
+from server.identity.idcheck import mask_name
+from server.identity.records import record
 from server.watchlist import fold, hits
 from server.watchlist.models import DecidedData, DeniedData, EntryAddedData, EntryRemovedData, Hit, HitData
 
@@ -25,7 +25,7 @@ def rows(ctx, reads):
 
 # A refused person's name and plate are sealed like a visitor's, under the attempt's own data
 # key; the purge erases it once the attempt is older than the retention horizon.
-REFUSED_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=visitors_fold.record,
+REFUSED_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=record,
                             fields=("name", "plate"), masked={"name": mask_name}, creates=True)
 
 CONCEPT = Concept(

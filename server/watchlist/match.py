@@ -14,7 +14,7 @@ from server import events as ev
 from server import ledger
 from server.alerts import fold as alerts
 from server.store import Committed
-from server.visitors.idcheck import ID_TYPES
+from server.identity.idcheck import ID_TYPES
 from server.watchlist import fold, names
 from server.watchlist.hits import DENIED, HIT
 

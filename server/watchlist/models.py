@@ -6,8 +6,8 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from server.concept import EventData
 from server.validation import RequestModel, refuse, rule
 from server.visibility import FREE_TEXT, STAFF_ONLY
-from server.visitors import idcheck
-from server.visitors.models import ID_CODES, IdType
+from server.identity import idcheck
+from server.identity.idcheck import ID_CODES, IdType
 from server.watchlist.fold import ADDED, REMOVED
 from server.watchlist.hits import CONFIRMED, DENIED, DISMISSED
 from server.wire import event_of

@@ -13,7 +13,7 @@ import unicodedata
 
 from opencc import OpenCC
 
-from server.visitors.idcheck import COMPOUND_SURNAMES
+from server.identity.idcheck import COMPOUND_SURNAMES
 
 HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f·]+$")
 # Separators inside a name: spaces, the middle dots of minority and foreign names, commas.

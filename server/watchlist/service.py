@@ -6,9 +6,8 @@ from server import events as ev
 from server import ledger
 from server.alerts import fold as alerts
 from server.errors import Conflict, NotFound, Text, check
-from server.visitors.fold import NAME as VISITORS
-from server.visitors.idcheck import ID_TYPES, mask_id
-from server.visitors.service import seen_key, vault
+from server.identity.idcheck import ID_TYPES, mask_id
+from server.identity.records import VISITORS, seen_key, vault
 from server.watchlist import fold, hits, match
 from server.watchlist.match import blind_key, sealed_key
 

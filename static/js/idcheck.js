@@ -1,5 +1,5 @@
 // Identity documents, phones and plates in the browser: the same rules as
-// server/visitors/idcheck.py, so a guard sees a mistyped number before sending it. Pure (no DOM).
+// server/identity/idcheck.py, so a guard sees a mistyped number before sending it. Pure (no DOM).
 // tests/fixtures/idcheck_vectors.json holds the cases both implementations must agree on.
 // Errors are the server's field codes: id_format_<type>, id_province, id_birth_year, id_birth_date,
 // id_check_char, phone_format.

@@ -1,6 +1,6 @@
 """The shared document vectors in Chromium: static/js/idcheck.js answers as the server does.
 
-The same file (tests/fixtures/idcheck_vectors.json) is checked against server/visitors/idcheck.py
+The same file (tests/fixtures/idcheck_vectors.json) is checked against server/identity/idcheck.py
 by tests/unit/test_idcheck_vectors.py.
 """
 import json

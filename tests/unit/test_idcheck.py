@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from server.visitors import idcheck
-from server.visitors.vault import Vault, VaultError
+from server.identity import idcheck
+from server.vault import Vault, VaultError
 
 TODAY = dt.date(2026, 5, 1)
 

@@ -1,4 +1,4 @@
-"""The shared document vectors, on the server side: server/visitors/idcheck.py gives each answer.
+"""The shared document vectors, on the server side: server/identity/idcheck.py gives each answer.
 
 static/js/idcheck.js must give the same answers (tests/browser/test_idcheck_js.py), so a guard's
 phone refuses exactly what the server refuses.
@@ -9,8 +9,8 @@ import pathlib
 
 import pytest
 
-from server.visitors import idcheck
-from server.visitors.models import ID_CODES
+from server.identity import idcheck
+from server.identity.idcheck import ID_CODES
 
 VECTORS = json.loads((pathlib.Path(__file__).parents[1] / "fixtures" / "idcheck_vectors.json")
                      .read_text(encoding="utf-8"))

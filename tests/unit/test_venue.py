@@ -188,18 +188,19 @@ def test_fast_fixture_is_valid_and_fast():
 
 
 def test_incident_rules_of_the_default_venue_and_the_fast_fixture(venue):
-    assert venue.incident_rules.escalate_after_min == {1: 2, 2: 5}
-    assert (venue.incident_rules.dispatch_ack_min, venue.incident_rules.broadcast_ack_min) == (3, 5)
-    assert venue.incident_rules.escalate_after(3) is None
-    fast = load_venue(FAST).incident_rules
+    rules = venue.section("incident_rules")
+    assert rules.escalate_after_min == {1: 2, 2: 5}
+    assert (rules.dispatch_ack_min, rules.broadcast_ack_min) == (3, 5)
+    assert rules.escalate_after(3) is None
+    fast = load_venue(FAST).section("incident_rules")
     assert max(*fast.escalate_after_min.values(), fast.dispatch_ack_min, fast.broadcast_ack_min) <= 0.1
 
 
 def test_incident_rules_are_optional_and_partial(tmp_path, raw):
     raw.pop("incident_rules")
-    assert load_venue(write(tmp_path, raw)).incident_rules.escalate_after_min == {1: 2, 2: 5}
+    assert load_venue(write(tmp_path, raw)).section("incident_rules").escalate_after_min == {1: 2, 2: 5}
     raw["incident_rules"] = {"escalate_after_min": {1: 0.5}}
-    rules = load_venue(write(tmp_path, raw, "partial.yaml")).incident_rules
+    rules = load_venue(write(tmp_path, raw, "partial.yaml")).section("incident_rules")
     assert (rules.escalate_after(1), rules.escalate_after(2), rules.dispatch_ack_min) == (0.5, None, 3)
     assert "incident_rules" not in load_venue(write(tmp_path, raw, "p2.yaml")).to_public()
 

@@ -5,6 +5,7 @@ Each check returns (normalised value, None) or (None, Text) with the reason in b
 import datetime as dt
 import re
 import unicodedata
+from typing import Literal
 
 from server.errors import Text
 
@@ -66,6 +67,13 @@ BAD_CHECK = Text("the check character does not match: a digit was mistyped",
                  "校验位不符：有数字输入错误")
 BAD_PHONE = Text("must be a mobile number of 11 digits starting 13–19, or a number with + and "
                  "country code", "应为 11 位手机号（13–19 开头），或带 + 和国家代码的号码")
+
+# The document types as a request model's field type (the same list as ID_TYPES), and the
+# field error code of each reason a resident ID is refused for.
+IdType = Literal["resident_id", "foreign_permanent_resident", "hk_macau_permit", "taiwan_permit",
+                 "passport", "other"]
+ID_CODES = {BAD_DATE: "id_birth_date", BAD_EARLY: "id_birth_year",
+            BAD_PROVINCE: "id_province", BAD_CHECK: "id_check_char"}
 
 
 def normalise_id(number):
