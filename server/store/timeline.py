@@ -58,10 +58,19 @@ def page(store, *, after=None, before=None, from_ms=None, to_ms=None, type_=None
     return found, (found[-1]["id"] if more and found else None)
 
 
+def _range(low, high, low_ex, high_ex):
+    """Return the XRANGE bounds of a page ('(' = exclusive)."""
+    return (f"({low}" if low_ex else low), (f"({high}" if high_ex else high)
+
+
+def _past(desc, lo, hi, last):
+    """Return the bounds that continue strictly past the last id read, in the paging direction."""
+    return (lo, f"({last}") if desc else (f"({last}", hi)
+
+
 def _plain(store, low, high, low_ex, high_ex, desc, count, keep):
     """Page the stream itself, reading on past events the reader may not see."""
-    lo = f"({low}" if low_ex else low
-    hi = f"({high}" if high_ex else high
+    lo, hi = _range(low, high, low_ex, high_ex)
     r, key = store.redis, store.keys.stream
     found = []
     while len(found) < count:
@@ -70,10 +79,7 @@ def _plain(store, low, high, low_ex, high_ex, desc, count, keep):
         if not entries:
             break
         found += [e for e in store.decode_all(entries) if keep(e)]
-        if desc:
-            hi = f"({entries[-1][0]}"
-        else:
-            lo = f"({entries[-1][0]}"
+        lo, hi = _past(desc, lo, hi, entries[-1][0])
         if len(entries) < want:
             break
     return found[:count]
@@ -81,8 +87,7 @@ def _plain(store, low, high, low_ex, high_ex, desc, count, keep):
 
 def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, actor, keep):
     """Walk the smallest matching index and keep events passing every filter."""
-    lo = f"({low}" if low_ex else low
-    hi = f"({high}" if high_ex else high
+    lo, hi = _range(low, high, low_ex, high_ex)
     wanted = [(k, v) for k, v in (("type", type_), ("loc", location), ("actor", actor)) if v]
     wanted.sort(key=lambda kv: store.index_length(*kv))
     (kind, value), others = wanted[0], wanted[1:]
@@ -98,11 +103,7 @@ def _filtered(store, low, high, low_ex, high_ex, desc, count, type_, location, a
         for event in store.events_by_ids(matching):
             if _matches(event, type_, location, actor) and keep(event):
                 found.append(event)
-        # keyset: continue strictly past the last id read
-        if desc:
-            hi = f"({ids[-1]}"
-        else:
-            lo = f"({ids[-1]}"
+        lo, hi = _past(desc, lo, hi, ids[-1])  # keyset: strictly past the last id read
         if len(ids) < batch:
             break
     return found[:count]
