@@ -72,11 +72,11 @@ def log_vehicle(ctx, *, actor, plate, direction, entrance_id, kind, pass_id=None
     events.append(ev.draft(ENTERED if entering else LEFT, actor=actor, locations=locations, data=data))
     if entering and data["no_pass"]:
         events.append(_alert("vehicle_no_pass", NO_PASS_SEVERITY, locations, plate=plate,
-                             entrance_id=entrance_id, vehicle_kind=kind))
+                             entrance_id=entrance_id, vehicle_kind=kind, visitor_id=visitor_id or None))
     hit = _watchlist_hit(ctx, plate)
     if hit:
-        events.append(_alert("vehicle_watchlist", WATCHLIST_SEVERITY, locations, plate=plate,
-                             entrance_id=entrance_id, watchlist_id=hit.get("watchlist_id")))
+        events.append(_alert("vehicle_watchlist", WATCHLIST_SEVERITY, locations, plate=plate, entrance_id=entrance_id,
+                             watchlist_id=hit.get("watchlist_id"), visitor_id=visitor_id or None))
     seen = {}
 
     def in_or_out(state):

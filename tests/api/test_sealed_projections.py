@@ -96,3 +96,28 @@ def test_a_visitors_vehicle_leaves_no_plate_in_any_projection_while_the_gates_re
     assert guard.post("/api/v1/vehicles", json={**vehicle, "direction": "out"}).status_code == 409
     assert plate not in projections_text(ctx, redis_server)
     assert runner("rebuild", "--check")[0] == 0
+
+
+def test_a_gate_alert_about_a_visitors_vehicle_keeps_its_plate_sealed_and_forgets_it_on_purge(
+        login_as, ctx, runner, redis_server):
+    guard, op = login_as("gate1", "guard"), login_as("op1", "operator")
+    visitor_id = guard.post(URL, json=BODY).get_json()["visitor"]["visitor_id"]
+    plate = "浙J8Q6X2"
+    vehicle = {"plate": plate, "direction": "in", "entrance_id": "E3", "kind": "visitor", "visitor_id": visitor_id}
+    assert guard.post("/api/v1/vehicles", json=vehicle).status_code == 201  # E3 wants a pass: an alert
+
+    def no_pass_alerts():
+        return [a for a in op.client.get("/api/v1/state").get_json()["sections"]["alerts"].values()
+                if a["kind"] == "vehicle_no_pass"]
+    assert [(a["plate"], a["visitor_id"]) for a in no_pass_alerts()] == [(plate, visitor_id)]
+    assert plate not in projections_text(ctx, redis_server)
+    stream = json.dumps(redis_server.client().xrange(ctx.store.keys.stream), ensure_ascii=False)
+    assert plate not in stream  # the alert's event is sealed like the vehicle's own
+    assert runner("rebuild", "--check")[0] == 0
+
+    later = ev.iso(ev.utc_now() + dt.timedelta(minutes=1))
+    assert guard.post(f"{URL}/{visitor_id}/checkout", json={"entrance_id": "E2"}).status_code == 200
+    assert runner("purge", "--before", later)[0] == 0
+    assert [a["plate"] for a in no_pass_alerts()] == [""]
+    timeline = json.dumps(op.client.get("/api/v1/events?type=alert.raised").get_json(), ensure_ascii=False)
+    assert plate not in timeline
