@@ -36,9 +36,6 @@ class Viewer:
     username: str | None = None
 
 
-SYSTEM = Viewer("admin", None)  # the server's own reads (folds, exports before shaping)
-
-
 @dataclass(frozen=True)
 class See:
     """Who reads a field in full, and what every other reader of its record gets instead."""
@@ -106,7 +103,6 @@ class Rules:
     """One model's declarations: {field: (See | None, (nested model, is_mapping) | None)}."""
 
     fields: dict = field(default_factory=dict)
-    open: bool = False  # the model accepts undeclared keys (extra="allow")
 
 
 def _nested(annotation):
@@ -133,7 +129,7 @@ def rules_of(model):
     for name, info in model.model_fields.items():
         rule = next((m for m in info.metadata if isinstance(m, See)), None)
         out[name] = (rule, _nested(info.annotation))
-    return Rules(out, model.model_config.get("extra") == "allow")
+    return Rules(out)
 
 
 def shape(model, value, viewer, actor=None):

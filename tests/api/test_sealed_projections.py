@@ -121,3 +121,24 @@ def test_a_gate_alert_about_a_visitors_vehicle_keeps_its_plate_sealed_and_forget
     assert [a["plate"] for a in no_pass_alerts()] == [""]
     timeline = json.dumps(op.client.get("/api/v1/events?type=alert.raised").get_json(), ensure_ascii=False)
     assert plate not in timeline
+
+
+def test_watchlist_entries_and_hits_keep_names_plates_and_reasons_sealed_while_the_desk_reads_them(
+        login_as, ctx, runner, redis_server):
+    commander, guard, op = login_as("cmd1", "commander"), login_as("gate1", "guard"), login_as("op1", "operator")
+    listed = {"name": "司马青云", "aliases": ["司馬青雲"], "plate": "苏E7W3K1", "reason": "曾冒充会务人员混入会场"}
+    added = commander.post("/api/v1/watchlist", json={"action": "alert", **listed})
+    assert added.status_code == 201, added.get_json()
+    assert guard.post(URL, json={**BODY, "name": "司马青云", "plate": ""}).status_code == 201  # a possible match
+
+    secrets_ = ["司马青云", "司馬青雲", "苏E7W3K1", listed["reason"]]
+    stored = projections_text(ctx, redis_server) + json.dumps(
+        redis_server.client().xrange(ctx.store.keys.stream), ensure_ascii=False)
+    assert not [s for s in secrets_ if s in stored], stored
+    entry = commander.client.get("/api/v1/watchlist").get_json()["entries"][0]
+    assert {k: entry[k] for k in listed} == listed
+    hits = op.client.get("/api/v1/state").get_json()["sections"]["watchlist_hits"]
+    assert [(h["entry_name"], h["reason"]) for h in hits.values()] == [(listed["name"], listed["reason"])]
+    assert runner("rebuild", "--check")[0] == 0
+    assert runner("rebuild")[0] == 0 and "苏E7W3K1" not in projections_text(ctx, redis_server)
+    assert commander.client.get("/api/v1/watchlist").get_json()["entries"][0]["plate"] == listed["plate"]
