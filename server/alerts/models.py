@@ -36,6 +36,9 @@ class AlertFields(BaseModel):
     plate: Annotated[str | None, PLATE] = Field(None, description="the vehicle, for gate alerts")
     vehicle_kind: str | None = None
     watchlist_id: str | None = Field(None, description="the watchlist entry a plate matched")
+    post_id: str | None = Field(None, description="the post, for staffing alerts")
+    needed: int | None = Field(None, description="guards the post needs, for staffing alerts")
+    on_duty_count: int | None = Field(None, description="guards on duty when the alert was raised")
     missing: Annotated[list[str] | None, PEOPLE] = Field(None, description="who has not acknowledged a message")
 
 

@@ -153,7 +153,37 @@ def _unique_ids(paths):
                                  f"is also {other[1]} {other[0]}'s")
 
 
-def _operation(op, schemas, path, method, rule):
+def _static_siblings(paths):
+    """Return {(path prefix, segment index): fixed segments} of the documented paths.
+
+    Flask routes a fixed segment before a parameter (`/visitors/expected` before
+    `/visitors/<visitor_id>`), so a parameter never takes a sibling's fixed value: the document
+    says so, and clients and schema-driven tests do not send `expected` as a visitor id.
+    """
+    fixed = {}
+    for path in paths:
+        parts = path.strip("/").split("/")
+        for i, part in enumerate(parts):
+            if not part.startswith("{"):
+                fixed.setdefault(("/".join(parts[:i]), i), set()).add(part)
+    return fixed
+
+
+def _path_params(path, fixed):
+    """Return the path parameters of a documented path, each excluding its siblings' fixed segments."""
+    params = []
+    parts = path.strip("/").split("/")
+    for i, part in enumerate(parts):
+        if part.startswith("{"):
+            schema = {"type": "string"}
+            others = sorted(fixed.get(("/".join(parts[:i]), i), ()))
+            if others:
+                schema["not"] = {"enum": others}
+            params.append({"name": part[1:-1], "in": "path", "required": True, "schema": schema})
+    return params
+
+
+def _operation(op, schemas, path, method, rule, fixed=None):
     """Return the OpenAPI operation object of one view."""
     doc = {"summary": op.summary, "tags": [op.tag], "operationId": operation_id(method, rule),
            "responses": _responses(op, schemas, path)}
@@ -161,8 +191,7 @@ def _operation(op, schemas, path, method, rule):
         doc["description"] = op.description
     if op.permission:
         doc["x-permission"] = op.permission
-    params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-              for name in PATH_PARAM.findall(rule.rule)]
+    params = _path_params(path, fixed or {})
     if op.creating:
         params.append({"$ref": "#/components/parameters/IdempotencyKey"})
     if op.query is not None:
@@ -184,11 +213,13 @@ def _operation(op, schemas, path, method, rule):
 def document(app):
     """Build the OpenAPI 3.1 document of every documented route of the app."""
     schemas, paths = Schemas(), {}
-    for path, method, rule in documented_rules(app):
+    rules = documented_rules(app)
+    fixed = _static_siblings(path for path, _, _ in rules)
+    for path, method, rule in rules:
         op = operation_of(app.view_functions[rule.endpoint])
         if op is None:
             continue  # the route-table test names any route left undescribed
-        paths.setdefault(path, {})[method] = _operation(op, schemas, path, method, rule)
+        paths.setdefault(path, {})[method] = _operation(op, schemas, path, method, rule, fixed)
     _unique_ids(paths)
     return {
         "openapi": "3.1.0",

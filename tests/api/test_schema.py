@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -122,6 +122,10 @@ def exercise(operation, mode, caller, known, examples=EXAMPLES, checks=CHECKS):
     @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
     @settings(SETTINGS, max_examples=examples)
     def run(case, data):
+        # `/visitors/expected` is another operation, not a visitor called "expected": the document
+        # excludes a sibling's fixed segment from a path parameter, and such a case tests nothing here.
+        assume(not any(case.path_parameters.get(p["name"]) in p["schema"].get("not", {}).get("enum", ())
+                       for p in operation.definition.raw.get("parameters", ()) if p.get("in") == "path"))
         headers = dict(caller)
         if mode is GenerationMode.POSITIVE and known:
             name_real_ids(case, known, data)

@@ -9,11 +9,12 @@ import * as incidents from "./incidents.js";
 import * as inspections from "./inspections.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
+import * as posts from "./posts.js";
 import * as vehicles from "./vehicles.js";
 import * as visitors from "./visitors.js";
 import * as watchlist from "./watchlist.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance, broadcasts, watchlist];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance, broadcasts, watchlist, posts];
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {
