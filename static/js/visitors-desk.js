@@ -107,7 +107,7 @@ function showImport(ok, body) {
   $("[data-import-error]").textContent = body?.error?.message || t("error.generic", { message: "" });
   const pick = (reason) => (lang.startsWith("zh") ? reason.zh : reason.en);
   $("[data-import-rows]").replaceChildren(...(body?.rejected || []).map((p) => h("tr", {},
-    h("td", { class: "mono" }, String(p.line)), h("td", {}, columnName(p)), h("td", {}, pick(p.reason)))));
+    h("td", { class: "mono" }, String(p.line)), h("td", { class: "nowrap" }, columnName(p)), h("td", {}, pick(p.reason)))));
 }
 
 // Upload the chosen CSV as multipart (one Idempotency-Key per attempt).

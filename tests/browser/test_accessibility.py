@@ -23,7 +23,7 @@ BLOCKING = ("critical", "serious")
 # The vendored Swagger UI (/api/docs) is not our markup: its violations are recorded here, per
 # rule, as counted with swagger-ui-dist 5.35.0 + axe-core 4.14.1, so a change shows up. Gatewatch's
 # own parts of the page (header, language switch) must still be clean.
-EXCEPTIONS = {"/api/docs": {}}
+EXCEPTIONS = {"/api/docs": {"color-contrast": 0, "nested-interactive": 0}}
 # Who opens a page: the least privileged role that may (the page as its usual reader sees it).
 READER = {"/guard": "a11y_guard", "/control": "a11y_wall", "/admin": "a11y_admin", "/login": None}
 VIEWPORT = {"/guard": PHONE, "/control": WALL}
@@ -65,7 +65,17 @@ def site(live_server):
     answer = live_server.post("/api/v1/incidents", token, {"category": "fire_smoke", "severity": 1,
                                                            "location_id": "E2", "description": "烟雾 smoke"})
     assert answer.status_code == 201, answer.text
-    return {"incident_id": answer.json()["incident"]["incident_id"]}
+    incident = answer.json()["incident"]["incident_id"]
+    # The guard's tasks: an assignment, a message still to acknowledge and one acknowledged.
+    cmd = live_server.token("a11y_cmd")
+    for action in ({"action": "acknowledge"}, {"action": "assign", "assignee": "a11y_guard", "note": "疏导 guide"}):
+        assert live_server.post(f"/api/v1/incidents/{incident}/actions", cmd, action).status_code == 200
+    for text in ("E2 东门 18:00 关闭 Gate E2 closes at 18:00", "注意 Note"):
+        sent = live_server.post("/api/v1/broadcasts", cmd, {"text": text, "to": "username", "username": "a11y_guard"})
+        assert sent.status_code == 201, sent.text
+    done = live_server.post(f"/api/v1/broadcasts/{sent.json()['broadcast']['broadcast_id']}/acknowledge", token, {})
+    assert done.status_code in (200, 201), done.text
+    return {"incident_id": incident}
 
 
 def page_paths(live_server, samples):
@@ -143,7 +153,23 @@ def test_no_critical_or_serious_violation_on_any_page(make_context, live_server,
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_screen_of_the_phone_app_and_the_error_pages(make_context, live_server, site, lang):
     failures = []
-    page = _open(make_context, "/guard", lang, "a11y_guard")
+    context = make_context(lang=lang, viewport=PHONE, mobile=True)
+    sign_in_api(context, "a11y_guard")
+    page = context.new_page()
+    with page.expect_websocket() as opened:
+        page.goto(f"/guard?lang={lang}")
+    # Socket.IO's "connected to /live" packet: from now on a new message arrives live.
+    opened.value.wait_for_event("framereceived", lambda frame: str(frame).startswith("40/live"))
+    _settle(page)
+    page.locator("[data-tasks-count]").wait_for()  # the tasks to acknowledge are counted
+    # A message arriving live raises the banner over the home screen: checked too.
+    sent = live_server.post("/api/v1/broadcasts", live_server.token("a11y_cmd"),
+                            {"text": f"请回复 {lang}", "to": "username", "username": "a11y_guard"})
+    assert sent.status_code == 201, sent.text
+    page.locator("[data-tasks-banner]").wait_for()
+    found = _run_axe(page)
+    if found:
+        failures.append(f"/guard with the message banner [{lang}]\n{_describe(found)}")
     views = page.eval_on_selector_all("[data-view]", "els => els.map((e) => e.dataset.view)")
     assert "tasks" in views and "checkin" in views, views
     for view in views:
