@@ -8,6 +8,7 @@ vendored by scripts/build_assets.mjs (static/vendor/axe-core), injected from the
 
 Run it alone: CHROMIUM=/usr/bin/chromium .venv/bin/python -m pytest -q tests/browser/test_accessibility.py
 """
+import os
 import pathlib
 
 import pytest
@@ -16,6 +17,7 @@ import requests
 from .pw_helpers import PASSWORD, PHONE, WALL, sign_in_api
 
 AXE = "/static/vendor/axe-core/axe.min.js"
+SHOTS = pathlib.Path(os.environ.get("GATEWATCH_SHOTS", "/tmp/gate-shots"))
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LANGS = ("zh-CN", "en")
 DESK = {"width": 1440, "height": 900}
@@ -139,6 +141,10 @@ def test_no_critical_or_serious_violation_on_any_page(make_context, live_server,
         if path == "/":
             continue  # a redirect to the reader's home, covered by that page
         page = _open(make_context, path, lang, _reader(path))
+        if path.startswith("/command"):  # the desk pages as checked, to look at (1440×900)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            name = path.strip("/").replace("/", "-")[:40]
+            page.screenshot(path=str(SHOTS / f"a11y-{name}-{lang}.png"), full_page=True)
         found = _run_axe(page)
         if path in EXCEPTIONS:  # only the vendored part of the page is excepted, rule by rule
             operations = page.locator("#swagger-ui .opblock").count()
