@@ -17,6 +17,10 @@ const files = [
   { pkg: "swagger-ui-dist", from: "swagger-ui-bundle.js", to: "swagger-ui/swagger-ui-bundle.js" },
   { pkg: "swagger-ui-dist", from: "swagger-ui.css", to: "swagger-ui/swagger-ui.css" },
   { pkg: "swagger-ui-dist", from: "LICENSE", to: "swagger-ui/LICENSE" },
+  // axe-core: used only by the accessibility test (tests/browser/test_accessibility.py), which
+  // injects it into every page; vendored so the test runs offline. No page loads it.
+  { pkg: "axe-core", from: "axe.min.js", to: "axe-core/axe.min.js" },
+  { pkg: "axe-core", from: "LICENSE", to: "axe-core/LICENSE" },
 ];
 
 // Web fonts: only the weights the stylesheets need (600 and 800 fall back to the 700 face),

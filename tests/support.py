@@ -126,6 +126,7 @@ class LiveServer:
             except requests.ConnectionError:
                 pass
             time.sleep(0.05)
+        self.stop()  # not left running (orphaned, on a Redis that goes away) when the test errors
         raise RuntimeError("server did not become ready")
 
     def stop(self):

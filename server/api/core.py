@@ -53,5 +53,6 @@ def list_events(user, query):
     viewer = Viewer(user.role, user.username)
     # A type this viewer may not receive is not listed at all; the rest come shaped.
     found, cursor = timeline.page(ctx.store, keep=lambda e: ctx.registry.readable(e, viewer), **_query_args(query))
-    return jsonify({"events": [ctx.registry.shape(ev.envelope(e, ctx.venue.id), viewer) for e in found],
-                    "next": cursor})
+    events = [ctx.registry.shape(ev.envelope(e, ctx.venue.id), viewer) for e in found]
+    # Names from the shaped events, so a name this viewer may not read is not named here either.
+    return jsonify({"events": events, "next": cursor, "people": snapshot.people(ctx, events, viewer)})

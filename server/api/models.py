@@ -60,6 +60,8 @@ class EventsAnswer(BaseModel):
 
     events: list[Envelope]
     next: str | None
+    people: dict[str, str] = Field(default_factory=dict, description="display names of the people the page's "
+                                                                     "events mention (actors, assignees)")
 
 
 class Named(BaseModel):

@@ -38,7 +38,8 @@ ERROR_SCHEMA = {
         "vehicle": {"type": "object", "description": "409: the vehicle's entry as it is now"},
         "hit": {"type": "object", "description": "409: the watchlist match as it is now (already decided)"},
         "rejected": {"type": "array", "items": {"type": "object"},
-                     "description": "400 rows_rejected: each problem's line, column and reason {en, zh}"}},
+                     "description": "400 rows_rejected: each problem's line, field (API name), "
+                                    "column (as the file's header named it) and reason {en, zh}"}},
 }
 PATH_PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 

@@ -9,7 +9,7 @@ import json
 
 from flask import current_app, g, jsonify, request
 
-from server import visibility
+from server import snapshot, visibility
 from server.wire import Envelope
 
 
@@ -67,6 +67,16 @@ def reply(body, status=200):
     """Answer a read's body shaped for the signed-in caller by the route's answer model."""
     ctx = current_app.extensions["gatewatch"]
     response = jsonify(shaped(ctx.registry, _model_of(status), body, viewer_of(g.get("user"))))
+    response.status_code = status
+    return response
+
+
+def reply_with_people(body, status=200):
+    """Answer like `reply`, adding `people`: display names of those the shaped answer mentions."""
+    ctx = current_app.extensions["gatewatch"]
+    viewer = viewer_of(g.get("user"))
+    body = shaped(ctx.registry, _model_of(status), body, viewer)
+    response = jsonify({**body, "people": snapshot.people(ctx, body, viewer) if viewer else {}})
     response.status_code = status
     return response
 

@@ -68,6 +68,8 @@ class ClearanceAnswer(Round):
 
     visitors_on_site: list[Visitor] = Field(description="visitors not checked out, as the caller reads them "
                                                       "(names masked for a display)")
+    people: dict[str, str] = Field(default_factory=dict, description="display names of the people the round "
+                                                                     "names (who swept each zone)")
 
 
 class ConfirmAnswer(BaseModel):

@@ -2,7 +2,7 @@
 from flask import Blueprint
 
 from server.api.common import answered, gw
-from server.api.shaping import reply
+from server.api.shaping import reply_with_people
 from server.api.spec import operation
 from server.clearance import service
 from server.clearance.models import ClearanceAnswer, ConfirmAnswer, ConfirmRequest
@@ -14,10 +14,11 @@ bp = Blueprint("clearance", __name__, url_prefix="/api/v1")
 @bp.get("/clearance")
 @operation("clearance.read", tag="clearance", answer=ClearanceAnswer)
 def show(user):
-    """Return the clearance round: each zone, who cleared it and when, and who is still on site."""
+    """Return the clearance round: each zone, who cleared it (with `people`' display names) and when,
+    and who is still on site."""
     ctx = gw()
     on_site = visitors.listed(ctx.store.projection(visitors.NAME), on_site=True)
-    return reply({**service.board(ctx, service.current_round(ctx)), "visitors_on_site": on_site})
+    return reply_with_people({**service.board(ctx, service.current_round(ctx)), "visitors_on_site": on_site})
 
 
 @bp.post("/clearance/<zone_id>")

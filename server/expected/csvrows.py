@@ -20,6 +20,10 @@ TYPE_NAMES = {"身份证": "resident_id", "居民身份证": "resident_id", "永
               "外国人永久居留身份证": "foreign_permanent_resident", "港澳居民来往内地通行证": "hk_macau_permit",
               "回乡证": "hk_macau_permit", "台湾居民来往大陆通行证": "taiwan_permit", "台胞证": "taiwan_permit",
               "护照": "passport", "其他": "other"}
+# The Chinese name of each document type, for the reader of a Chinese report.
+TYPE_ZH = {"resident_id": "居民身份证", "foreign_permanent_resident": "外国人永久居留身份证",
+           "hk_macau_permit": "港澳居民来往内地通行证", "taiwan_permit": "台湾居民来往大陆通行证",
+           "passport": "护照", "other": "其他"}
 LIMITS = {"name": 100, "organization": 200, "host": 100}
 MAX_ROWS = 5000
 # A list is for the coming days: one dated further ahead is a typo (9999-12-31) and would
@@ -33,7 +37,8 @@ NO_ROWS = Text("the file has no rows", "文件中没有数据行")
 TOO_MANY = Text(f"at most {MAX_ROWS} rows per file", f"每个文件最多 {MAX_ROWS} 行")
 REQUIRED_TEXT = Text("is required", "必填")
 TOO_LONG = Text("is too long", "过长")
-BAD_TYPE = Text("must be one of: " + ", ".join(idcheck.ID_TYPES), "应为以下之一：" + "、".join(idcheck.ID_TYPES))
+BAD_TYPE = Text("must be one of: " + ", ".join(idcheck.ID_TYPES),
+                "应为以下之一：" + "、".join(TYPE_ZH.get(t, t) for t in idcheck.ID_TYPES))
 BAD_DATE = Text("must be a date like 2026-05-01", "应为日期，如 2026-05-01")
 EXTRA_CELLS = Text("has more cells than the header", "单元格数量多于列名")
 TOO_FAR = Text(f"is more than {HORIZON_DAYS} days ahead", f"晚于今天 {HORIZON_DAYS} 天以上")
@@ -59,9 +64,14 @@ def _header(cells):
     return names if all(r in names for r in REQUIRED) else None
 
 
+def _written(cells, header):
+    """Return {column: its name as the file's header wrote it} (姓名 for name in a Chinese file)."""
+    return {name: cell.strip() for name, cell in zip(header, cells)}
+
+
 def _problem(line, field, text):
     """Return one rejected cell as the report lists it (both languages)."""
-    return {"line": line, "field": field, "reason": {"en": str(text), "zh": text.zh}}
+    return {"line": line, "field": field, "column": "", "reason": {"en": str(text), "zh": text.zh}}
 
 
 def _date(value):
@@ -146,4 +156,7 @@ def read(raw, today=None):
         seen.setdefault(key, line)
         problems.extend(found)
         rows.append(row)
+    written = _written(lines[0], header)
+    for problem in problems:  # the report names each column as the file's header did
+        problem["column"] = written.get(problem["field"], "")
     return rows, problems

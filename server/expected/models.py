@@ -62,7 +62,9 @@ class Rejected(BaseModel):
     """One problem in the file: its line (1 = the header) and column."""
 
     line: int
-    field: str
+    field: str = Field(description="the column's name in the API (name, id_type, …), or `file`")
+    column: str = Field("", description="the column's name as the file's header wrote it (姓名, name, …); "
+                                         "empty for a problem of the whole file")
     reason: Reason
 
 

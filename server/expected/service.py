@@ -13,9 +13,14 @@ from server.expected.fold import IMPORTED, NAME, dates
 from server.identity.idcheck import mask_id
 from server.identity.records import VISITORS, vault
 
-REJECTED = Text("Nothing was imported: some rows are wrong (see rejected).",
-                "未导入任何数据：部分行有误（见 rejected）。")
 NOT_EXPECTED = Text("This document is not on today's expected list.", "该证件不在今日预约名单中。")
+
+
+def _refused(count):
+    """Return the message of a refused file: nothing imported, how many problems (listed by line)."""
+    return Text(f"Nothing was imported: the file has {count} problem(s), each listed with its line and column. "
+                "Correct them and import the file again.",
+                f"未导入任何数据：文件中有 {count} 处错误（逐条列出行号和列名），请改正后重新导入。")
 
 
 def _public(row, expected_id, import_id, now):
@@ -52,7 +57,7 @@ def import_expected(ctx, *, actor, raw, idem=None):
     found, problems = offload.run_heavy(ctx, csvrows.read, raw, kind="csv",
                                         today=dt.date.fromisoformat(rows.today(ctx)))
     if problems:
-        raise InvalidInput(REJECTED, fields={"file": Text(f"{len(problems)} problem(s)", f"{len(problems)} 处错误")},
+        raise InvalidInput(_refused(len(problems)), fields={"file": Text(f"{len(problems)} problem(s)", f"{len(problems)} 处错误")},
                            code="rows_rejected", current={"rejected": problems})
     import_id, now = uuid.uuid4().hex, ev.iso(ev.utc_now())
     ops, per_day, ids = [], {}, set()

@@ -3,6 +3,7 @@ import { get } from "./api.js";
 import { errorText, h, loadVenue, setFieldError, setFormError, venueIndex } from "./common.js";
 import { actorName, details, eventLocation, typeName } from "./feed.js";
 import { dateTime, localInputToIso, t } from "./i18n.js";
+import { addPeople } from "./people.js";
 
 const root = document.querySelector("[data-timeline]");
 const form = root.querySelector("[data-filters]");
@@ -41,6 +42,7 @@ async function load(before) {
   setFormError(form, "");
   try {
     const res = await get("/api/v1/events", { ...filters, before, limit: PAGE });
+    addPeople(res.people); // display names of the actors and assignees on this page
     shown = res.events || [];
     next = res.next || null;
     render();

@@ -2,8 +2,9 @@
 import { alertText } from "./concepts/alerts.js";
 import { conceptOf } from "./concepts/index.js";
 import { t, tOr, timeHMS } from "./i18n.js";
+import { knownPeople, personName, setPeople } from "./people.js";
 
-export { alertText };
+export { alertText, knownPeople, setPeople };
 
 // Return the location id an event is about, if any. lookup(section, key) finds a row of the
 // page's sections (static/js/store.js: lookupWith): an acknowledgement names only its alert.
@@ -18,24 +19,11 @@ export function typeName(type) {
   return tOr(`event.${type}`, type);
 }
 
-// Display names by username, from the snapshot (events carry only the username).
-let people = {};
-
-// Remember the display names of people (from /api/v1/state).
-export function setPeople(map) {
-  people = map || {};
-}
-
-// Return the display names known from the snapshot (username -> name).
-export function knownPeople() {
-  return people;
-}
-
 // Return the actor's name as shown on screens.
 export function actorName(actor) {
   if (!actor) return "";
   if (actor.role === "system" || actor.username === "system") return t("role.system");
-  return actor.display_name || people[actor.username] || actor.username || "";
+  return actor.display_name || personName(actor.username);
 }
 
 // Return what happened, without the event type's name: the concept's own words, else the

@@ -89,6 +89,12 @@ async function loadExpected() {
   }
 }
 
+// Return a problem's column as the file's header named it ("姓名"), or "whole file".
+function columnName(problem) {
+  if (problem.column) return problem.column;
+  return problem.field === "file" ? t("desk.whole_file") : problem.field;
+}
+
 // Show the import's outcome: the counts, or every rejected row with its reason.
 function showImport(ok, body) {
   const report = $("[data-import-report]");
@@ -101,7 +107,7 @@ function showImport(ok, body) {
   $("[data-import-error]").textContent = body?.error?.message || t("error.generic", { message: "" });
   const pick = (reason) => (lang.startsWith("zh") ? reason.zh : reason.en);
   $("[data-import-rows]").replaceChildren(...(body?.rejected || []).map((p) => h("tr", {},
-    h("td", { class: "mono" }, String(p.line)), h("td", { class: "mono" }, p.field), h("td", {}, pick(p.reason)))));
+    h("td", { class: "mono" }, String(p.line)), h("td", { class: "nowrap" }, columnName(p)), h("td", {}, pick(p.reason)))));
 }
 
 // Upload the chosen CSV as multipart (one Idempotency-Key per attempt).

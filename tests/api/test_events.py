@@ -23,6 +23,12 @@ def checkins(login_as):
     return out
 
 
+def page(answer):
+    """Return (status, events, next) of a timeline answer (its `people` aside)."""
+    status, body = answer
+    return status, body["events"], body["next"]
+
+
 @pytest.fixture
 def get(reader):
     """Return a function answering (status, body) for a timeline query."""
@@ -68,7 +74,7 @@ def test_filter_by_type(checkins, get):
     assert ids(get(type="patrol.checkin")[1]["events"]) == ids(checkins)[::-1]
     phases = get(type="phase.changed")[1]["events"]
     assert len(phases) == 1 and phases[0]["data"]["phase"] == "pre_event"
-    assert get(type="incident.reported") == (200, {"events": [], "next": None})
+    assert page(get(type="incident.reported")) == (200, [], None)
 
 
 def test_filter_by_location_matches_checkpoint_and_its_zone(checkins, get):
@@ -143,7 +149,7 @@ def test_before_cursor_pages_older_events(checkins, get):
     assert status == 200
     assert ids(body["events"]) == ids(checkins[6:10])[::-1]
     assert body["next"] == checkins[6]["id"]
-    assert get(type="patrol.checkin", before=checkins[0]["id"]) == (200, {"events": [], "next": None})
+    assert page(get(type="patrol.checkin", before=checkins[0]["id"])) == (200, [], None)
     between = get(type="patrol.checkin", after=checkins[3]["id"], before=checkins[8]["id"])[1]["events"]
     assert sorted(ids(between), key=ev.id_key) == ids(checkins[4:8])
 
@@ -181,5 +187,17 @@ def test_times_before_1970_bound_by_the_stream_start(checkins, get, ctx):
     everything = every_event(ctx)
     assert ids(get(**{"from": "1900-01-01T00:00:00Z", "limit": 1000})[1]["events"]) == everything[::-1]
     assert ids(get(**{"from": "0075-11-24T09:31:48Z", "order": "asc", "limit": 1000})[1]["events"]) == everything
-    assert get(to="1969-12-31T23:59:59Z") == (200, {"events": [], "next": None})
+    assert page(get(to="1969-12-31T23:59:59Z")) == (200, [], None)
     assert get(type="patrol.checkin", to="0031-01-01T00:00:01-04:02")[1]["events"] == []
+
+
+def test_a_page_names_the_people_its_events_mention_by_display_name(auth, ctx):
+    from server.auth import users
+    users.add_user(ctx, actor={"username": "test", "role": "admin"}, username="g_named", role="guard",
+                   password="correct-horse-1", display_name="陈守卫")
+    auth.login("g_named", "guard")
+    assert auth.post("/api/v1/checkins", {"checkpoint_id": "E1", "status": "clear"}).status_code == 201
+    auth.login("reader-cmd", "commander")
+    body = auth.client.get(URL, query_string={"type": "patrol.checkin"}).get_json()
+    assert body["events"][0]["actor"]["username"] == "g_named"
+    assert body["people"]["g_named"] == "陈守卫"

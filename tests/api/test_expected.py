@@ -78,6 +78,21 @@ def test_one_bad_row_refuses_the_whole_file_with_a_report(op, ctx, today):
     assert ctx.store.projection("expected_imports") == {}
 
 
+def test_a_chinese_file_is_reported_in_chinese_with_its_own_column_names(op, today):
+    text = ("姓名,证件类型,证件号码,单位,接待人,日期,车牌\n" + f"王五,身份证,{ID[:-1]}1,,,{today},\n"
+            + f"赵六,驾照,X123,,,{today},\n" + f",护照,E12345678,,,{today},\n")
+    body = send(op, text, status=400, **{"Accept-Language": "zh-CN"})
+    message = body["error"]["message"]
+    assert "3 处错误" in message and "rejected" not in message, message
+    assert [(p["line"], p["field"], p["column"]) for p in body["rejected"]] == [
+        (2, "id_number", "证件号码"), (3, "id_type", "证件类型"), (4, "name", "姓名")]
+    # The document types are named as a Chinese reader knows them, not by their API codes.
+    assert "居民身份证" in body["rejected"][1]["reason"]["zh"] and "resident_id" not in body["rejected"][1]["reason"]["zh"]
+    english = send(op, HEADER + f"Jane,passport,E1,,,{today},\n", status=400)
+    assert "rejected" not in english["error"]["message"]
+    assert [(p["field"], p["column"]) for p in english["rejected"]] == [("id_number", "id_number")]
+
+
 @pytest.mark.parametrize("text", ["", "just,some,columns\n1,2,3\n", HEADER, b"\xff\xfe\x00bad"])
 def test_files_that_are_not_lists_are_refused(op, text):
     raw = text if isinstance(text, bytes) else text.encode()

@@ -25,7 +25,7 @@ def test_timeline_filters_pages_and_shows_details(make_context, live_server):
     page.get_by_role("button", name="Search").click()
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("E2 East gate")
-    expect(rows.first).to_contain_text("desk_guard")
+    expect(rows.first.locator("td").last).to_have_text("赵六")  # the display name, not the username
 
     rows.first.click()
     detail = page.locator("[data-detail]")

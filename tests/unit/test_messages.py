@@ -61,3 +61,13 @@ def test_language_is_chosen_by_query_then_cookie_then_accept_language():
         assert i18n.translate("guard.saved", checkpoint="E3", time="14:03") == "Saved ✓ E3 14:03"
         assert i18n.localized({"zh-CN": "南门", "en": "South gate"}) == "South gate"
         assert i18n.lang_url("zh-CN") == "/control?lang=zh-CN&x=1"
+
+
+def test_every_registered_event_type_has_a_label_in_both_catalogues():
+    # The timeline's type filter lists every registered type by its `event.<type>` label.
+    from server.concepts import registry
+    types = list(registry().types)
+    assert "visitor.purged" in types and len(types) > 40
+    for lang in ("zh-CN", "en"):
+        catalogue = _catalogue(lang)
+        assert [t for t in types if not catalogue.get(f"event.{t}", "").strip()] == [], lang

@@ -1,5 +1,6 @@
 // Broadcasts on the screens: the feed line of a message.
 import { t } from "../i18n.js";
+import { personName } from "../people.js";
 
 export const types = ["broadcast.sent", "broadcast.acknowledged"];
 
@@ -7,7 +8,7 @@ export const types = ["broadcast.sent", "broadcast.acknowledged"];
 export function audienceName(d) {
   if (d.to === "all") return t("broadcast.to_all");
   if (d.to === "role") return t(`role.${d.role}`);
-  return d.username || "";
+  return personName(d.username);
 }
 
 // Return what happened, for the feed line.

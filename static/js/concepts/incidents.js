@@ -1,6 +1,7 @@
 // Incidents on the screens: open ones in order, and their feed lines. The open incidents are
 // sections.incidents rows; a feed line names an incident by its row (`lookup`), if the page has it.
 import { loc, t, tOr } from "../i18n.js";
+import { personName } from "../people.js";
 
 export const types = ["incident.reported", "incident.acknowledged", "incident.assigned", "incident.escalated",
   "incident.agency_notified", "incident.sop_step_done", "incident.noted", "incident.resolved",
@@ -37,7 +38,7 @@ export function details(env, index, lookup) {
   const parts = [which(d.incident_id, index, lookup)];
   if (env.type === "incident.assigned") {
     // A display gets a mark, or nothing, instead of the assignee: it names nobody.
-    parts.push(d.assignee && d.assignee !== HIDDEN_NAME ? t("feed.incident.assigned", { assignee: d.assignee })
+    parts.push(d.assignee && d.assignee !== HIDDEN_NAME ? t("feed.incident.assigned", { assignee: personName(d.assignee) })
       : t("incident.assigned"));
   }
   if (env.type === "incident.escalated" && d.automatic) parts.push(t("feed.incident.auto_escalated", { min: d.threshold_min }));

@@ -1,6 +1,7 @@
 // Inspections and hazards: checklist names and feed lines (the open hazards and today's board
 // are sections.hazards and sections.readiness, settled by the server).
 import { loc, t } from "../i18n.js";
+import { personName } from "../people.js";
 
 export const types = ["inspection.recorded", "hazard.opened", "hazard.assigned", "hazard.rectified"];
 
@@ -25,7 +26,7 @@ export function details(env, index) {
     return t("feed.hazard.opened", { item: checklistName(index, d.checklist_id, d.item_id),
       critical: d.critical ? t("feed.hazard.critical") : "" });
   }
-  if (env.type === "hazard.assigned") return t("feed.hazard.assigned", { assignee: d.assignee });
+  if (env.type === "hazard.assigned") return t("feed.hazard.assigned", { assignee: personName(d.assignee) });
   if (env.type === "hazard.rectified") {
     return t(d.fixed_on_spot ? "feed.hazard.on_spot" : "feed.hazard.rectified", { min: Math.round(d.minutes_open) });
   }

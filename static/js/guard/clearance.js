@@ -23,7 +23,8 @@ function zoneCard(zone) {
   li.querySelector("[data-zone-state]").textContent = state === "queued"
     ? t("guard.queued_short") : t(`clearance.state.${zone.state}`);
   const who = [];
-  if (zone.by) who.push(t("clearance.by", { who: zone.by, time: timeHM(zone.at) }));
+  // The board names people by username; its `people` carries their display names.
+  if (zone.by) who.push(t("clearance.by", { who: board?.people?.[zone.by] || zone.by, time: timeHM(zone.at) }));
   if (zone.state === "people_found") who.unshift(t("clearance.still_inside", { n: zone.people_found }));
   else if (zone.found_earlier) who.push(t("clearance.found_earlier", { n: zone.found_earlier }));
   li.querySelector("[data-zone-who]").textContent = who.join(" · ");
