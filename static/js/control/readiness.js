@@ -38,7 +38,7 @@ function mark(cell) {
 function renderBoard(screen, board) {
   const zones = [...screen.index.zones.values()].filter((z) => board.cells.some((c) => c.area_id === z.id));
   const cells = new Map(board.cells.map((c) => [`${c.checklist_id}@${c.area_id}`, c]));
-  const head = h("tr", {}, h("th", {}), ...zones.map((z) => h("th", { scope: "col" }, loc(z.name))));
+  const head = h("tr", {}, h("th", {}), ...zones.map((z) => h("th", { scope: "col" }, h("span", {}, loc(z.name)))));
   const rows = (screen.index.venue.checklists || []).map((cl) => h("tr", { "data-checklist": cl.id },
     h("th", { scope: "row" }, checklistName(screen.index, cl.id)),
     ...zones.map((z) => {
