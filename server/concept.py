@@ -141,6 +141,21 @@ class Section:
 
 
 @dataclass(frozen=True)
+class AlertCause:
+    """An alert kind a concept raises, and how to tell that its cause is gone.
+
+    The alerts watcher (server/alerts/closing.py) reads the entry of `reads` named by `key` (an
+    alert field, or `(ctx, alert) -> field`) and closes the alert when `resolved(entry or None,
+    alert)` returns a reason (a short code, e.g. "incident_acknowledged").
+    """
+
+    kind: str
+    reads: str
+    key: str | Callable
+    resolved: Callable
+
+
+@dataclass(frozen=True)
 class Concept:
     """Everything the rest of the server needs to know about one concept."""
 
@@ -160,3 +175,5 @@ class Concept:
     # Optional sections of the venue file: {key: parse(raw, or None when absent) -> value}, raising
     # server.venue.SectionError; the loader stores the value for Venue.section(key).
     venue_sections: dict = field(default_factory=dict)
+    # AlertCause: alert kinds this concept raises that close themselves when their cause is gone.
+    alert_causes: tuple = ()

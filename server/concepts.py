@@ -130,6 +130,10 @@ class Registry:
         return [t for c in self.concepts for t in c.timers]
 
 
+    def alert_causes(self):
+        """Return {alert kind: AlertCause} over every concept."""
+        return {cause.kind: cause for c in self.concepts for cause in c.alert_causes}
+
     def sessions_ended(self, ctx, event):
         """Return [(username, session tag or None)] whose sockets an event closes."""
         return [hit for c in self.concepts if c.ends_sessions for hit in c.ends_sessions(ctx, event)]

@@ -1,6 +1,6 @@
 """Alerts that need a human: raised by other concepts' timers, acknowledged by operators."""
-from server.alerts import fold
-from server.alerts.models import AcknowledgedData, Alert, RaisedData
+from server.alerts import closing, fold
+from server.alerts.models import AcknowledgedData, Alert, ClosedData, RaisedData
 from server.concept import Concept, EventType, Personal, PersonalRows, Section
 from server.identity.records import record
 
@@ -19,7 +19,7 @@ PLATE_IN_ENTRY = PersonalRows(NAME, subject=_plate_owner, record=record, fields=
 
 
 def rows(ctx, reads):
-    """Return the open alerts, keyed by id."""
+    """Return the open alerts, keyed by id (the most severe, then the oldest, first)."""
     return {a["alert_id"]: a for a in fold.open_alerts(reads.projections[NAME])}
 
 
@@ -29,7 +29,9 @@ CONCEPT = Concept(
     events=(
         EventType(fold.RAISED, RaisedData, "Something needs a human (an overdue patrol, …).", personal=PLATE),
         EventType(fold.ACKNOWLEDGED, AcknowledgedData, "An operator acknowledged an alert."),
+        EventType(fold.CLOSED, ClosedData, "An alert closed itself: its cause is gone."),
     ),
+    timers=(closing.close_resolved,),
     folds=(fold,),
     personal_rows=(PLATE_IN_ENTRY,),
     views="server.alerts.views:bp",

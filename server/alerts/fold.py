@@ -2,17 +2,18 @@
 NAME = "alerts"
 RAISED = "alert.raised"
 ACKNOWLEDGED = "alert.acknowledged"
+CLOSED = "alert.closed"
 
 
 def touches(event):
     """Return the alert entries an event may change."""
-    if event["type"] in (RAISED, ACKNOWLEDGED):
+    if event["type"] in (RAISED, ACKNOWLEDGED, CLOSED):
         return [event["data"]["alert_id"]]
     return []
 
 
 def apply(state, event):
-    """Fold an alert being raised or acknowledged."""
+    """Fold an alert being raised, acknowledged, or closed because its cause is gone."""
     alert_id = event["data"].get("alert_id")
     if event["type"] == RAISED:
         entry = dict(event["data"])
@@ -23,10 +24,19 @@ def apply(state, event):
         entry.update({"status": "acknowledged", "acknowledged_at": event["ts"],
                       "acknowledged_by": event["actor"]["username"]})
         return {alert_id: entry}
+    if event["type"] == CLOSED and (state.get(alert_id) or {}).get("status") == "open":
+        entry = dict(state[alert_id])
+        entry.update({"status": "closed", "closed_at": event["ts"], "close_reason": event["data"]["reason"]})
+        return {alert_id: entry}
     return {}
 
 
+def severity_then_age(alert):
+    """Sort key: the most severe first, then the oldest (waiting longest) first."""
+    ms, _, seq = (alert.get("raised_event_id") or "0-0").partition("-")
+    return alert.get("severity") or 9, alert.get("raised_at") or "", int(ms), int(seq or 0)
+
+
 def open_alerts(entries):
-    """Return open alerts, newest first."""
-    rows = [a for a in entries.values() if a.get("status") == "open"]
-    return sorted(rows, key=lambda a: a["raised_at"], reverse=True)
+    """Return open alerts, most severe first, then oldest first."""
+    return sorted((a for a in entries.values() if a.get("status") == "open"), key=severity_then_age)

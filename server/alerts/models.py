@@ -21,6 +21,8 @@ class AlertFields(BaseModel):
     entrance_id: str | None = Field(None, description="the gate, for visitor alerts")
     area_id: str | None = Field(None, description="the area, for hazard alerts")
     incident_id: str | None = None
+    category: str | None = Field(None, description="the incident's category, for incident alerts")
+    location_id: str | None = Field(None, description="where: the incident's location (or a zone)")
     assignment_id: str | None = None
     assignee: Annotated[str | None, PERSON] = Field(None, description="who did not accept an assignment")
     threshold_min: float | None = Field(None, description="the threshold that passed, in minutes")
@@ -52,20 +54,29 @@ class AcknowledgedData(EventData):
     alert_id: str = Field(description="the alert taken")
 
 
+class ClosedData(EventData):
+    """alert.closed: the alert's cause is gone (the incident was acknowledged, the guard checked in, …)."""
+
+    alert_id: str = Field(description="the alert closed")
+    reason: str = Field(min_length=1, description="what removed the cause, e.g. incident_acknowledged, checked_in")
+
+
 class Alert(AlertFields):
     """An alert as the control room lists it."""
 
-    status: Literal["open", "acknowledged"]
+    status: Literal["open", "acknowledged", "closed"]
     raised_at: str
     raised_event_id: str
     checkpoint_id: str | None = None
     due_at: str | None = None
     acknowledged_at: str | None = None
     acknowledged_by: Annotated[str | None, PERSON] = None
+    closed_at: str | None = None
+    close_reason: str | None = Field(None, description="why it closed itself (its cause is gone)")
 
 
 class AlertsAnswer(BaseModel):
-    """Open alerts, newest first."""
+    """Open alerts, most severe first, then oldest first."""
 
     alerts: list[Alert]
 

@@ -13,7 +13,7 @@ bp = Blueprint("alerts", __name__, url_prefix="/api/v1")
 @bp.get("/alerts")
 @operation("alerts.read", tag="alerts", answer=AlertsAnswer)
 def list_alerts(user):
-    """Return open alerts, newest first."""
+    """Return open alerts, most severe first, then oldest first."""
     return reply({"alerts": fold.open_alerts(gw().store.projection(fold.NAME))})
 
 

@@ -1,7 +1,7 @@
 """Broadcasts: operators' messages to guards' phones, acknowledged by each guard."""
 from server.broadcasts import fold, service
 from server.broadcasts.models import BroadcastAcknowledgedData, BroadcastSentData
-from server.concept import FEED_ROLES, Audience, Concept, EventType, feed_and_actor
+from server.concept import FEED_ROLES, AlertCause, Audience, Concept, EventType, feed_and_actor
 
 
 def addressed(event):
@@ -24,4 +24,5 @@ CONCEPT = Concept(
     permissions={"broadcasts.send": ("operator",), "broadcasts.read": ("guard",),
                  "broadcasts.acknowledge": ("guard",)},
     timers=(service.check_unacknowledged,),
+    alert_causes=(AlertCause(fold.UNACKNOWLEDGED, fold.NAME, "broadcast_id", fold.all_acknowledged),),
 )

@@ -41,3 +41,8 @@ def acknowledged_by(entry):
 def missing(entry):
     """Return the recipients who have not acknowledged, sorted."""
     return sorted(set(entry["recipients"]) - acknowledged_by(entry))
+
+
+def all_acknowledged(entry, alert):
+    """A broadcast's alert closes when every recipient has acknowledged the message."""
+    return "acknowledged_by_all" if entry is None or not missing(entry) else None

@@ -1,6 +1,6 @@
 """Incidents: reported from phones, run by the control room through an explicit lifecycle."""
-from server.concept import FEED_ROLES, Audience, Concept, EventType, Section
-from server.incidents import dispatch, fold, lifecycle as lc, service, settings
+from server.concept import FEED_ROLES, AlertCause, Audience, Concept, EventType, Section
+from server.incidents import causes, dispatch, fold, lifecycle as lc, service, settings
 from server.incidents.models import DATA, Incident, PhotoAddedData, ReportedData
 from server.visibility import PERSON
 
@@ -55,6 +55,8 @@ CONCEPT = Concept(
     permissions={"incidents.report": ("guard",), "incidents.note": ("guard",), "incidents.read": ("guard",),
                  "incidents.run": ("operator",), "incidents.command": ("commander",)},
     timers=(service.check_unacknowledged, dispatch.check_unaccepted),
+    alert_causes=(AlertCause("incident_unacknowledged", NAME, "incident_id", causes.acknowledged),
+                  AlertCause(fold.UNACCEPTED, NAME, "incident_id", causes.accepted)),
     sections=(Section("incidents", Incident, rows, "open incidents, keyed by id (a guard: those they reported "
                       "or are assigned)", reads=(NAME,), mine=involves, all_rows=FEED_ROLES),),
     venue_sections={settings.KEY: settings.parse},  # the watcher's thresholds (ctx.venue.section)

@@ -23,6 +23,7 @@ def alert_unaccepted(ctx, entry, threshold):
     event = ev.draft(alerts.RAISED, actor=ev.SYSTEM_ACTOR, locations=[entry["location_id"], entry["zone_id"]],
                      data={"alert_id": alert_id, "kind": UNACCEPTED, "severity": entry["severity"],
                            "incident_id": incident_id, "assignment_id": assignment_id,
+                           "category": entry["category"], "location_id": entry["location_id"],
                            "assignee": entry["assignee"], "threshold_min": threshold})
     idem = ledger.system_idempotency(alert_id, {"incident_id": incident_id, "assignment_id": assignment_id})
 

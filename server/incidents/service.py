@@ -123,6 +123,7 @@ def act(ctx, *, actor, incident_id, action, assignee=None, agency=None, referenc
         events.append(ev.draft(alerts.RAISED, actor=ev.SYSTEM_ACTOR, locations=locations,
                                data={"alert_id": f"sop-{uuid.uuid4().hex}", "kind": "sop_skipped",
                                      "severity": entry["severity"], "incident_id": incident_id,
+                                     "category": entry["category"], "location_id": entry["location_id"],
                                      "skipped_steps": skipped}))
     seen = {}
 
@@ -160,7 +161,8 @@ def escalate_unacknowledged(ctx, entry, threshold):
                        data={"incident_id": incident_id, "automatic": True, "threshold_min": threshold}),
               ev.draft(alerts.RAISED, actor=ev.SYSTEM_ACTOR, locations=locations,
                        data={"alert_id": f"unack-{incident_id}", "kind": "incident_unacknowledged",
-                             "severity": entry["severity"], "incident_id": incident_id})]
+                             "severity": entry["severity"], "incident_id": incident_id,
+                             "category": entry["category"], "location_id": entry["location_id"]})]
     idem = ledger.system_idempotency(f"unack-{incident_id}", {"incident_id": incident_id})
 
     def still_unacknowledged(state):

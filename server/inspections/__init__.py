@@ -1,6 +1,6 @@
 """Inspections before the session: checklists walked area by area, hazards fixed on the spot
 (立行立改), and the readiness gate the phase change to in_session asks."""
-from server.concept import FEED_ROLES, Audience, Concept, EventType, Section, feed_and_actor
+from server.concept import FEED_ROLES, AlertCause, Audience, Concept, EventType, Section, feed_and_actor
 from server.inspections import fold, readiness, service
 from server.inspections.models import AssignedData, Board, Hazard, OpenedData, RecordedData, RectifiedData
 
@@ -46,6 +46,7 @@ CONCEPT = Concept(
     permissions={"inspections.record": ("guard",), "inspections.read": ("guard",), "hazards.read": ("guard",),
                  "hazards.run": ("operator",), "readiness.read": ("guard", "display")},
     timers=(service.check_open_hazards,),
+    alert_causes=(AlertCause(fold.HAZARD_ALERT, fold.hazards.NAME, "hazard_id", fold.rectified),),
     sections=(Section("hazards", Hazard, hazard_rows, "open hazards, keyed by id (a guard: those they found "
                       "or were sent to fix)", reads=(fold.hazards.NAME,), mine=involves, all_rows=FEED_ROLES),
               Section("readiness", Board, readiness_rows, "one row, key `today`: today's readiness board "

@@ -73,3 +73,8 @@ def open_hazards(entries):
     """Return the open hazards, critical first, then oldest first."""
     rows = [h for h in entries.values() if h and h["status"] == "open"]
     return sorted(rows, key=lambda h: (not h["critical"], h["opened_at"], h["hazard_id"]))
+
+
+def rectified(entry, alert):
+    """A hazard's alert closes when the hazard is rectified."""
+    return "rectified" if entry is None or entry.get("status") != "open" else None

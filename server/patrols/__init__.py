@@ -3,7 +3,7 @@ import bisect
 import datetime as dt
 
 from server import events as ev
-from server.concept import Concept, EventType, Section, feed_and_actor, feed_and_guards
+from server.concept import AlertCause, Concept, EventType, Section, feed_and_actor, feed_and_guards
 from server.patrols import fold, service
 from server.patrols.models import CheckinData, CheckinMinute, OverdueData, PatrolRow
 from server.phase import NAME as PHASE, current as current_phase
@@ -51,6 +51,7 @@ CONCEPT = Concept(
     views="server.patrols.views:bp",
     permissions={"checkin.create": ("guard",), "patrols.read": ("guard", "display")},
     timers=(service.check_overdue,),
+    alert_causes=(AlertCause("patrol_overdue", NAME, "checkpoint_id", fold.checked_in_since),),
     sections=(Section("patrols", PatrolRow, patrol_rows, "one row per checkpoint, keyed by its id",
                       reads=(NAME, PHASE), timed=True),
               Section("checkins", CheckinMinute, checkin_minutes, "check-ins of the last hour per minute "

@@ -72,3 +72,22 @@ def missed_window(entry, interval, phase_since, now):
     if flagged and ev.parse_iso(flagged) >= due:
         return None
     return due
+
+
+def _stream_order(event_id):
+    """Return a stream id as a sortable pair (milliseconds, sequence)."""
+    ms, _, seq = (event_id or "0-0").partition("-")
+    return int(ms), int(seq or 0)
+
+
+def checked_in_since(entry, alert):
+    """An overdue patrol's alert closes when a guard checks in at the checkpoint after it was due
+    (or after the alert was raised: a late outbox delivery of an earlier visit counts too)."""
+    entry = entry or {}
+    at, due = entry.get("last_checkin_at"), alert.get("due_at")
+    if at and due and ev.parse_iso(at) >= ev.parse_iso(due):
+        return "checked_in"
+    later = entry.get("last_event_id") and alert.get("raised_event_id")
+    if later and _stream_order(entry["last_event_id"]) > _stream_order(alert["raised_event_id"]):
+        return "checked_in"
+    return None

@@ -1,6 +1,6 @@
 """Vehicles at the gates: every vehicle in and out, on site per entrance, passes checked."""
-from server.concept import Concept, EventType, Personal, PersonalRows, Section, feed_and_actor
-from server.vehicles import fold
+from server.concept import AlertCause, Concept, EventType, Personal, PersonalRows, Section, feed_and_actor
+from server.vehicles import causes, fold
 from server.vehicles.models import EnteredData, GateCount, LeftData, Vehicle
 from server.identity.records import record
 
@@ -42,6 +42,9 @@ CONCEPT = Concept(
     personal_rows=(ENTRY_PERSONAL,),
     views="server.vehicles.views:bp",
     permissions={"vehicles.log": ("guard",), "vehicles.read": ("guard", "display")},
+    # A vehicle without a pass stops needing the control room once it has left the site; a
+    # watchlisted one stays open for a human (someone must know it came).
+    alert_causes=(AlertCause("vehicle_no_pass", NAME, causes.vehicle_key, causes.left),),
     sections=(Section("vehicles", Vehicle, rows, "vehicles on site (a display: the plate masked)", reads=(NAME,)),
               Section("vehicles_on_site", GateCount, gate_rows, "vehicles on site per entrance they came in by",
                       reads=(NAME,))),

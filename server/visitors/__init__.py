@@ -1,5 +1,5 @@
 """Visitors at the gates: registered with their ID checked and sealed, checked out, on-site roll."""
-from server.concept import Audience, Concept, EventType, Personal, PersonalRows, Section, feed_and_actor
+from server.concept import AlertCause, Audience, Concept, EventType, Personal, PersonalRows, Section, feed_and_actor
 from server.identity.idcheck import mask_name
 from server.identity.records import record
 from server.visitors import fold, overstay, service
@@ -44,6 +44,7 @@ CONCEPT = Concept(
     permissions={"visitors.register": ("guard",), "visitors.checkout": ("guard",),
                  "visitors.read": ("guard", "display"), "visitors.reveal": ("commander",)},
     timers=(service.purge_timer, overstay.check_overstays),
+    alert_causes=(AlertCause(overstay.KIND, NAME, "visitor_id", overstay.left),),
     personal_rows=(ENTRY_PERSONAL,),
     sections=(Section("visitors", Visitor, rows, "visitors on site, keyed by id, as the viewer may read them "
                       "(a display: 张*, no phone, organization, host or purpose; the plate masked)",

@@ -55,3 +55,8 @@ def check_overstays(ctx, now):
         if not committed.replayed:
             raised.append(entry["visitor_id"])
     return raised
+
+
+def left(entry, alert):
+    """An overstay alert closes when the visitor is no longer on site (checked out, or purged)."""
+    return "checked_out" if not (entry or {}).get("on_site") else None

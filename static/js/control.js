@@ -3,7 +3,7 @@
 // drawn from the store's rows and the time: the server's folds are the only folds.
 import { ApiError, post } from "./api.js";
 import { errorText, h, loadVenue, venueIndex } from "./common.js";
-import { newestFirst } from "./concepts/alerts.js";
+import { bySeverity } from "./concepts/alerts.js";
 import { compareIds } from "./cursor.js";
 import { actorName, alertText, eventLine, setPeople } from "./feed.js";
 import { t, timeHM, timeHMS } from "./i18n.js";
@@ -49,7 +49,7 @@ function counters(now) {
   return {
     checkins_hour: recent,
     guards_active: activeGuards(store.rows("guards_active"), now).length,
-    open_alerts: newestFirst(store.rows("alerts")).length,
+    open_alerts: bySeverity(store.rows("alerts")).length,
     visitors: store.rows("visitors").length,
     vehicles: store.rows("vehicles_on_site").reduce((n, e) => n + (e.count || 0), 0),
   };
@@ -61,15 +61,26 @@ function renderFeed() {
   $("[data-feed-empty]").hidden = feed.length > 0;
 }
 
+// Draw the open alerts, the most severe first, then the oldest; those that do not fit are counted.
 function renderAlerts() {
-  const alerts = newestFirst(store.rows("alerts"));
-  $("[data-alerts]").replaceChildren(...alerts.map((a) => h("li", { "data-alert": a.alert_id, "data-kind": a.kind },
-    h("span", { class: "c-alert-text" }, alertText(a, index)),
+  const alerts = bySeverity(store.rows("alerts"));
+  const lookup = lookupWith(store);
+  $("[data-alerts]").replaceChildren(...alerts.map((a) => h("li", {
+    "data-alert": a.alert_id, "data-kind": a.kind, "data-severity": String(a.severity || 4) },
+    h("span", { class: "c-asev", title: t("control.severity_n", { n: a.severity }) }, String(a.severity || "")),
+    h("span", { class: "c-alert-text" }, alertText(a, index, lookup)),
     h("span", { class: "c-alert-time" }, t("alert.raised_at", { time: timeHMS(a.raised_at) })),
     canAck ? h("button", { type: "button", class: "c-ack", "data-ack": a.alert_id }, t("control.ack")) : null,
   )));
   $("[data-alerts-empty]").hidden = alerts.length > 0;
   $("[data-alert-count]").textContent = String(alerts.length);
+}
+
+// Hide the alerts that do not fit (the mildest, newest come last) and say how many.
+function fitAlerts() {
+  const list = $("[data-alerts]");
+  for (const li of list.children) li.hidden = false;
+  fitList(list, $("[data-alerts-more]"), "control.alerts_more");
 }
 
 // Recompute every checkpoint's freshness and redraw markers, patrol list and counters.
@@ -116,7 +127,7 @@ function renderPatrols() {
 }
 
 // Hide the list items that would overflow their panel (the least urgent come last).
-function fitList(list, note) {
+function fitList(list, note, key = "control.more") {
   const panel = list.parentElement;
   const limit = panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom);
   let hidden = 0;
@@ -126,7 +137,7 @@ function fitList(list, note) {
       hidden++;
     }
   }
-  note.textContent = hidden ? t("control.more", { n: hidden }) : "";
+  note.textContent = hidden ? t(key, { n: hidden }) : "";
 }
 
 function renderPhase() {
@@ -136,6 +147,7 @@ function renderPhase() {
 // Redraw the panels; changed: what a frame's patches changed (store.patch), null for everything.
 function renderPanels(changed = null) {
   for (const panel of PANELS) panel.render?.(screen, changed);
+  fitAlerts();
 }
 
 function renderAll() {
@@ -203,6 +215,7 @@ function applyFrame({ events, patches, reset }) {
 function dropAlert(id) {
   const changed = store.patch({ alerts: { [id]: null } });
   renderAlerts();
+  fitAlerts();
   renderPatrols();
   renderPanels(changed);
 }

@@ -133,13 +133,15 @@ def test_acknowledging_an_unknown_alert_is_404(operator, timeline):
     assert timeline("alert.acknowledged") == []
 
 
-def test_alerts_list_newest_first(ctx, phase_since, operator):
+def test_alerts_list_most_severe_first_then_oldest(ctx, phase_since, operator):
+    """Issue 13: the wall must never push a severe alert below milder ones; among equals, the one
+    waiting longest comes first."""
     check_overdue(ctx, phase_since + minutes(31))
     check_overdue(ctx, phase_since + minutes(61))
-    raised = [a["raised_at"] for a in open_alerts(operator)]
-    assert raised == sorted(raised, reverse=True)
-    first_of_second_window = open_alerts(operator)[0]
-    assert ev.parse_iso(first_of_second_window["due_at"]) == phase_since + minutes(60)
+    listed = open_alerts(operator)
+    keys = [(a["severity"], a["raised_at"]) for a in listed]
+    assert keys == sorted(keys) and len({a["severity"] for a in listed}) > 1
+    assert ev.parse_iso(listed[0]["due_at"]) == phase_since + minutes(30)
 
 
 def test_state_snapshot(ctx, auth, operator, phase_since, reader):

@@ -110,12 +110,13 @@ def test_alerts_fold_raise_and_acknowledge():
     assert alerts.apply(state, checkin(4, "E1", 37)) == {}
 
 
-def test_open_alerts_newest_first_and_only_open():
+def test_open_alerts_most_severe_then_oldest_first_and_only_open():
     state = {}
-    for n, (alert_id, minute) in enumerate((("a", 10), ("b", 30), ("c", 20))):
+    for n, (alert_id, minute) in enumerate((("a", 10), ("b", 30), ("c", 20), ("d", 25))):
         state.update(alerts.apply(state, raised(n, alert_id, minute)))
+    state["d"] = {**state["d"], "severity": 1}
     state.update(alerts.apply(state, acked(9, "b", 40)))
-    assert [a["alert_id"] for a in alerts.open_alerts(state)] == ["c", "a"]
+    assert [a["alert_id"] for a in alerts.open_alerts(state)] == ["d", "a", "c"]
     assert alerts.open_alerts({}) == []
 
 

@@ -27,19 +27,30 @@ function zoneStates(board) {
   return states;
 }
 
+// Return a cell's mark, so its state reads without its colour: ✓ passed, ○ still to inspect,
+// !N open hazards.
+function mark(cell) {
+  if (cell.state === "open_hazards") return `!${cell.open_hazards || ""}`;
+  if (cell.state === "passed") return "✓";
+  return cell.required && cell.state === "not_inspected" ? "○" : "";
+}
+
 function renderBoard(screen, board) {
   const zones = [...screen.index.zones.values()].filter((z) => board.cells.some((c) => c.area_id === z.id));
   const cells = new Map(board.cells.map((c) => [`${c.checklist_id}@${c.area_id}`, c]));
-  const head = h("tr", {}, h("th", {}), ...zones.map((z) => h("th", { scope: "col" }, loc(z.name))));
+  const head = h("tr", {}, h("th", {}), ...zones.map((z) => h("th", { scope: "col" }, h("span", {}, loc(z.name)))));
   const rows = (screen.index.venue.checklists || []).map((cl) => h("tr", { "data-checklist": cl.id },
     h("th", { scope: "row" }, checklistName(screen.index, cl.id)),
     ...zones.map((z) => {
       const cell = cells.get(`${cl.id}@${z.id}`);
       if (!cell) return h("td", { class: "na" });
       return h("td", { "data-cell": `${cl.id}@${z.id}`, "data-state": cell.state, "data-required": String(cell.required),
-        title: t(`inspection.state.${cell.state}`) }, cell.open_hazards ? String(cell.open_hazards) : "");
+        title: t(`inspection.state.${cell.state}`) }, mark(cell));
     })));
   panel.querySelector("[data-board]").replaceChildren(h("thead", {}, head), h("tbody", {}, ...rows));
+  panel.querySelector("[data-board-legend]")?.replaceChildren(
+    ...[["passed", "✓"], ["pending", "○"], ["hazard", "!"]].map(([key, sign]) =>
+      h("li", { "data-state": key }, h("b", {}, sign), " ", t(`readiness.legend_${key}`))));
 }
 
 // Redraw the board and the zone colours from the rows.
