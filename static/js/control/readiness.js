@@ -1,9 +1,11 @@
 // The readiness board on the wall before the session: checklist × area, and zones on the plan
 // coloured by readiness (green passed, amber still to inspect, red open hazards). The board is
-// the sections.readiness row "today", settled by the server.
+// the sections.readiness row "today", settled by the server. After a commander's override (today,
+// venue-local — the server drops it the next day) the board stays on the wall in any phase, with
+// what is still missing listed and each item the override named marked "overridden".
 import { h } from "../common.js";
 import { checklistName } from "../concepts/inspections.js";
-import { loc, t, timeHM } from "../i18n.js";
+import { lang, loc, t, timeHM } from "../i18n.js";
 import { touches } from "../store.js";
 
 const AFTER = new Set(["in_session", "post_event"]); // the board is for before the session
@@ -42,11 +44,24 @@ function renderBoard(screen, board) {
   panel.querySelector("[data-board]").replaceChildren(h("thead", {}, head), h("tbody", {}, ...rows));
 }
 
+// List what is still missing; an item the override entered over carries a mark and a word.
+function renderMissing(board) {
+  const list = panel.querySelector("[data-missing-list]");
+  const items = board.override ? board.missing : [];
+  list.hidden = items.length === 0;
+  list.replaceChildren(...items.map((m) => h("li", {
+    "data-missing": m.key, "data-code": m.code, "data-overridden": m.overridden ? "true" : "false" },
+  h("span", { class: "c-miss-mark", "aria-hidden": "true" }, m.code === "critical_hazard" ? "⚠" : "○"),
+  h("span", { class: "c-miss-text" }, lang === "en" ? m.en : m.zh),
+  m.overridden ? h("span", { class: "c-miss-tag" }, t("readiness.overridden")) : "")));
+}
+
 // Redraw the board and the zone colours from the rows.
 export function render(screen, changed) {
   if (!touches(changed, ["readiness", "phase"])) return;
   const board = screen.store.row("readiness", "today");
-  const show = Boolean(board?.cells?.length && !AFTER.has(screen.store.row("phase", "venue")?.phase));
+  const before = !AFTER.has(screen.store.row("phase", "venue")?.phase);
+  const show = Boolean(board?.cells?.length && (before || board.override));
   panel.hidden = !show;
   const states = show ? zoneStates(board) : new Map();
   for (const el of screen.root.querySelectorAll("[data-zone]")) {
@@ -58,6 +73,8 @@ export function render(screen, changed) {
   label.dataset.ready = board.ready ? "true" : "false";
   label.textContent = board.ready ? t("readiness.ready") : t("readiness.not_ready", { n: board.missing.length });
   renderBoard(screen, board);
+  renderMissing(board);
+  panel.dataset.overridden = board.override ? "true" : "false";
   const o = board.override;
   const line = panel.querySelector("[data-override]");
   line.hidden = !o;
