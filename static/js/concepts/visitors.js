@@ -9,7 +9,7 @@ export function details(env) {
   if (env.type === "visitor.id_revealed") return t("feed.visitor_id", { id: d.id_masked || "" });
   const parts = [d.name || ""];
   if (env.type === "visitor.checked_out" && d.late) parts.push(`· ${t("feed.visitor_late", { time: timeHM(env.observed_at) })}`);
-  if (env.type === "visitor.left_unrecorded") parts.push(`· ${t("feed.visitor_unrecorded")}`, d.note ? `· ${d.note}` : "");
+  if (env.type === "visitor.left_unrecorded" && d.note) parts.push(`· ${d.note}`); // the type names what happened
   if (env.type === "visitor.registered") {
     if (d.organization) parts.push(`· ${d.organization}`);
     if (d.host) parts.push(`· ${t("feed.visitor_host", { host: d.host })}`);

@@ -71,7 +71,11 @@ export function render(screen, changed) {
   if (!show) return;
   const label = panel.querySelector("[data-ready-state]");
   label.dataset.ready = board.ready ? "true" : "false";
-  label.textContent = board.ready ? t("readiness.ready") : t("readiness.not_ready", { n: board.missing.length });
+  const n = board.missing.length;
+  label.textContent = board.ready ? t("readiness.ready")
+    : board.override ? t("readiness.overridden_label", { n }) : t("readiness.not_ready", { n });
+  // In session the grid gives way to the list of what is still missing (the plan keeps its colours).
+  panel.querySelector("[data-board]").hidden = !before;
   renderBoard(screen, board);
   renderMissing(board);
   panel.dataset.overridden = board.override ? "true" : "false";
