@@ -183,6 +183,13 @@ def test_zones_clear_with_visitors_on_the_roll_is_not_green_until_each_is_resolv
     expect(roll.locator(f'[data-visitor="{late["visitor_id"]}"]')).to_contain_text("E1")
     expect(roll.locator(f'[data-visitor="{gone["visitor_id"]}"]')).to_contain_text("E2")
     shot(wall, "control-clearance-left-zh")
+    english = make_context(lang="en")
+    sign_in_api(english, "pc_op")
+    wall_en = english.new_page()
+    wall_en.goto("/control?lang=en")
+    expect(wall_en.locator("[data-clr-progress]")).to_have_text("Zones clear — 2 visitors not checked out")
+    expect(wall_en.locator("[data-clr-roll]")).to_contain_text("registered at E1")
+    shot(wall_en, "control-clearance-left-en")
 
     row = roll.locator(f'[data-visitor="{late["visitor_id"]}"]')
     row.get_by_role("button", name="补记签出").click()

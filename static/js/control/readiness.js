@@ -10,6 +10,7 @@ import { touches } from "../store.js";
 
 const AFTER = new Set(["in_session", "post_event"]); // the board is for before the session
 
+const SHOWN = 4; // missing items listed on the wall after an override
 let panel = null;
 
 // Find the panel's section.
@@ -47,13 +48,16 @@ function renderBoard(screen, board) {
 // List what is still missing; an item the override entered over carries a mark and a word.
 function renderMissing(board) {
   const list = panel.querySelector("[data-missing-list]");
-  const items = board.override ? board.missing : [];
-  list.hidden = items.length === 0;
+  // critical hazards first; beyond SHOWN the rest are counted, never cut silently
+  const all = board.override ? [...board.missing].sort((a, b) => (b.code === "critical_hazard") - (a.code === "critical_hazard")) : [];
+  const items = all.slice(0, SHOWN);
+  list.hidden = all.length === 0;
+  const more = all.length > SHOWN ? [h("li", { class: "c-miss-more" }, t("readiness.more", { n: all.length - SHOWN }))] : [];
   list.replaceChildren(...items.map((m) => h("li", {
     "data-missing": m.key, "data-code": m.code, "data-overridden": m.overridden ? "true" : "false" },
   h("span", { class: "c-miss-mark", "aria-hidden": "true" }, m.code === "critical_hazard" ? "⚠" : "○"),
   h("span", { class: "c-miss-text" }, lang === "en" ? m.en : m.zh),
-  m.overridden ? h("span", { class: "c-miss-tag" }, t("readiness.overridden")) : "")));
+  m.overridden ? h("span", { class: "c-miss-tag" }, t("readiness.overridden")) : "")), ...more);
 }
 
 // Redraw the board and the zone colours from the rows.

@@ -84,8 +84,10 @@ function visitorRow(screen, v) {
     h("span", { class: "c-roll-mark", "aria-hidden": "true" }, "●"),
     h("b", {}, v.name || "—"), h("span", { class: "c-roll-where" }, where));
   if (screen.canAck) {
-    const late = h("button", { type: "button", "data-resolve": "late" }, t("clearance.resolve_late"));
-    const gone = h("button", { type: "button", "data-resolve": "unrecorded" }, t("clearance.resolve_unrecorded"));
+    const named = (key) => ({ type: "button", "data-resolve": key === "clearance.resolve_late" ? "late" : "unrecorded",
+      "aria-label": `${t(key)} — ${v.name || ""}` }); // rows repeat the words: the name tells them apart
+    const late = h("button", named("clearance.resolve_late"), t("clearance.resolve_late"));
+    const gone = h("button", named("clearance.resolve_unrecorded"), t("clearance.resolve_unrecorded"));
     late.addEventListener("click", () => openForm(screen, row, v, "late"));
     gone.addEventListener("click", () => openForm(screen, row, v, "unrecorded"));
     row.append(h("span", { class: "c-roll-actions" }, late, gone));
