@@ -21,12 +21,21 @@ function missingFor(target) {
   return board && board.gates === target ? board.missing : [];
 }
 
+const SHOWN = 8; // the rest of a long list folds away under "N more" (34 items before any inspection)
+
+function missingItem(m) {
+  return h("li", { "data-missing": m.key, "data-code": m.code, "data-overridden": m.overridden ? "true" : "false" },
+    m.code === "critical_hazard" ? "⚠ " : "", en ? m.en : m.zh,
+    m.overridden ? h("span", { class: "tag wait" }, t("readiness.overridden")) : "");
+}
+
+// List what is missing, critical hazards first.
 function renderMissing() {
-  const items = board?.missing || [];
-  $("[data-phase-missing]").replaceChildren(...items.map((m) => h("li", {
-    "data-missing": m.key, "data-code": m.code, "data-overridden": m.overridden ? "true" : "false",
-  }, m.code === "critical_hazard" ? "⚠ " : "", en ? m.en : m.zh,
-  m.overridden ? h("span", { class: "tag wait" }, t("readiness.overridden")) : "")));
+  const items = [...(board?.missing || [])].sort((a, b) => (b.code === "critical_hazard") - (a.code === "critical_hazard"));
+  const rest = items.slice(SHOWN);
+  const more = rest.length ? [h("li", { class: "phase-more" }, h("details", {},
+    h("summary", {}, t("phasectl.more", { n: rest.length })), h("ul", {}, ...rest.map(missingItem))))] : [];
+  $("[data-phase-missing]").replaceChildren(...items.slice(0, SHOWN).map(missingItem), ...more);
 }
 
 function renderVerdict() {
