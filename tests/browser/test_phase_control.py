@@ -190,6 +190,15 @@ def test_zones_clear_with_visitors_on_the_roll_is_not_green_until_each_is_resolv
     expect(wall_en.locator("[data-clr-progress]")).to_have_text("Zones clear — 2 visitors not checked out")
     expect(wall_en.locator("[data-clr-roll]")).to_contain_text("registered at E1")
     shot(wall_en, "control-clearance-left-en")
+    live_server.add_user("pc_screen", "display", PASSWORD)
+    screen_context = make_context()
+    sign_in_api(screen_context, "pc_screen")
+    screen = screen_context.new_page()
+    screen.goto("/control")
+    screen_roll = screen.locator("[data-clr-roll]")
+    expect(screen_roll.locator(f'[data-visitor="{late["visitor_id"]}"]')).to_contain_text("林*")
+    expect(screen_roll).not_to_contain_text("林晚")  # a display reads names masked
+    expect(screen_roll.locator("[data-resolve]")).to_have_count(0)  # and resolves nothing
 
     row = roll.locator(f'[data-visitor="{late["visitor_id"]}"]')
     row.get_by_role("button", name="补记签出").click()
