@@ -2,13 +2,15 @@
 from server.clearance import fold, service
 from server.clearance.models import CompletedData, Round, ZoneConfirmedData
 from server.concept import Concept, EventType, Section, feed_and_guards
+from server.identity.records import VISITORS
 
 NAME = fold.NAME
 
 
 def rows(ctx, reads):
     """Return the clearance board as one row, key `round` (every zone; open before the first round)."""
-    return {"round": service.board(ctx, reads.projections[NAME].get("round"))}
+    left = service.on_roll(reads.projections[VISITORS])
+    return {"round": service.board(ctx, reads.projections[NAME].get("round"), visitors_left=left)}
 
 
 CONCEPT = Concept(
@@ -24,5 +26,6 @@ CONCEPT = Concept(
     views="server.clearance.views:bp",
     permissions={"clearance.read": ("guard", "display"), "clearance.confirm": ("guard",)},
     sections=(Section("clearance", Round, rows, "one row, key `round`: each zone's state, who cleared it and "
-                      "when, and venue_cleared", reads=(NAME,)),),
+                      "when, venue_cleared (every zone swept clear), visitors_left (on the roll) and the verdict "
+                      "(cleared only when both)", reads=(NAME, VISITORS)),),
 )

@@ -1,5 +1,5 @@
 """Clearance: request, answer and event data models."""
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -59,7 +59,11 @@ class Round(BaseModel):
     started_by: str | None = None
     completed_at: str | None = None
     took_s: int | None = None
-    venue_cleared: bool
+    venue_cleared: bool = Field(description="every zone swept clear (clearance.completed recorded)")
+    visitors_left: int = Field(0, description="visitors the roll still lists as on site")
+    verdict: Literal["none", "sweeping", "zones_clear_visitors_left", "cleared"] = Field(
+        "none", description="what the board says: cleared only when every zone is clear and nobody is "
+                            "left on the visitors' roll")
     zones: list[ZoneState]
 
 

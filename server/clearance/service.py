@@ -4,6 +4,7 @@ from server import ledger
 from server.clearance import fold
 from server.clearance.fold import COMPLETED, CONFIRMED, NAME
 from server.errors import Busy, Conflict, NotFound, Text
+from server.identity.records import VISITORS
 
 ATTEMPTS = 8
 NO_ROUND = Text("No clearance round is open: the venue is not in its post-event phase.",
@@ -19,15 +20,36 @@ def zone_ids(ctx):
     return [z.id for z in ctx.venue.zones]
 
 
-def board(ctx, entry):
+def verdict(entry, visitors_left):
+    """Say what the round amounts to: none, sweeping, zones_clear_visitors_left or cleared.
+
+    Every zone swept clear is not the venue cleared while the visitors' roll still lists someone:
+    the board says so until each of them is checked out or recorded as left unrecorded.
+    """
+    if not entry.get("round_id"):
+        return "none"
+    if not entry.get("completed_at"):
+        return "sweeping"
+    return "zones_clear_visitors_left" if visitors_left else "cleared"
+
+
+def on_roll(visitor_entries):
+    """Return how many visitors the roll still lists as on site."""
+    return sum(1 for v in visitor_entries.values() if v and v.get("on_site"))
+
+
+def board(ctx, entry, visitors_left=None):
     """Return the round as the board shows it: every zone of the venue, cleared or not."""
     entry = entry or {}
+    if visitors_left is None:
+        visitors_left = on_roll(ctx.store.projection(VISITORS))
     zones = entry.get("zones") or {}
     rows = [{"zone_id": z, "state": "open", **(zones.get(z) or {})} for z in zone_ids(ctx)]
     return {"round_id": entry.get("round_id"), "open": bool(entry.get("open")),
             "started_at": entry.get("started_at"), "started_by": entry.get("started_by"),
             "completed_at": entry.get("completed_at"), "took_s": entry.get("took_s"),
-            "venue_cleared": bool(entry.get("completed_at")), "zones": rows}
+            "venue_cleared": bool(entry.get("completed_at")), "visitors_left": visitors_left,
+            "verdict": verdict(entry, visitors_left), "zones": rows}
 
 
 def current_round(ctx, projection=None):

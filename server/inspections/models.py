@@ -184,6 +184,7 @@ class Missing(BaseModel):
     hazard_id: str | None
     en: str
     zh: str
+    overridden: bool = Field(False, description="named by today's override: still missing, entered anyway")
 
 
 class Override(BaseModel):
@@ -200,6 +201,7 @@ class Board(BaseModel):
     """Today's readiness: the board, ready or not, what is missing, today's override."""
 
     day: str
+    gates: str = Field(description="the phase this board gates (entering it needs ready or an override)")
     ready: bool
     cells: list[Cell]
     missing: list[Missing]

@@ -3,7 +3,8 @@
 Ready means every area of every `required` checklist passed an inspection today (venue-local
 day) and no critical hazard is open. A cell is `passed` once inspected today with no hazard of
 that checklist and area still open; `open_hazards` while one is (from any day); otherwise
-`not_inspected`.
+`not_inspected`. After a commander's override, each item still missing that the override named
+is marked `overridden` for the rest of the venue-local day, so the wall keeps showing it.
 """
 from server import events as ev
 from server.inspections.fold import hazards as hazard_fold, inspections as inspection_fold
@@ -66,7 +67,11 @@ def board(venue, projections, now):
     override = projections[readiness_fold.NAME].get("override")
     if override and local_day(venue, ev.parse_iso(override["at"])) != day:
         override = None
-    return {"day": day, "ready": not missing, "cells": cells, "missing": missing, "override": override}
+    waived = set(override["missing"]) if override else set()
+    for item in missing:  # the wall keeps showing what the commander overrode, marked so
+        item["overridden"] = item["key"] in waived
+    return {"day": day, "gates": GATED, "ready": not missing, "cells": cells, "missing": missing,
+            "override": override}
 
 
 def current(ctx, now=None):

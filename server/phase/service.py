@@ -5,6 +5,12 @@ from server.errors import Conflict, Text, check
 from server.phase.fold import CHANGED, NAME
 
 
+def phase_name(venue, phase, lang):
+    """Return a phase's name in one language (its id when the venue file names none)."""
+    found = venue.find("phases", phase)
+    return (found.name.get(lang) if found and found.name else None) or phase
+
+
 def current(ctx, meta=None):
     """Return (phase, since ISO or None) from the meta projection."""
     meta = ctx.store.projection(NAME) if meta is None else meta
@@ -26,8 +32,9 @@ def change_phase(ctx, *, actor, phase, override_reason=None, idem=None):
         """Ask every concept's gate (after a replay check: a retried change is not judged again)."""
         missing = [m for c in ctx.registry.concepts for gate in c.gates for m in gate(ctx, phase)]
         if missing and not override_reason:
-            raise Conflict(Text(f"Not ready for {phase}: " + "; ".join(m["en"] for m in missing),
-                                f"尚未具备进入 {phase} 的条件：" + "；".join(m["zh"] for m in missing)),
+            en, zh = phase_name(ctx.venue, phase, "en"), phase_name(ctx.venue, phase, "zh-CN")
+            raise Conflict(Text(f"Not ready for {en}: " + "; ".join(m["en"] for m in missing),
+                                f"尚未具备进入“{zh}”的条件：" + "；".join(m["zh"] for m in missing)),
                            code="not_ready", current={"missing": missing})
         if missing:
             data.update(override_reason=override_reason, overridden=[m["key"] for m in missing])

@@ -3,7 +3,8 @@ from server.concept import AlertCause, Audience, Concept, EventType, Personal, P
 from server.identity.idcheck import mask_name
 from server.identity.records import record
 from server.visitors import fold, overstay, service
-from server.visitors.models import CheckedOutData, PurgedData, RegisteredData, RevealedData, Visitor
+from server.visitors.models import (CheckedOutData, LeftUnrecordedData, PurgedData, RegisteredData, RevealedData,
+                                    Visitor)
 
 NAME = fold.NAME
 AUDITORS = Audience(roles=frozenset({"commander", "admin"}))
@@ -12,6 +13,9 @@ REGISTERED_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=r
                                fields=fold.PERSONAL, masked={"name": mask_name}, creates=True)
 CHECKED_OUT_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=record,
                                 fields=("name",), masked={"name": mask_name})
+# A note on how a visitor's leaving was established may name people: sealed like the name.
+LEFT_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=record,
+                         fields=("name", "note"), masked={"name": mask_name})
 # The same fields of the visitors' entries, sealed under the same key in the projection.
 ENTRY_PERSONAL = PersonalRows(NAME, subject=lambda entry: entry.get("visitor_id"), record=record,
                               fields=fold.PERSONAL, masked={"name": mask_name})
@@ -34,6 +38,11 @@ CONCEPT = Concept(
                   audience=feed_and_actor,
                   audience_doc="display (name masked), operator, commander, admin; and the guard",
                   personal=CHECKED_OUT_PERSONAL),
+        EventType(fold.LEFT_UNRECORDED, LeftUnrecordedData,
+                  "A visitor left without a recorded check-out: an operator took them off the roll.",
+                  audience=feed_and_actor,
+                  audience_doc="display (name masked, no note), operator, commander, admin; and the operator",
+                  personal=LEFT_PERSONAL),
         EventType(fold.REVEALED, RevealedData, "A commander read a visitor's full ID number.",
                   audience=lambda _event: AUDITORS, audience_doc="commander, admin"),
         EventType(fold.PURGED, PurgedData, "Visitors' personal data passed its retention and was erased.",
@@ -42,7 +51,8 @@ CONCEPT = Concept(
     folds=(fold,),
     views="server.visitors.views:bp",
     permissions={"visitors.register": ("guard",), "visitors.checkout": ("guard",),
-                 "visitors.read": ("guard", "display"), "visitors.reveal": ("commander",)},
+                 "visitors.read": ("guard", "display"), "visitors.reveal": ("commander",),
+                 "visitors.resolve": ("operator",)},
     timers=(service.purge_timer, overstay.check_overstays),
     alert_causes=(AlertCause(overstay.KIND, NAME, "visitor_id", overstay.left),),
     personal_rows=(ENTRY_PERSONAL,),

@@ -5,6 +5,7 @@ from server.identity.records import VISITORS
 NAME = VISITORS
 REGISTERED = "visitor.registered"
 CHECKED_OUT = "visitor.checked_out"
+LEFT_UNRECORDED = "visitor.left_unrecorded"
 REVEALED = "visitor.id_revealed"
 PURGED = "visitor.purged"
 WATCHLIST_HIT = "visitor.watchlist_hit"
@@ -18,7 +19,7 @@ ERASED = tuple(f for f in PERSONAL if f != "name")  # the name stays, masked (å¼
 
 def touches(event):
     """Return the visitor entries an event's outcome depends on (a new one depends on nothing)."""
-    if event["type"] in (CHECKED_OUT, REVEALED, WATCHLIST_HIT):
+    if event["type"] in (CHECKED_OUT, LEFT_UNRECORDED, REVEALED, WATCHLIST_HIT):
         return [event["data"]["visitor_id"]]
     if event["type"] == PURGED:
         return list(event["data"]["visitor_ids"])
@@ -43,7 +44,14 @@ def apply(state, event):
     if event["type"] == CHECKED_OUT:
         if not current.get("on_site"):
             return {}  # a second check-out changes nothing (the service answers 409)
-        entry.update(on_site=False, checked_out_at=event["ts"], exit_entrance_id=data["entrance_id"])
+        # a late check-out carries when they left (observed_at); the record's ts is when it was entered
+        entry.update(on_site=False, checked_out_at=event.get("observed_at") or event["ts"],
+                     exit_entrance_id=data["entrance_id"], checked_out_late=bool(data.get("late")))
+        return {data["visitor_id"]: entry}
+    if event["type"] == LEFT_UNRECORDED:
+        if not current.get("on_site"):
+            return {}
+        entry.update(on_site=False, left_unrecorded_at=event["ts"])
         return {data["visitor_id"]: entry}
     if event["type"] == REVEALED:
         return {data["visitor_id"]: entry}
@@ -76,7 +84,7 @@ def purgeable(entries, before):
     """Return the ids of visitors who left before a time (ISO UTC) and still hold personal data."""
     return sorted(vid for vid, entry in entries.items()
                   if not entry.get("on_site") and not entry.get("purged")
-                  and (entry.get("checked_out_at") or "") < before)
+                  and (entry.get("checked_out_at") or entry.get("left_unrecorded_at") or "") < before)
 
 
 def shown(entry):

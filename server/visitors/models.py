@@ -7,8 +7,8 @@ from server.concept import EventData
 from server.validation import IsoTime, RequestModel, refuse
 from server.identity import idcheck
 from server.identity.idcheck import ID_CODES, IdType
-from server.visitors.fold import CHECKED_OUT, REGISTERED, REVEALED
-from server.visibility import PLATE, VISITOR_DETAIL, masked_name
+from server.visitors.fold import CHECKED_OUT, LEFT_UNRECORDED, REGISTERED, REVEALED
+from server.visibility import FREE_TEXT, PLATE, VISITOR_DETAIL, masked_name
 from server.wire import Envelope, event_of
 
 NAME = masked_name(idcheck.mask_name)
@@ -67,6 +67,14 @@ class CheckoutRequest(RequestModel):
     """A visitor leaving through a gate."""
 
     entrance_id: str = Field(min_length=1, max_length=64)
+    left_at: IsoTime | None = Field(None, description="a late check-out: when the visitor left (up to 7 days "
+                                                      "back, not in the future); omitted: now")
+
+
+class LeftUnrecordedRequest(RequestModel):
+    """A visitor who left without a recorded check-out, taken off the roll by an operator."""
+
+    note: str | None = Field(None, max_length=500, description="how it was established (e.g. host confirmed)")
 
 
 class VisitorsQuery(BaseModel):
@@ -117,6 +125,17 @@ class CheckedOutData(EventData):
     visitor_id: str
     name: Annotated[str, NAME]
     entrance_id: str
+    late: bool = Field(False, description="recorded afterwards; the envelope's observed_at is when they left")
+    purged: bool = PURGED_FIELD
+
+
+class LeftUnrecordedData(EventData):
+    """visitor.left_unrecorded: a visitor left without a recorded check-out (taken off the roll)."""
+
+    visitor_id: str
+    name: Annotated[str, NAME]
+    entrance_id: str = Field(description="the entrance they were registered at")
+    note: Annotated[str, FREE_TEXT] = ""
     purged: bool = PURGED_FIELD
 
 
@@ -162,6 +181,9 @@ class Visitor(BaseModel):
     registered_by: str
     checked_out_at: str | None = None
     exit_entrance_id: str | None = None
+    checked_out_late: bool = Field(False, description="the check-out was recorded afterwards")
+    left_unrecorded_at: str | None = Field(None, description="taken off the roll: left without a recorded "
+                                                              "check-out")
 
 
 class RegisteredAnswer(BaseModel):
@@ -176,6 +198,13 @@ class CheckedOutAnswer(BaseModel):
 
     visitor: Visitor
     event: event_of("CheckedOutEvent", CheckedOutData, CHECKED_OUT)
+
+
+class LeftUnrecordedAnswer(BaseModel):
+    """The visitor off the roll and the recorded event."""
+
+    visitor: Visitor
+    event: event_of("LeftUnrecordedEvent", LeftUnrecordedData, LEFT_UNRECORDED)
 
 
 class VisitorsAnswer(BaseModel):

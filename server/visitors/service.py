@@ -2,13 +2,15 @@
 import datetime as dt
 import json
 import uuid
+from types import SimpleNamespace
 
 from server import ledger, sealing, visibility
 from server import events as ev
 from server.errors import Conflict, Gone, NotFound, Text, check
 from server.expected.rows import arrival_of
+from server.patrols.service import observed_time
 from server.visitors import fold
-from server.visitors.fold import CHECKED_OUT, NAME, PURGED, REGISTERED, REVEALED
+from server.visitors.fold import CHECKED_OUT, LEFT_UNRECORDED, NAME, PURGED, REGISTERED, REVEALED
 from server.identity.idcheck import mask_id, normalise_plate
 from server.identity.records import record, seen_key, vault
 from server.visitors.models import Visitor
@@ -88,29 +90,58 @@ def _existing(ctx, visitor_id):
     return json.loads(raw)
 
 
-def checkout_visitor(ctx, *, actor, visitor_id, entrance_id, idem=None):
-    """Record a visitor leaving; a second check-out is refused with the current state."""
-    entry = _existing(ctx, visitor_id)
-    fields = {}
-    zone = _entrance(ctx, entrance_id, fields)
-    check(fields)
-    event = ev.draft(CHECKED_OUT, actor=actor, locations=[entrance_id, zone],
-                     data={"visitor_id": visitor_id, "name": entry["name"], "entrance_id": entrance_id})
-    seen = {}
-    viewer = visibility.Viewer(actor["role"], actor["username"])
-
-    def still_inside(state):
-        """Refuse unless the visitor is on site in the state this commit guards."""
+def _still_on_site(entry, viewer, seen, visitor_id):
+    """Return a commit rule: refuse unless the visitor is on site in the state the commit guards."""
+    def rule(state):
         current = state[NAME].get(visitor_id) or entry
         if not current.get("on_site"):
-            raise Conflict(Text("This visitor has already checked out.", "该访客已签出。"),
+            raise Conflict(Text("This visitor is no longer on the roll (already checked out or recorded as left).",
+                                "该访客已不在名册上（已签出或已记为未登记离场）。"),
                            current={"visitor": visibility.shape(Visitor, fold.shown(current), viewer)})
         seen["entry"] = current
+    return rule
+
+
+def _leave(ctx, event, *, actor, visitor_id, entry, idem):
+    """Commit an event that takes a visitor off the roll, guarded by their being on it."""
+    seen = {}
+    viewer = visibility.Viewer(actor["role"], actor["username"])
 
     def answer(envs):
         after = fold.apply({visitor_id: seen["entry"]}, event)[visitor_id]
         return {"visitor": fold.shown(after), "event": envs[0]}
-    return ledger.record(ctx, [event], idem=idem, status=200, rule=still_inside, body=answer)
+    return ledger.record(ctx, [event], idem=idem, status=200,
+                         rule=_still_on_site(entry, viewer, seen, visitor_id), body=answer)
+
+
+def checkout_visitor(ctx, *, actor, visitor_id, entrance_id, left_at=None, idem=None):
+    """Record a visitor leaving (left_at: a late check-out, when they left); a second one is refused."""
+    entry = _existing(ctx, visitor_id)
+    fields = {}
+    zone = _entrance(ctx, entrance_id, fields)
+    observed = None
+    if left_at is not None:
+        errors, observed = observed_time(left_at, ev.utc_now())
+        fields.update({"left_at": message for message in errors.values()})
+        if observed and observed < entry["registered_at"]:
+            fields["left_at"] = Text("is before the visitor was registered", "早于访客登记时间")
+    check(fields)
+    data = {"visitor_id": visitor_id, "name": entry["name"], "entrance_id": entrance_id}
+    if left_at is not None:
+        data["late"] = True
+    event = ev.draft(CHECKED_OUT, actor=actor, locations=[entrance_id, zone], observed_at=observed, data=data)
+    return _leave(ctx, event, actor=actor, visitor_id=visitor_id, entry=entry, idem=idem)
+
+
+def record_left_unrecorded(ctx, *, actor, visitor_id, note=None, idem=None):
+    """Take a visitor off the roll who left without a recorded check-out (a fact of its own)."""
+    entry = _existing(ctx, visitor_id)
+    gate = entry.get("entrance_id") or ""
+    zone = (ctx.venue.find("entrances", gate) or SimpleNamespace(zone_id=None)).zone_id
+    event = ev.draft(LEFT_UNRECORDED, actor=actor, locations=[gate, zone],
+                     data={"visitor_id": visitor_id, "name": entry["name"], "entrance_id": gate,
+                           "note": (note or "").strip()})
+    return _leave(ctx, event, actor=actor, visitor_id=visitor_id, entry=entry, idem=idem)
 
 
 def list_visitors(ctx, *, viewer, on_site=None, entrance=None, q=None):

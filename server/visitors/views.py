@@ -7,8 +7,9 @@ from server.api.common import answered, gw, lang
 from server.api.shaping import reply, shaped_text, viewer_of
 from server.api.spec import operation
 from server.visitors import service
-from server.visitors.models import (CheckedOutAnswer, CheckoutRequest, RegisteredAnswer, RegisterRequest,
-                                    RevealAnswer, VisitorAnswer, VisitorsAnswer, VisitorsQuery)
+from server.visitors.models import (CheckedOutAnswer, CheckoutRequest, LeftUnrecordedAnswer, LeftUnrecordedRequest,
+                                    RegisteredAnswer, RegisterRequest, RevealAnswer, VisitorAnswer, VisitorsAnswer,
+                                    VisitorsQuery)
 from server.watchlist.match import in_language
 from server.watchlist.models import DeniedAnswer
 
@@ -34,10 +35,25 @@ def register(user, body, idem):
 def checkout(user, visitor_id, body, idem):
     """Record a visitor leaving; a second check-out answers 409 with the visitor as now.
 
+    `left_at` records a late check-out (an operator resolving the roll after clearance): the
+    envelope's `observed_at` and the visitor's `checked_out_at` are when they left.
+
     A replay (same Idempotency-Key) once the visitor's personal data was purged answers 410.
     """
     return answered(service.checkout_visitor(gw(), actor=user.actor(), idem=idem, visitor_id=visitor_id,
-                                             entrance_id=body.entrance_id))
+                                             entrance_id=body.entrance_id, left_at=body.left_at))
+
+
+@bp.post("/visitors/<visitor_id>/left-unrecorded")
+@operation("visitors.resolve", tag="visitors", body=LeftUnrecordedRequest, answer=LeftUnrecordedAnswer,
+           creating=True, errors=(404, 409, 410))
+def left_unrecorded(user, visitor_id, body, idem):
+    """Take a visitor off the roll who left without a recorded check-out (operator; on the timeline).
+
+    A visitor no longer on the roll answers 409 with the visitor as now.
+    """
+    return answered(service.record_left_unrecorded(gw(), actor=user.actor(), idem=idem, visitor_id=visitor_id,
+                                                   note=body.note))
 
 
 @bp.get("/visitors")

@@ -69,6 +69,7 @@ ROUTES = [
     ("DELETE", "/api/v1/watchlist/{entry}", {}, {"commander", "admin"}, 200),
     ("POST", "/api/v1/visitors/{hit}/watchlist-hit/confirm", {}, STAFF, 200),
     ("POST", "/api/v1/visitors/{hit}/watchlist-hit/dismiss", {}, STAFF, 200),
+    ("POST", "/api/v1/visitors/{hit}/left-unrecorded", {"note": "host saw them leave"}, STAFF, 200),
 ]
 
 

@@ -48,6 +48,6 @@ def test_a_round_swept_on_the_phone_turns_every_zone_green_and_the_venue_cleared
         expect(panel.locator(f'[data-zone="{zone}"]')).to_have_attribute("data-state", "cleared")
         expect(control.locator(f'polygon[data-zone="{zone}"]')).to_have_attribute("data-clearance", "cleared")
     expect(panel.locator("[data-clr-done]")).to_contain_text("清场完毕")
-    expect(control.locator("[data-feed]")).to_contain_text("场馆清场完毕")
+    expect(control.locator("[data-feed]")).to_contain_text("全部区域清场完毕")
     control.reload()  # the snapshot tells the same
     expect(control.locator("[data-clr-done]")).to_contain_text("清场完毕")

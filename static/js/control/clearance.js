@@ -1,9 +1,12 @@
 // Clearance panel on the wall screen: a chip per zone, floor-plan zones coloured, the time taken.
-// Drawn from the sections.clearance row "round", the phase and the visitors on site.
+// Drawn from the sections.clearance row "round", the phase and the visitors on site. The round's
+// verdict is the server's: "cleared" (green) only when every zone is clear and nobody is left on
+// the visitors' roll; zones clear with visitors left is said so, in amber, with who and where.
 import { h } from "../common.js";
 import { took } from "../concepts/clearance.js";
-import { t, timeHM } from "../i18n.js";
+import { t, tOr, timeHM } from "../i18n.js";
 import { touches } from "../store.js";
+import { renderRoll } from "./roll.js";
 
 let panel = null;
 
@@ -64,17 +67,24 @@ export function render(screen, changed) {
   const zones = [...screen.index.zones.values()];
   panel.querySelector("[data-clr-zones]").replaceChildren(...zones.map((z) => chip(screen, round, z)));
   const done = panel.querySelector("[data-clr-done]");
+  const verdict = round.verdict || (round.completed_at ? "cleared" : "sweeping");
+  panel.dataset.verdict = verdict;
   done.hidden = !round.completed_at;
   if (round.completed_at) {
-    done.textContent = t("clearance.venue_cleared_in", { time: timeHM(round.completed_at), took: took(round.took_s) });
-    panel.querySelector("[data-clr-progress]").textContent = t("clearance.venue_cleared");
+    const whole = verdict === "cleared";
+    const n = round.visitors_left || 0;
+    done.textContent = whole ? t("clearance.venue_cleared_in", { time: timeHM(round.completed_at), took: took(round.took_s) })
+      : t("clearance.zones_cleared_in", { time: timeHM(round.completed_at), took: took(round.took_s) });
+    panel.querySelector("[data-clr-progress]").textContent = whole ? t("clearance.venue_cleared")
+      : n === 1 ? tOr("clearance.zones_clear_visitors_left_one", t("clearance.zones_clear_visitors_left", { n }))
+        : t("clearance.zones_clear_visitors_left", { n });
   }
   tick(screen);
   const visitors = screen.store.rows("visitors");
   const line = panel.querySelector("[data-clr-visitors]");
-  line.hidden = visitors.length === 0;
-  line.textContent = visitors.length
-    ? `${t("clearance.visitors_left", { n: visitors.length })} — ${visitors.slice(0, 6).map((v) => v.name).join("、")}` : "";
+  line.hidden = visitors.length === 0 || Boolean(round.completed_at);
+  line.textContent = t("clearance.visitors_left", { n: visitors.length });
+  renderRoll(screen, panel.querySelector("[data-clr-roll]"));
 }
 
 // Find the panel.

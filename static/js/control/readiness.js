@@ -1,13 +1,16 @@
 // The readiness board on the wall before the session: checklist × area, and zones on the plan
 // coloured by readiness (green passed, amber still to inspect, red open hazards). The board is
-// the sections.readiness row "today", settled by the server.
+// the sections.readiness row "today", settled by the server. After a commander's override (today,
+// venue-local — the server drops it the next day) the board stays on the wall in any phase, with
+// what is still missing listed and each item the override named marked "overridden".
 import { h } from "../common.js";
 import { checklistName } from "../concepts/inspections.js";
-import { loc, t, timeHM } from "../i18n.js";
+import { lang, loc, t, timeHM } from "../i18n.js";
 import { touches } from "../store.js";
 
 const AFTER = new Set(["in_session", "post_event"]); // the board is for before the session
 
+const SHOWN = 4; // missing items listed on the wall after an override
 let panel = null;
 
 // Find the panel's section.
@@ -53,11 +56,27 @@ function renderBoard(screen, board) {
       h("li", { "data-state": key }, h("b", {}, sign), " ", t(`readiness.legend_${key}`))));
 }
 
+// List what is still missing; an item the override entered over carries a mark and a word.
+function renderMissing(board) {
+  const list = panel.querySelector("[data-missing-list]");
+  // critical hazards first; beyond SHOWN the rest are counted, never cut silently
+  const all = board.override ? [...board.missing].sort((a, b) => (b.code === "critical_hazard") - (a.code === "critical_hazard")) : [];
+  const items = all.slice(0, SHOWN);
+  list.hidden = all.length === 0;
+  const more = all.length > SHOWN ? [h("li", { class: "c-miss-more" }, t("readiness.more", { n: all.length - SHOWN }))] : [];
+  list.replaceChildren(...items.map((m) => h("li", {
+    "data-missing": m.key, "data-code": m.code, "data-overridden": m.overridden ? "true" : "false" },
+  h("span", { class: "c-miss-mark", "aria-hidden": "true" }, m.code === "critical_hazard" ? "⚠" : "○"),
+  h("span", { class: "c-miss-text" }, lang === "en" ? m.en : m.zh),
+  m.overridden ? h("span", { class: "c-miss-tag" }, t("readiness.overridden")) : "")), ...more);
+}
+
 // Redraw the board and the zone colours from the rows.
 export function render(screen, changed) {
   if (!touches(changed, ["readiness", "phase"])) return;
   const board = screen.store.row("readiness", "today");
-  const show = Boolean(board?.cells?.length && !AFTER.has(screen.store.row("phase", "venue")?.phase));
+  const before = !AFTER.has(screen.store.row("phase", "venue")?.phase);
+  const show = Boolean(board?.cells?.length && (before || board.override));
   panel.hidden = !show;
   const states = show ? zoneStates(board) : new Map();
   for (const el of screen.root.querySelectorAll("[data-zone]")) {
@@ -67,8 +86,14 @@ export function render(screen, changed) {
   if (!show) return;
   const label = panel.querySelector("[data-ready-state]");
   label.dataset.ready = board.ready ? "true" : "false";
-  label.textContent = board.ready ? t("readiness.ready") : t("readiness.not_ready", { n: board.missing.length });
+  const n = board.missing.length;
+  label.textContent = board.ready ? t("readiness.ready")
+    : board.override ? t("readiness.overridden_label", { n }) : t("readiness.not_ready", { n });
+  // In session the grid gives way to the list of what is still missing (the plan keeps its colours).
+  panel.querySelector("[data-board]").hidden = !before;
   renderBoard(screen, board);
+  renderMissing(board);
+  panel.dataset.overridden = board.override ? "true" : "false";
   const o = board.override;
   const line = panel.querySelector("[data-override]");
   line.hidden = !o;

@@ -47,8 +47,10 @@ function render() {
   bar.value = done.length;
   const cleared = root.querySelector("[data-clr-cleared]");
   cleared.hidden = !board.venue_cleared;
-  if (board.venue_cleared) {
-    cleared.textContent = t("clearance.venue_cleared_in", { time: timeHM(board.completed_at), took: took(board.took_s) });
+  if (board.venue_cleared) { // every zone clear; the venue is cleared only with nobody left on the roll
+    const key = board.verdict === "zones_clear_visitors_left" ? "clearance.zones_cleared_in" : "clearance.venue_cleared_in";
+    cleared.textContent = t(key, { time: timeHM(board.completed_at), took: took(board.took_s) });
+    cleared.dataset.verdict = board.verdict || "cleared";
   }
   root.querySelector("[data-clr-todo]").replaceChildren(...todo.map(zoneCard));
   root.querySelector("[data-clr-done]").replaceChildren(...done.map(zoneCard));
