@@ -4,7 +4,7 @@ ready offline; and the status line goes away and stays on the form it is about."
 import requests
 from playwright.sync_api import expect
 
-from .pw_helpers import PASSWORD, PHONE, outbox_items, sign_in_api
+from .pw_helpers import PASSWORD, PHONE, outbox_items, shot, sign_in_api
 
 GUARD = "guard_zhou"
 READER = "promise_reader"
@@ -97,6 +97,7 @@ def test_a_refused_item_is_kept_with_its_reason_then_fixed_and_sent_once(make_co
     expect(panel).to_contain_text("E4")
     expect(panel).to_contain_text("请描述发现的问题")  # the server's reason, in the guard's language
     expect(page.locator("[data-refused-badge]")).to_have_text("未被接受 1")
+    shot(page, "guard-refused-zh-CN")
     stored = outbox_items(page)
     assert [(i["body"]["checkpoint_id"], i["state"]) for i in stored] == [("E4", "refused")]
 
@@ -115,6 +116,24 @@ def test_a_refused_item_is_kept_with_its_reason_then_fixed_and_sent_once(make_co
     events = _checkins(live_server, "E4")
     assert len(events) == before + 1
     assert events[0]["data"]["note"] == "西门栏杆损坏"
+
+
+def test_a_refused_item_is_listed_in_english_with_the_server_reason_in_english(make_context, live_server):
+    context, page = _phone(make_context, live_server, lang="en")
+    page.evaluate("""(owner) => localStorage.setItem("gatewatch.outbox.v1", JSON.stringify([{
+      key: "9d3f1a2c-4444-4c3b-9d2e-5a6b7c8d9e0f", owner, url: "/api/v1/checkins",
+      body: { checkpoint_id: "C2", status: "issue", observed_at: new Date().toISOString() },
+      label: { kind: "checkin" }, created_at: new Date().toISOString(), attempts: 0, last_error: null }]))""", GUARD)
+    page.goto("/guard?lang=en#checkin")
+    panel = page.locator("[data-refused-panel]")
+    expect(panel).to_contain_text("Not accepted by the server")
+    expect(panel).to_contain_text("C2")
+    expect(panel).to_contain_text("describe the issue")
+    expect(panel.locator('[data-action="fix"]')).to_have_text("Fix")
+    shot(page, "guard-refused-en")
+    page.once("dialog", lambda d: d.accept())
+    panel.locator('[data-action="discard"]').click()
+    expect(panel).to_be_hidden()
 
 
 def test_a_refused_item_is_discarded_only_after_confirming(make_context, live_server):
@@ -139,7 +158,12 @@ def test_a_refused_item_is_discarded_only_after_confirming(make_context, live_se
 def test_a_phone_clock_ten_minutes_fast_loses_nothing_offline(make_context, live_server):
     context, page = _phone(make_context, live_server, init=FAST_CLOCK)
     # The heartbeat's server_time has been heard: the phone knows it runs about 10 minutes fast.
-    page.wait_for_function("Number(localStorage.getItem('gatewatch.clock.offset')) < -9 * 60 * 1000")
+    for _ in range(150):  # (the page's CSP forbids wait_for_function's eval)
+        if page.evaluate("() => Number(localStorage.getItem('gatewatch.clock.offset')) < -9 * 60 * 1000"):
+            break
+        page.wait_for_timeout(200)
+    else:
+        raise AssertionError("the phone never heard the server's clock")
     before = len(_checkins(live_server, "C1"))
     context.set_offline(True)
     _check_in(page, "C1")

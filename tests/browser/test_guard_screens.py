@@ -1,23 +1,12 @@
 """The guard's screens at 390×844 as a guard works them: errors in view, the pass a gate needs,
 Pass/Fail that look chosen only when chosen, Tab in the order of the layout, the phase's main
 action first, the same names on tiles and screens — and screenshots in both languages."""
-import os
-import pathlib
-
 import pytest
 from playwright.sync_api import expect
 
-from .pw_helpers import PASSWORD, PHONE, sign_in_api
+from .pw_helpers import PASSWORD, PHONE, shot, sign_in_api
 
 GUARD = "guard_sun"
-SHOTS = os.environ.get("GATEWATCH_SHOTS")
-
-
-def shot(page, name):
-    """Save a screenshot when GATEWATCH_SHOTS names a folder (to look at)."""
-    if SHOTS:
-        pathlib.Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=False)
 
 
 def _phone(make_context, live_server, view="home", lang="zh-CN"):
@@ -46,7 +35,7 @@ def test_a_check_in_without_checkpoint_shows_its_error_above_the_bottom_panel(ma
 def test_the_vehicle_form_says_the_pass_e3_requires_and_warns_before_saving_without(make_context, live_server):
     context, page = _phone(make_context, live_server, "vehicle")
     form = page.locator("[data-vehicle]")
-    form.locator('[data-entrance="E1"]').click()
+    form.locator('[data-entrance="E2"]').click()
     expect(form.locator("[data-pass-hint]")).to_have_text("(选填)")
     form.locator('[data-entrance="E3"]').click()
     expect(form.locator("[data-pass-hint]")).to_have_text("(E3 必填)")
@@ -90,6 +79,7 @@ def test_pass_and_fail_look_chosen_only_once_chosen(make_context, live_server):
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_tiles_and_screens_carry_the_same_names(make_context, live_server, lang):
     context, page = _phone(make_context, live_server, "home", lang)
+    expect(page.locator("[data-offline-ready]")).to_have_attribute("data-state", "ready")
     shot(page, f"guard-home-{lang}")
     tile = page.locator('.g-home [data-go="inspection"]').inner_text().strip()
     page.locator('.g-home [data-go="inspection"]').click()

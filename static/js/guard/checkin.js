@@ -58,8 +58,6 @@ function build() {
   return { url: "/api/v1/checkins", body, label: { checkpoint_id: body.checkpoint_id, status: body.status } };
 }
 
-const what = (item) => `${shell.labelOf(item.body.checkpoint_id)} ${t(`status.${item.body.status}`)}`;
-
 // The server took a check-in: confirm it; the checkpoint's new due time comes with a refresh.
 function saved(item, data) {
   const ev = data.event || {};
@@ -123,7 +121,7 @@ export function mount(s) {
     validate();
   });
   handler = submission(shell, {
-    name, form, submitLabel: () => t("guard.submit"), validate, build, reset: resetForm, saved, what, fill,
+    name, form, submitLabel: () => t("guard.submit"), validate, build, reset: resetForm, saved, fill,
   });
   form.addEventListener("submit", handler.submit);
   validate();

@@ -55,7 +55,6 @@ export function showRefusal(shell, form, error) {
 //   build() → {url, body, label, options} — what to queue (label.kind is set here);
 //   reset() — empty the form for the next entry;
 //   saved(item, data) → text — the confirmation; queued(item) → text (default guard.queued);
-//   what(item) → text — names the entry in a refusal said outside its form;
 //   fill(body, item) — put an entry back into the form so the guard can fix it;
 //   onSaved(item, data, mine), onQueued(item), onRefused(item, error, mine) → true when the
 //   screen showed the outcome itself (deny screen, done card…).
@@ -119,8 +118,8 @@ export function submission(shell, cfg) {
       fixing = item.key;
     }
     if (cfg.onRefused?.(item, error, mine)) return;
+    // Not the form's own: the list of refused entries (always in view) shows it with its reason.
     if (mine) showRefusal(shell, form, error);
-    else shell.toast("error", t("guard.rejected", { message: `${cfg.what(item)} — ${shell.errorText(error)}` }), { view: name });
   }
 
   // Open a refused entry in the form, its reason beside the fields, to be fixed and sent again.

@@ -205,7 +205,6 @@ export function mount(s) {
   handler = submission(shell, {
     name, form, submitLabel: () => t("incident.submit"), validate, firstWrong, build, reset: resetForm,
     saved, fill, onSaved: goHome, onQueued: goHome, queued: () => t("incident.queued"),
-    what: (item) => categoryName(item.body.category),
   });
   form.addEventListener("submit", handler.submit);
 }

@@ -217,7 +217,7 @@ export function mount(s) {
   $("[data-walk]").addEventListener("submit", (e) => e.preventDefault());
   handler = submission(shell, {
     name, form: $("[data-done]"), submitLabel: () => t("inspection.submit"), validate: () => true, build,
-    reset: finish, saved, onSaved: goHome, onQueued: goHome, what: saved,
+    reset: finish, saved, onSaved: goHome, onQueued: goHome,
   });
   $("[data-done]").addEventListener("submit", handler.submit);
   renderPick();

@@ -5,6 +5,12 @@ import { ApiError } from "../api.js";
 import { h } from "../common.js";
 import { t, timeHM } from "../i18n.js";
 
+// Return the server's reason for a refusal: its field messages when it gave some, else its sentence.
+function reasonOf(refusal, errorText) {
+  const fields = Object.values(refusal.fields || {}).filter(Boolean);
+  return fields.length ? fields.join("；") : errorText(new ApiError(refusal));
+}
+
 // Return the outbox panel bound to shell; screenOf(item) finds an item's screen.
 export function outboxPanel(shell, screenOf) {
   const $ = (sel) => document.querySelector(sel);
@@ -19,7 +25,7 @@ export function outboxPanel(shell, screenOf) {
   // Draw one refused entry: what it was, why the server refused it, and the three actions.
   function refusedRow(item) {
     const screen = screenOf(item);
-    const reason = shell.errorText(new ApiError(item.refusal || {}));
+    const reason = reasonOf(item.refusal || {}, shell.errorText);
     const act = (key, label, onclick, cls = "") => h("button", { type: "button", class: cls, "data-action": key, onclick }, label);
     return h("li", { "data-refused": item.key },
       h("span", { class: "g-refused-what" }, line(item)),

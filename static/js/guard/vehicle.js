@@ -147,7 +147,7 @@ export function mount(s) {
   renderPassHint();
   handler = submission(shell, {
     name, form, submitLabel: () => t("vehicle.submit"), validate: checkPass(validate), build, reset: resetForm,
-    saved, fill, onRefused, what: (item) => item.label?.plate || "",
+    saved, fill, onRefused,
   });
   form.addEventListener("submit", handler.submit);
   window.addEventListener("hashchange", () => {

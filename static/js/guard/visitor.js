@@ -252,7 +252,6 @@ export function mount(s) {
   handler = submission(shell, {
     name, form, submitLabel: () => t("visitor.submit"), validate, build, reset: resetForm, saved, fill,
     onSaved, onRefused, onQueued: () => { showDone(true); return true; },
-    what: (item) => item.label?.id_masked || "",
   });
   form.addEventListener("submit", handler.submit);
   document.querySelector('[data-view="visitor"] [data-next]').addEventListener("click", () => {
