@@ -43,6 +43,7 @@ def test_the_vehicle_form_says_the_pass_e3_requires_and_warns_before_saving_with
     form.locator("[data-submit]").click()
     warning = form.locator('[data-error-for="pass_id"]')
     expect(warning).to_contain_text("E3 要求车辆通行证")
+    shot(page, "guard-vehicle-pass-zh-CN")
     expect(page.locator("[data-toast]")).to_be_hidden()  # nothing saved yet
     page.locator("#vh-pass").fill("P-0042")
     expect(warning).to_be_hidden()
@@ -118,6 +119,7 @@ def test_home_tab_order_follows_the_layout_and_after_the_meeting_clearance_comes
     assert moved.status_code in (200, 201), moved.text
     # The phase arrives live: clearance becomes the main action, check-in a tile.
     expect(page.locator(".g-home .g-tile.primary")).to_have_attribute("data-go", "clearance")
+    shot(page, "guard-home-post-event-zh-CN")
     assert _tab_order(page) == _layout_order(page)
     layout = _layout_order(page)
     assert layout.index("clearance") < layout.index("checkin")
