@@ -12,7 +12,14 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(VERSION);
     try {
-      await keep(cache, SHELL, await fetch(SHELL, { credentials: "same-origin" }));
+      const page = await fetch(SHELL, { credentials: "same-origin" });
+      await keep(cache, SHELL, page.clone());
+      // Install completes only once the page's own styles and entry scripts are kept too; the
+      // modules they import are handed over by the page (see "message").
+      if (page.ok && !page.redirected) {
+        const html = await page.text();
+        await keepAll([...html.matchAll(/(?:href|src)="(\/static\/[^"#]+)/g)].map((m) => new URL(m[1].replaceAll("&amp;", "&"), self.location.origin).href));
+      }
     } catch { /* offline now: the next visit fills the cache */ }
     await self.skipWaiting();
   })());
