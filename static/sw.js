@@ -12,7 +12,14 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(VERSION);
     try {
-      await keep(cache, SHELL, await fetch(SHELL, { credentials: "same-origin" }));
+      const page = await fetch(SHELL, { credentials: "same-origin" });
+      await keep(cache, SHELL, page.clone());
+      // Install completes only once the page's own styles and entry scripts are kept too; the
+      // modules they import are handed over by the page (see "message").
+      if (page.ok && !page.redirected) {
+        const html = await page.text();
+        await keepAll([...html.matchAll(/(?:href|src)="(\/static\/[^"#]+)/g)].map((m) => new URL(m[1].replaceAll("&amp;", "&"), self.location.origin).href));
+      }
     } catch { /* offline now: the next visit fills the cache */ }
     await self.skipWaiting();
   })());
@@ -40,19 +47,33 @@ async function networkFirst(request) {
   }
 }
 
-// The page lists the static files it loaded: keep a copy of each (same origin, /static/ only).
-self.addEventListener("message", (event) => {
-  const urls = (event.data?.keep || []).filter((u) => {
-    try {
-      const url = new URL(u);
-      return url.origin === self.location.origin && url.pathname.startsWith("/static/");
-    } catch { return false; }
-  });
-  if (!urls.length) return;
-  event.waitUntil(caches.open(VERSION).then((cache) => Promise.all(urls.map(async (u) => {
+// Tell whether url is one this worker keeps: the guard page or a static file of this origin.
+function keepable(u) {
+  try {
+    const url = new URL(u);
+    return url.origin === self.location.origin && (url.pathname === SHELL || url.pathname.startsWith("/static/"));
+  } catch { return false; }
+}
+
+// Keep a copy of each url not kept yet; return how many are kept and which are still missing.
+async function keepAll(urls) {
+  const cache = await caches.open(VERSION);
+  const missing = [];
+  await Promise.all(urls.map(async (u) => {
     if (await cache.match(u)) return;
-    try { await keep(cache, u, await fetch(u, { credentials: "same-origin" })); } catch { /* next visit */ }
-  }))));
+    try { await keep(cache, u, await fetch(u, { credentials: "same-origin", cache: "no-cache" })); } catch { /* below */ }
+    if (!(await cache.match(u))) missing.push(u);
+  }));
+  return { cache: VERSION, kept: urls.length - missing.length, missing };
+}
+
+// The page lists the files it loaded (modules, styles, fonts, icons) and the page itself: keep
+// a copy of each, then answer on the message's port, so the page says "ready offline" only
+// once every file is here.
+self.addEventListener("message", (event) => {
+  const urls = (event.data?.keep || []).filter(keepable);
+  const port = event.ports?.[0];
+  event.waitUntil(keepAll(urls).then((answer) => port?.postMessage(answer)));
 });
 
 self.addEventListener("fetch", (event) => {

@@ -3,8 +3,9 @@
 // mount(shell); it may export refresh(), onEvents(envs), outboxLine(item), sent(item, data),
 // rejected(item, error) and held(keys). Outbox items carry label.kind = the screen's name.
 import { ApiError, post, setCsrfToken } from "./api.js";
+import { noteServerTime } from "./clock.js";
 import { errorText, loadVenue, page, setFieldError, venueIndex } from "./common.js";
-import { t, timeHM } from "./i18n.js";
+import { t } from "./i18n.js";
 import { io } from "/static/vendor/socket.io.esm.min.js";
 import { compareIds } from "./cursor.js";
 import { Outbox } from "./outbox.js";
@@ -16,17 +17,20 @@ import * as inspection from "./guard/inspection.js";
 import * as tasks from "./guard/tasks.js";
 import * as vehicle from "./guard/vehicle.js";
 import * as visitor from "./guard/visitor.js";
+import { arrangeHome, watchOfflineReady } from "./guard/home.js";
+import { outboxPanel } from "./guard/outbox-panel.js";
+import { statusLine } from "./guard/toast.js";
 
 // The service worker is handed every static file the page loaded (see start); keep the list whole
 // even with many font slices (the default buffer holds 250 entries).
 performance.setResourceTimingBufferSize?.(2000);
 const SCREENS = [checkin, tasks, incident, visitor, checkout, vehicle, inspection, clearance];
 const $ = (sel) => document.querySelector(sel);
-const toastEl = $("[data-toast]");
-const badge = $("[data-outbox-badge]");
-const panel = $("[data-outbox-panel]");
+const currentView = () => (screens.has(location.hash.slice(1)) ? location.hash.slice(1) : "home");
+const status = statusLine($("[data-toast]"), currentView);
 const signin = $("[data-signin]");
 const phaseEl = $("[data-phase]");
+
 const screens = new Map(SCREENS.map((s) => [s.name, s]));
 const screenOf = (item) => screens.get(item.label?.kind || "checkin");
 
@@ -36,15 +40,14 @@ const shell = {
   index: null,
   phase: { id: phaseEl?.dataset.phase || null, since: phaseEl?.dataset.phaseSince || null },
   errorText,
-  // Show a status line at the top: kind is ok, queued or error.
-  toast(kind, text) {
-    toastEl.dataset.kind = kind;
-    toastEl.textContent = text;
-    toastEl.hidden = false;
+  // Show a status line under the header: kind is ok, queued or error; options.view names the
+  // screen it is about (not shown on another form), options.top scrolls up to it.
+  toast(kind, text, options) {
+    status.show(kind, text, options);
   },
   // Hide the status line (an error stays unless all is true).
   hideToast(all = true) {
-    if (all || toastEl.dataset.kind !== "error") toastEl.hidden = true;
+    status.hide(all);
   },
   // Open another screen ("home" or a screen's name).
   go(view) {
@@ -65,6 +68,7 @@ const shell = {
   setPhase(id, since) {
     shell.phase = { id, since };
     if (id && shell.index) $("[data-phase-name]").textContent = shell.index.phaseName(id);
+    if (id) arrangeHome(id);
   },
   // Ask the guard to sign in again (only when something waits to be sent, unless always).
   async askSignIn(always = true) {
@@ -79,27 +83,17 @@ function route() {
   const hash = location.hash.slice(1);
   const view = screens.has(hash) ? hash : "home";
   for (const el of document.querySelectorAll("[data-view]")) el.hidden = el.dataset.view !== view;
+  status.routed(view);
   if (view === "home") window.scrollTo(0, 0);
 }
 
-// Draw the pending badge and the outbox panel.
-async function renderOutbox() {
-  const items = await shell.outbox.items();
-  badge.hidden = items.length === 0;
-  badge.textContent = t("guard.outbox_badge", { n: items.length });
-  panel.hidden = items.length === 0 || panel.dataset.open !== "true";
-  const list = panel.querySelector("[data-outbox-list]");
-  list.replaceChildren(...items.map((item) => {
-    const li = document.createElement("li");
-    li.textContent = screenOf(item)?.outboxLine?.(item) || t("guard.pending_other", { time: timeHM(item.created_at) });
-    return li;
-  }));
-  panel.querySelector("[data-outbox-next]").textContent = shell.outbox.nextAt
-    ? t("guard.queued_detail", { n: items.length, time: timeHM(shell.outbox.nextAt) }) : "";
-}
+let panel = null;
 
 function bindOutbox() {
   const { outbox } = shell;
+  panel = outboxPanel(shell, screenOf);
+  // A refusal that is the final answer (already done elsewhere) is not kept: its screen says so.
+  outbox.settles = (item, error) => Boolean(screenOf(item)?.settles?.(item, error));
   outbox.addEventListener("sent", ({ detail: { item, data } }) => screenOf(item)?.sent?.(item, data));
   outbox.addEventListener("rejected", ({ detail: { item, error } }) => {
     const screen = screenOf(item);
@@ -107,18 +101,9 @@ function bindOutbox() {
     else shell.toast("error", t("guard.rejected", { message: errorText(error) }));
   });
   outbox.addEventListener("held", ({ detail: { keys } }) => { for (const s of SCREENS) s.held?.(keys); });
+  // The server did not answer: an earlier green "saved" must not look current.
+  outbox.addEventListener("queued", () => status.hideSaved());
   outbox.addEventListener("signin", () => shell.askSignIn());
-  outbox.addEventListener("change", renderOutbox);
-  badge.addEventListener("click", (e) => {
-    e.preventDefault();
-    panel.dataset.open = panel.dataset.open === "true" ? "false" : "true";
-    renderOutbox().then(() => {
-      if (panel.hidden) return;
-      shell.hideToast();
-      panel.scrollIntoView({ block: "start" });
-    });
-  });
-  panel.querySelector("[data-retry]").addEventListener("click", () => outbox.resume());
 }
 
 async function signIn(e) {
@@ -163,6 +148,12 @@ function listen() {
   // Whatever happened before this socket joined (between the page's first fetch and now) is not
   // in any frame: fetch the screens again once connected, so nothing in that gap is missed.
   socket.on("connect", () => { refreshAll(); });
+  socket.on("disconnect", () => status.hideSaved());
+  // The heartbeat carries the server's clock: the phone's times are corrected by the offset.
+  socket.on("heartbeat", (beat) => {
+    noteServerTime(beat?.server_time);
+    if (beat?.store === "unreachable") status.hideSaved();
+  });
   socket.on("events", (frame) => {
     if (!frame || typeof frame !== "object" || Array.isArray(frame)) return;
     const fresh = (frame.events || []).filter((env) => env?.id && (!cursor || compareIds(env.id, cursor) > 0));
@@ -182,17 +173,16 @@ async function start() {
   shell.setPhase(shell.phase.id, shell.phase.since);
   window.addEventListener("hashchange", route);
   window.addEventListener("online", () => { renderNet(); refreshAll(); });
-  window.addEventListener("offline", renderNet);
+  window.addEventListener("offline", () => { renderNet(); status.hideSaved(); });
   for (const a of document.querySelectorAll("[data-go]")) {
     a.addEventListener("click", (e) => { e.preventDefault(); shell.go(a.dataset.go); });
   }
-  toastEl.addEventListener("click", () => { toastEl.hidden = true; });
   signin.querySelector("[data-signin-form]").addEventListener("submit", signIn);
   bindOutbox();
   for (const s of SCREENS) s.mount(shell);
   route();
   renderNet();
-  await renderOutbox();
+  await panel.render();
   const others = await shell.outbox.otherOwners();
   if (others.length) shell.toast("queued", t("guard.wrong_user", { username: others.join(", ") }));
   await refreshAll();
@@ -202,13 +192,12 @@ async function start() {
   shell.outbox.flush();
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
-    // Hand the worker every static file this page loaded (modules, styles, fonts, icons), so a
-    // reload with no network still finds the whole app, not only the files fetched since.
-    navigator.serviceWorker.ready.then((reg) => {
-      const urls = performance.getEntriesByType("resource").map((e) => e.name)
-        .filter((u) => new URL(u).origin === location.origin && new URL(u).pathname.startsWith("/static/"));
-      reg.active?.postMessage({ keep: [...new Set(urls)] });
-    }).catch(() => {});
+    // Hand the worker every static file this page loaded (modules, styles, fonts, icons) and
+    // say "ready offline" once each is kept; until then try again now and then.
+    const ready = async () => {
+      if (!(await watchOfflineReady().catch(() => false))) setTimeout(ready, 5000);
+    };
+    ready();
   }
 }
 

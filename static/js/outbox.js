@@ -2,8 +2,12 @@
 // is sent, and is retried with the same key until the server answers. IndexedDB (not
 // localStorage, which holds ~5 MB of strings) keeps photos as Blobs beside the item; fields
 // named in `seal` are kept only encrypted (AES-GCM under a non-extractable key of this owner).
+// An item the server refuses (4xx) is kept, marked state "refused" with the server's reason,
+// until the guard fixes and resends it or discards it. One tab of this origin sends at a time
+// (a Web Lock per owner); the others hear each outcome over a BroadcastChannel.
 import { openDB } from "/static/vendor/idb.js";
 import { ApiError, api, get, newKey, setCsrfToken } from "./api.js";
+import { serverIso } from "./clock.js";
 
 const DB = "gatewatch";
 const ITEMS = "outbox";
@@ -14,6 +18,12 @@ const BASE_DELAY = 2000;
 const MAX_DELAY = 60000;
 const SEND_TIMEOUT = 20000;
 const UPLOAD_TIMEOUT = 60000;
+export const REFUSED = "refused";
+
+// Return what of an ApiError is kept on a refused item (and crosses to other tabs).
+const plainError = (err) => ({ status: err.status, code: err.code, message: err.message, fields: err.fields || {} });
+// Return an item without its Blobs and sealed bytes (what other tabs need to hear about it).
+const outline = (item) => ({ key: item.key, url: item.url, body: item.body, label: item.label, created_at: item.created_at });
 
 let dbPromise = null;
 
@@ -126,9 +136,26 @@ export class Outbox extends EventTarget {
     this.timer = null;
     this.nextAt = null;
     this.channel = "BroadcastChannel" in window ? new BroadcastChannel(CHANNEL) : null;
-    window.addEventListener("online", () => this.flush());
+    window.addEventListener("online", () => this.resetBackoff());
     document.addEventListener("visibilitychange", () => { if (!document.hidden) this.flush(); });
-    this.channel?.addEventListener("message", () => this.emit("change", { remote: true }));
+    this.channel?.addEventListener("message", (e) => this.heard(e.data));
+  }
+
+  // Another tab changed the outbox or sent an item: tell this page's screens too.
+  heard(msg) {
+    if (msg?.outcome && msg.owner === this.owner) {
+      const detail = { item: msg.item, remote: true };
+      if (msg.outcome === "sent") this.emit("sent", { ...detail, data: msg.data });
+      else this.emit("rejected", { ...detail, error: new ApiError(msg.error) });
+    }
+    this.emit("change", { remote: true });
+  }
+
+  // Announce an item's outcome here and to this owner's other tabs.
+  announce(outcome, item, extra) {
+    this.emit(outcome, { item, ...extra });
+    const wire = outcome === "sent" ? { data: extra.data } : { error: plainError(extra.error) };
+    this.channel?.postMessage({ outcome, owner: this.owner, item: outline(item), ...wire });
   }
 
   emit(type, detail = {}) {
@@ -141,9 +168,19 @@ export class Outbox extends EventTarget {
     this.channel?.postMessage("change");
   }
 
-  // Return this owner's pending items, oldest first.
+  // Return this owner's items (waiting and refused), oldest first.
   async items() {
     return (await readAll()).filter((i) => i.owner === this.owner);
+  }
+
+  // Return this owner's items still to be sent (not refused), oldest first.
+  async waiting() {
+    return (await this.items()).filter((i) => i.state !== REFUSED);
+  }
+
+  // Return this owner's refused items, oldest first.
+  async refused() {
+    return (await this.items()).filter((i) => i.state === REFUSED);
   }
 
   // Return the owners other than this one that still have pending items.
@@ -155,16 +192,56 @@ export class Outbox extends EventTarget {
   // options.seal: body fields kept only encrypted; options.files: Blobs uploaded first to
   // POST /api/v1/photos, their ids appended to body.photo_ids — or, for file i, to the
   // photo_ids of the object at options.places[i] (e.g. "results.3": an inspection's item).
-  async add(url, body, label = {}, { seal: fields = [], files = [], places = [] } = {}) {
+  // options.replaces: the key of a refused item this one corrects (removed in the same step).
+  async add(url, body, label = {}, { seal: fields = [], files = [], places = [], replaces = null } = {}) {
     const [open, sealed] = await seal(this.owner, body, fields);
     const item = {
       key: newKey(), owner: this.owner, url, body: open, label, sealed,
       files: [...files], places: [...places], uploaded: files.map(() => null),
-      seq: Date.now() + Math.random() / 2, created_at: new Date().toISOString(), attempts: 0, last_error: null,
+      seq: Date.now() + Math.random() / 2, created_at: serverIso(), attempts: 0, last_error: null,
     };
-    await (await db()).put(ITEMS, item);
+    const tx = (await db()).transaction(ITEMS, "readwrite");
+    if (replaces) await tx.store.delete(replaces);
+    await tx.store.put(item);
+    await tx.done;
     this.changed();
     return item;
+  }
+
+  // Return a stored item's body with its sealed fields opened (to put it back in a form).
+  async bodyOf(key) {
+    const item = await (await db()).get(ITEMS, key);
+    return item ? unsealed(item) : null;
+  }
+
+  // Send a refused item again as it is, under a new key (the refusal stored nothing); then flush.
+  async resend(key) {
+    const base = await db();
+    const tx = base.transaction(ITEMS, "readwrite");
+    const item = await tx.store.get(key);
+    if (item) {
+      await tx.store.delete(key);
+      await tx.store.put({ ...item, key: newKey(), state: undefined, refusal: null, attempts: 0, uploaded: (item.files || []).map(() => null) });
+    }
+    await tx.done;
+    this.changed();
+    this.flush();
+  }
+
+  // Drop an item for good (the guard confirmed).
+  async discard(key) {
+    await this.remove(key);
+  }
+
+  // Coming online: every waiting item starts its back-off again, and sending starts at once.
+  async resetBackoff() {
+    const base = await db();
+    const tx = base.transaction(ITEMS, "readwrite");
+    for (const item of await tx.store.index("owner").getAll(this.owner)) {
+      if (item.state !== REFUSED && item.attempts) await tx.store.put({ ...item, attempts: 0 });
+    }
+    await tx.done;
+    this.flush();
   }
 
   async update(key, patch) {
@@ -194,8 +271,9 @@ export class Outbox extends EventTarget {
     this.emit("change");
   }
 
+  // Return the keys of the items still waiting to be sent.
   async keys() {
-    return (await this.items()).map((i) => i.key);
+    return (await this.waiting()).map((i) => i.key);
   }
 
   // Send pending items in order; stop at the first that must wait. Items left unsent are
@@ -213,19 +291,32 @@ export class Outbox extends EventTarget {
     clearTimeout(this.timer);
     this.nextAt = null;
     try {
-      do {
-        this.again = false;
-        for (const item of await this.items()) {
-          if (this.blocked || (await this.sendOne(item)) === "wait") {
-            this.emit("held", { keys: await this.keys() });
-            return;
-          }
-        }
-      } while (this.again);
+      // One tab of this owner sends at a time; the others wait their turn and then find the
+      // items already gone, so no item is sent by two tabs.
+      if (navigator.locks) await navigator.locks.request(`${CHANNEL}.send.${this.owner}`, () => this.sendAll());
+      else await this.sendAll();
     } finally {
       this.busy = false;
       this.emit("change");
     }
+  }
+
+  // Send the waiting items in order (holding the send lock); stop at the first that must wait.
+  async sendAll() {
+    do {
+      this.again = false;
+      for (const item of await this.waiting()) {
+        if (!navigator.onLine) {
+          // Offline: trying costs nothing but piles up attempts; the `online` event resumes.
+          this.emit("held", { keys: await this.keys() });
+          return;
+        }
+        if (this.blocked || (await this.sendOne(item)) === "wait") {
+          this.emit("held", { keys: await this.keys() });
+          return;
+        }
+      }
+    } while (this.again);
   }
 
   // Fetch a fresh CSRF token when the session is still alive; tell whether it worked.
@@ -260,9 +351,19 @@ export class Outbox extends EventTarget {
     return uploaded.filter(Boolean);
   }
 
-  // Send one item; return "done" (answered, removed) or "wait" (kept, retry later).
+  // Keep a refused item with the server's reason and tell the screens (and the other tabs).
+  async refuse(item, error) {
+    await this.update(item.key, { state: REFUSED, refusal: plainError(error), last_error: error.code });
+    this.changed();
+    this.announce("rejected", item, { error });
+    return "done";
+  }
+
+  // Send one item; return "done" (answered: removed, or kept as refused) or "wait" (retry later).
   async sendOne(item) {
-    const attempts = (item.attempts || 0) + 1;
+    const fresh = await (await db()).get(ITEMS, item.key);
+    if (!fresh || fresh.state === REFUSED) return "done"; // sent or refused meanwhile (another tab)
+    const attempts = (fresh.attempts || 0) + 1;
     await this.update(item.key, { attempts });
     try {
       const photoIds = await this.uploadFiles(item);
@@ -270,15 +371,13 @@ export class Outbox extends EventTarget {
       attachPhotos(body, photoIds, item.places);
       const data = await api("POST", item.url, { body, idempotencyKey: item.key, timeout: SEND_TIMEOUT });
       await this.remove(item.key);
-      this.emit("sent", { item, data });
+      this.announce("sent", item, { data });
       return "done";
     } catch (err) {
       if (!(err instanceof ApiError)) {
         if (err?.name !== "OperationError" && err?.message !== "sealing key gone") throw err;
         // Sealed data that can no longer be opened (the key was forgotten): it cannot be sent.
-        await this.remove(item.key);
-        this.emit("rejected", { item, error: new ApiError({ status: 400, code: "sealed_lost" }) });
-        return "done";
+        return this.refuse(item, new ApiError({ status: 400, code: "sealed_lost" }));
       }
       if (err.needsSignIn && (await this.renewToken())) return this.sendOne(item);
       if (err.needsSignIn) {
@@ -295,10 +394,14 @@ export class Outbox extends EventTarget {
         this.schedule(delay);
         return "wait";
       }
-      // The server refused this submission for good (validation, permission): hand it back.
-      await this.remove(item.key);
-      this.emit("rejected", { item, error: err });
-      return "done";
+      // The server refused this submission for good (validation, permission): the answer
+      // that settles it (already done) removes it; any other keeps it until the guard acts.
+      if (this.settles?.(item, err)) {
+        await this.remove(item.key);
+        this.announce("rejected", item, { error: err });
+        return "done";
+      }
+      return this.refuse(item, err);
     }
   }
 }

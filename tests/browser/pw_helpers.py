@@ -56,3 +56,13 @@ def outbox_items(page):
     """Return the outbox items stored in the page's IndexedDB (oldest first)."""
     items = page.evaluate(DUMP_OUTBOX)
     return sorted(items, key=lambda i: (i.get("seq") or 0, i["created_at"]))
+
+
+def shot(page, name):
+    """Save a screenshot to the folder GATEWATCH_SHOTS names, when set (to look at)."""
+    import os
+    import pathlib
+    folder = os.environ.get("GATEWATCH_SHOTS")
+    if folder:
+        pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{folder}/{name}.png")

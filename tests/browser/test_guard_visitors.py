@@ -264,9 +264,13 @@ def test_a_guard_logs_a_vehicle_with_the_plate_normalised_as_typed(make_context,
     page.locator('[data-vehicle] [data-entrance="E3"]').tap()
     page.locator('[data-vehicle] [name="kind"][value="delivery"]').locator("..").tap()
     page.locator("[data-vehicle] [data-submit]").tap()
+    # E3 requires a pass (venue file): the guard is warned first, and a second press logs it anyway.
+    expect(page.locator('[data-vehicle] [data-error-for="pass_id"]')).to_contain_text("E3 要求车辆通行证")
+    page.locator("[data-vehicle] [data-submit]").tap()
     toast = page.locator("[data-toast]")
     expect(toast).to_have_attribute("data-kind", "ok")
     expect(toast).to_contain_text("京A12345")
+    expect(toast).to_contain_text("无通行证")
     expect(plate).to_have_value("")
     expect(wall.locator('[data-entrance-vehicles="E3"]')).to_have_text("车 1")  # the wall counts it per gate
     expect(wall.locator('[data-counter="vehicles"]')).to_have_text("1")

@@ -1,8 +1,9 @@
 // Patrol check-in screen: one tap per checkpoint, a note when something is wrong, due times.
 import { ApiError, get } from "../api.js";
-import { clearErrors, setFieldError, setFormError } from "../common.js";
+import { setFieldError } from "../common.js";
+import { serverIso } from "../clock.js";
 import { t, timeHM } from "../i18n.js";
-import { checked, showSending } from "./form.js";
+import { submission } from "./form.js";
 import { patrolStatus } from "../patrol.js";
 
 export const name = "checkin";
@@ -10,7 +11,6 @@ export const name = "checkin";
 let shell = null;
 let form = null;
 let patrols = new Map();
-let pendingKey = null; // key of the submission the form is waiting for
 let noteTouched = false;
 
 // Validate the form as it stands; show errors only for what the guard has touched (or all).
@@ -31,70 +31,45 @@ function validate(all = false) {
   return Object.keys(errors).length === 0;
 }
 
+// Empty the form for the next check-in.
 function resetForm() {
   form.reset();
   noteTouched = false;
-  clearErrors(form);
   validate();
 }
 
-function setSending(on) {
-  showSending(form, on, t("guard.submit"));
+// Put a refused check-in back in the form.
+function fill(body) {
+  const point = form.querySelector(`[name="checkpoint_id"][value="${CSS.escape(body.checkpoint_id || "")}"]`);
+  if (point) point.checked = true;
+  const status = form.querySelector(`[name="status"][value="${CSS.escape(body.status || "clear")}"]`);
+  if (status) status.checked = true;
+  form.elements.note.value = body.note || "";
+  noteTouched = Boolean(body.note);
+  validate();
 }
 
-async function submit(e) {
-  e.preventDefault();
-  if (pendingKey || !checked(form, validate)) return;
+// Return what to queue: the checkpoint, the status, the note, when (on the server's clock).
+function build() {
   const fd = new FormData(form);
-  const body = {
-    checkpoint_id: fd.get("checkpoint_id"),
-    status: fd.get("status"),
-    observed_at: new Date().toISOString(),
-  };
+  const body = { checkpoint_id: fd.get("checkpoint_id"), status: fd.get("status"), observed_at: serverIso() };
   const note = (fd.get("note") || "").trim();
   if (note) body.note = note;
-  pendingKey = "adding";
-  const item = await shell.outbox.add("/api/v1/checkins", body,
-    { kind: name, checkpoint_id: body.checkpoint_id, status: body.status });
-  pendingKey = item.key;
-  shell.hideToast();
-  setSending(true);
-  shell.outbox.flush();
+  return { url: "/api/v1/checkins", body, label: { checkpoint_id: body.checkpoint_id, status: body.status } };
 }
 
-// The server took a check-in: confirm it, free the form, mark the checkpoint fresh.
-export function sent(item, data) {
+// The server took a check-in: confirm it; the checkpoint's new due time comes with a refresh.
+function saved(item, data) {
   const ev = data.event || {};
-  const when = ev.observed_at || ev.ts || item.body.observed_at;
-  shell.toast("ok", t("guard.saved", { checkpoint: shell.labelOf(item.body.checkpoint_id), time: timeHM(when) }));
-  if (item.key === pendingKey) {
-    pendingKey = null;
-    setSending(false);
-    resetForm();
-  }
-  refresh(); // the server's row: its new due time
+  refresh();
+  return t("guard.saved", { checkpoint: shell.labelOf(item.body.checkpoint_id), time: timeHM(ev.observed_at || ev.ts || item.body.observed_at) });
 }
 
-// Items wait in the outbox: free the form and say the check-in is queued.
-export function held(keys) {
-  if (!pendingKey || !keys.includes(pendingKey)) return;
-  pendingKey = null;
-  setSending(false);
-  resetForm();
-  shell.toast("queued", t("guard.queued"));
-}
-
-// The server refused a check-in for good: show why, inline when the form still holds it.
-export function rejected(item, error) {
-  if (item.key === pendingKey) {
-    pendingKey = null;
-    setSending(false);
-    if (!shell.placeErrors(form, error)) setFormError(form, shell.errorText(error));
-    return;
-  }
-  const what = `${shell.labelOf(item.body.checkpoint_id)} ${t(`status.${item.body.status}`)}`;
-  shell.toast("error", t("guard.rejected", { message: `${what} — ${shell.errorText(error)}` }));
-}
+let handler = null;
+export const sent = (item, data) => handler.sent(item, data);
+export const held = (keys) => handler.held(keys);
+export const rejected = (item, error) => handler.rejected(item, error);
+export const edit = (item) => handler.edit(item);
 
 // Describe a waiting check-in in the outbox panel.
 export function outboxLine(item) {
@@ -139,14 +114,16 @@ export function mount(s) {
   shell = s;
   form = document.querySelector("[data-checkin]");
   form.addEventListener("input", (e) => {
-    if (e.target.name === "checkpoint_id") shell.hideToast(false);
     if (e.target.name === "note") noteTouched = true;
     if (e.target.name === "status" && e.target.value === "issue" && !form.elements.note.value.trim()) {
       form.elements.note.focus();
     }
     validate();
   });
-  form.addEventListener("submit", submit);
+  handler = submission(shell, {
+    name, form, submitLabel: () => t("guard.submit"), validate, build, reset: resetForm, saved, fill,
+  });
+  form.addEventListener("submit", handler.submit);
   validate();
   setInterval(renderDue, 15000);
 }

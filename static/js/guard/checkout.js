@@ -87,29 +87,32 @@ const who = (item) => names.get(item.label?.visitor_id) || item.label?.id_masked
 export function sent(item, data) {
   leaving.delete(item.label.visitor_id);
   const v = data.visitor || {};
-  shell.toast("ok", t("checkout.done", { name: v.name || who(item), time: timeHM(v.checked_out_at) }));
+  shell.toast("ok", t("checkout.done", { name: v.name || who(item), time: timeHM(v.checked_out_at) }), { view: name });
   rows = rows.filter((r) => r.visitor_id !== item.label.visitor_id);
   render();
 }
 
 // A check-out waits in the outbox: say so.
 export async function held(keys) {
-  const mine = (await shell.outbox.items()).filter((i) => i.label?.kind === name && keys.includes(i.key));
-  if (mine.length) shell.toast("queued", t("checkout.queued", { name: mine.map(who).join("、") }));
+  const mine = (await shell.outbox.waiting()).filter((i) => i.label?.kind === name && keys.includes(i.key));
+  if (mine.length) shell.toast("queued", t("checkout.queued", { name: mine.map(who).join("、") }), { view: name });
 }
 
 // The server refused: a second check-out is "already checked out"; the rest is said as is.
 export function rejected(item, error) {
   leaving.delete(item.label.visitor_id);
   if (error.status === 409) {
-    shell.toast("error", t("checkout.already", { name: who(item) }));
+    shell.toast("error", t("checkout.already", { name: who(item) }), { view: name });
     rows = rows.filter((r) => r.visitor_id !== item.label.visitor_id);
   } else {
-    shell.toast("error", t("guard.rejected", { message: `${who(item)} — ${shell.errorText(error)}` }));
+    shell.toast("error", t("guard.rejected", { message: `${who(item)} — ${shell.errorText(error)}` }), { view: name });
   }
   render();
   refresh();
 }
+
+// Tell whether a refusal settles the check-out (the visitor already left): nothing to keep.
+export const settles = (item, error) => error.status === 409 && error.code !== "busy";
 
 // Describe a waiting check-out in the outbox panel.
 export function outboxLine(item) {

@@ -1,6 +1,7 @@
 // Clearance screen: the zones still to sweep after the meeting, one tap to confirm each.
 import { ApiError, get } from "../api.js";
 import { clearErrors, setFieldError, setFormError } from "../common.js";
+import { serverIso } from "../clock.js";
 import { took } from "../concepts/clearance.js";
 import { t, timeHM } from "../i18n.js";
 
@@ -64,7 +65,7 @@ async function send(zoneId, peopleFound, note) {
   queued.set(zoneId, peopleFound);
   render();
   await shell.outbox.add(`/api/v1/clearance/${encodeURIComponent(zoneId)}`, body,
-    { kind: name, zone_id: zoneId, people_found: peopleFound, at: new Date().toISOString() });
+    { kind: name, zone_id: zoneId, people_found: peopleFound, at: serverIso() });
   shell.outbox.flush();
 }
 
@@ -105,7 +106,8 @@ export function sent(item, data) {
   const zone = zoneName(item.label.zone_id);
   const time = timeHM(data.events?.[0]?.ts || item.label.at);
   shell.toast("ok", item.label.people_found
-    ? t("clearance.saved_found", { zone, n: item.label.people_found, time }) : t("clearance.saved", { zone, time }));
+    ? t("clearance.saved_found", { zone, n: item.label.people_found, time }) : t("clearance.saved", { zone, time }),
+  { view: name });
   render();
 }
 
@@ -118,12 +120,15 @@ export function held() {
 export function rejected(item, error) {
   queued.delete(item.label.zone_id);
   const zone = zoneName(item.label.zone_id);
-  if (error.status === 409 && error.code === "zone_cleared") shell.toast("ok", t("clearance.already", { zone }));
-  else shell.toast("error", t("guard.rejected", { message: `${zone} — ${shell.errorText(error)}` }));
+  if (error.status === 409 && error.code === "zone_cleared") shell.toast("ok", t("clearance.already", { zone }), { view: name });
+  else shell.toast("error", t("guard.rejected", { message: `${zone} — ${shell.errorText(error)}` }), { view: name });
   const form = root.querySelector(`[data-zone="${CSS.escape(item.label.zone_id)}"] [data-found-form]`);
   if (form && !form.hidden) setFormError(form, shell.errorText(error));
   refresh();
 }
+
+// Tell whether a refusal settles the confirmation (someone else cleared the zone): nothing to keep.
+export const settles = (item, error) => error.status === 409 && error.code === "zone_cleared";
 
 // Describe a waiting confirmation in the outbox panel.
 export function outboxLine(item) {
@@ -134,7 +139,7 @@ export function outboxLine(item) {
 export async function refresh() {
   try {
     board = await get("/api/v1/clearance");
-    const waiting = (await shell.outbox.items()).filter((i) => i.label?.kind === name);
+    const waiting = (await shell.outbox.waiting()).filter((i) => i.label?.kind === name);
     queued = new Map(waiting.map((i) => [i.label.zone_id, i.label.people_found]));
     render();
   } catch (err) {

@@ -1,9 +1,10 @@
 // Incident report screen: category tiles, severity in words (preset by the category), place
 // from the venue, what happened, up to 5 camera photos downscaled here before they are queued.
 // The report goes through the outbox with its photos, so it survives being offline and reloads.
-import { clearErrors, h, setFieldError, setFormError } from "../common.js";
+import { h, setFieldError } from "../common.js";
+import { serverIso } from "../clock.js";
 import { loc, t, timeHM } from "../i18n.js";
-import { checked, showSending } from "./form.js";
+import { submission } from "./form.js";
 
 export const name = "incident";
 
@@ -14,7 +15,6 @@ const QUALITY = 0.8;
 let shell = null;
 let form = null;
 let photos = []; // [{blob, url}]
-let pendingKey = null;
 let touched = new Set();
 
 const categoryOf = (id) => (shell.index.venue.incident_categories || []).find((c) => c.id === id);
@@ -112,78 +112,66 @@ async function addPhotos(e) {
   renderPhotos();
 }
 
-function setSending(on) {
-  showSending(form, on, t("incident.submit"));
-}
-
+// Empty the form (and its photos) for the next report.
 function resetForm() {
   form.reset();
   for (const p of photos) URL.revokeObjectURL(p.url);
   photos = [];
   touched = new Set();
-  clearErrors(form);
   renderPhotos();
 }
 
-async function submit(e) {
-  e.preventDefault();
-  // Radio groups carry no aria-invalid: a missing category is found by its own check.
-  const firstWrong = () => (new FormData(form).get("category") ? form.querySelector("[aria-invalid=true]")
-    : form.querySelector('input[name="category"]'));
-  if (pendingKey || !checked(form, validate, firstWrong)) return;
+// Put a refused report back in the form (its photos stay with the refused item).
+function fill(body) {
+  for (const field of ["category", "severity"]) {
+    const input = form.querySelector(`[name="${field}"][value="${CSS.escape(String(body[field] ?? ""))}"]`);
+    if (input) input.checked = true;
+  }
+  form.elements.location_id.value = body.location_id || "";
+  form.elements.description.value = body.description || "";
+  for (const field of ["category", "location_id", "description"]) touched.add(field);
+  validate();
+}
+
+// Return what to queue: the report, observed now on the server's clock, with its photos.
+function build() {
   const fd = new FormData(form);
   const body = {
     category: fd.get("category"),
     location_id: fd.get("location_id"),
     description: fd.get("description").trim(),
-    observed_at: new Date().toISOString(),
+    observed_at: serverIso(),
   };
   if (fd.get("severity")) body.severity = Number(fd.get("severity"));
-  pendingKey = "adding";
-  setSending(true);
-  const item = await shell.outbox.add("/api/v1/incidents", body,
-    { kind: name, category: body.category, location_id: body.location_id, photos: photos.length },
-    { files: photos.map((p) => p.blob) });
-  pendingKey = item.key;
-  shell.hideToast();
-  shell.outbox.flush();
+  return {
+    url: "/api/v1/incidents", body,
+    label: { category: body.category, location_id: body.location_id, photos: photos.length },
+    options: { files: photos.map((p) => p.blob) },
+  };
 }
 
-// The server recorded the report (with its photos): confirm and free the form.
-export function sent(item, data) {
+// The server recorded the report (with its photos): the confirmation.
+function saved(item, data) {
   const when = data.incident?.reported_at || item.body.observed_at;
-  shell.toast("ok", t("incident.sent", {
+  return t("incident.sent", {
     category: categoryName(item.body.category), location: shell.labelOf(item.body.location_id), time: timeHM(when),
-  }));
-  if (item.key === pendingKey) {
-    pendingKey = null;
-    setSending(false);
-    resetForm();
-    shell.go("home");
-  }
+  });
 }
 
-// The report waits in the outbox: free the form and say it will be sent with its photos.
-export function held(keys) {
-  if (!pendingKey || !keys.includes(pendingKey)) return;
-  pendingKey = null;
-  setSending(false);
-  resetForm();
-  shell.toast("queued", t("incident.queued"));
+// A report of this form saved or queued: back to the home screen, where the message shows.
+function goHome(item, _data, mine = true) {
+  if (mine) shell.go("home");
+  return false;
 }
 
-// The server refused the report for good: show why, inline while the form still holds it.
-export function rejected(item, error) {
-  if (item.key === pendingKey) {
-    pendingKey = null;
-    setSending(false);
-    if (!shell.placeErrors(form, error)) setFormError(form, shell.errorText(error));
-    return;
-  }
-  shell.toast("error", t("guard.rejected", {
-    message: `${categoryName(item.body.category)} — ${shell.errorText(error)}`,
-  }));
-}
+// Radio groups carry no aria-invalid: a missing category is found by its own check.
+const firstWrong = () => (new FormData(form).get("category") ? null : form.querySelector('input[name="category"]'));
+
+let handler = null;
+export const sent = (item, data) => handler.sent(item, data);
+export const held = (keys) => handler.held(keys);
+export const rejected = (item, error) => handler.rejected(item, error);
+export const edit = (item) => handler.edit(item);
 
 // Describe a waiting report in the outbox panel.
 export function outboxLine(item) {
@@ -214,5 +202,9 @@ export function mount(s) {
     if (e.target.name !== "file") validate();
   });
   form.querySelector("[data-photo-input]").addEventListener("change", addPhotos);
-  form.addEventListener("submit", submit);
+  handler = submission(shell, {
+    name, form, submitLabel: () => t("incident.submit"), validate, firstWrong, build, reset: resetForm,
+    saved, fill, onSaved: goHome, onQueued: goHome, queued: () => t("incident.queued"),
+  });
+  form.addEventListener("submit", handler.submit);
 }

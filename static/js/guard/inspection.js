@@ -5,6 +5,7 @@ import { ApiError, get } from "../api.js";
 import { h, page, setFieldError, setFormError } from "../common.js";
 import { checklistName } from "../concepts/inspections.js";
 import { loc, t, timeHM } from "../i18n.js";
+import { submission } from "./form.js";
 
 export const name = "inspection";
 
@@ -15,7 +16,6 @@ let area = null;
 let answers = []; // per item: {ok, note, file}
 let at = 0; // index of the item shown
 let board = new Map(); // "checklist@area" -> today's state
-let pendingKey = null;
 
 const $ = (sel) => root.querySelector(sel);
 const checklists = () => shell.index?.venue?.checklists || [];
@@ -69,6 +69,8 @@ function renderItem() {
   const answer = answers[at];
   const failing = answer && !answer.ok;
   $("[data-fail-detail]").hidden = !failing;
+  // Neither answer looks chosen until the guard chooses one; then exactly that one does.
+  $('[data-answer="pass"]').setAttribute("aria-pressed", answer?.ok ? "true" : "false");
   $('[data-answer="fail"]').setAttribute("aria-pressed", failing ? "true" : "false");
   form.elements.note.value = failing ? answer.note : "";
   form.elements.photo.value = "";
@@ -94,6 +96,7 @@ function answerPass() {
 function answerFail() {
   answers[at] = { ok: false, note: answers[at]?.note || "", file: answers[at]?.file || null };
   $("[data-fail-detail]").hidden = false;
+  $('[data-answer="pass"]').setAttribute("aria-pressed", "false");
   $('[data-answer="fail"]').setAttribute("aria-pressed", "true");
   $("[data-walk]").elements.note.focus();
 }
@@ -131,61 +134,43 @@ function renderDone() {
   show("done");
 }
 
-async function submit(e) {
-  e.preventDefault();
-  if (pendingKey) return;
+// Return what to queue: every item's answer, each failed item's photo going with that item
+// (the outbox fills results.<i>.photo_ids).
+function build() {
   const body = {
     checklist_id: checklist.id, area_id: area,
     results: checklist.items.map((item, i) => ({ item_id: item.id, ok: answers[i].ok,
       ...(answers[i].ok ? {} : { note: answers[i].note }) })),
   };
-  // Each failed item's photo goes with that item: the outbox fills results.<i>.photo_ids.
   const withPhoto = answers.map((a, i) => [a.file, `results.${i}`]).filter(([file]) => file).slice(0, 5);
-  const files = withPhoto.map(([file]) => file);
-  const places = withPhoto.map(([, place]) => place);
-  pendingKey = "adding";
-  $("[data-submit]").disabled = true;
-  const item = await shell.outbox.add("/api/v1/inspections", body,
-    { kind: name, checklist_id: checklist.id, area_id: area }, { files, places });
-  pendingKey = item.key;
-  shell.outbox.flush();
+  return {
+    url: "/api/v1/inspections", body, label: { checklist_id: checklist.id, area_id: area },
+    options: { files: withPhoto.map(([file]) => file), places: withPhoto.map(([, place]) => place) },
+  };
 }
 
+// Back to the checklists, ready for the next walk.
 function finish() {
-  pendingKey = null;
-  $("[data-submit]").disabled = false;
   checklist = null;
   area = null;
   renderPick();
   show("pick");
-  shell.go("home");
 }
 
-// The server took the inspection: confirm it and go home.
-export function sent(item) {
-  shell.toast("ok", t("inspection.saved", { checklist: checklistName(shell.index, item.body.checklist_id),
-    area: zoneName(item.body.area_id) }));
-  if (item.key === pendingKey) finish();
-  refresh();
+// This walk saved or queued: home, where the message shows.
+function goHome(item, data, mine = true) {
+  if (mine) shell.go("home");
+  if (data) refresh();
+  return false;
 }
 
-// Queued while offline: say so and go home.
-export function held(keys) {
-  if (!pendingKey || !keys.includes(pendingKey)) return;
-  finish();
-  shell.toast("queued", t("guard.queued"));
-}
+const saved = (item) => t("inspection.saved", { checklist: checklistName(shell.index, item.body.checklist_id),
+  area: zoneName(item.body.area_id) });
 
-// Refused for good: show why.
-export function rejected(item, error) {
-  if (item.key === pendingKey) {
-    pendingKey = null;
-    $("[data-submit]").disabled = false;
-    setFormError($("[data-done]"), shell.errorText(error));
-    return;
-  }
-  shell.toast("error", t("guard.rejected", { message: shell.errorText(error) }));
-}
+let handler = null;
+export const sent = (item, data) => handler.sent(item, data);
+export const held = (keys) => handler.held(keys);
+export const rejected = (item, error) => handler.rejected(item, error);
 
 // Describe a waiting inspection in the outbox panel.
 export function outboxLine(item) {
@@ -230,6 +215,10 @@ export function mount(s) {
   $("[data-next]").addEventListener("click", next);
   for (const b of root.querySelectorAll("[data-prev]")) b.addEventListener("click", back);
   $("[data-walk]").addEventListener("submit", (e) => e.preventDefault());
-  $("[data-done]").addEventListener("submit", submit);
+  handler = submission(shell, {
+    name, form: $("[data-done]"), submitLabel: () => t("inspection.submit"), validate: () => true, build,
+    reset: finish, saved, onSaved: goHome, onQueued: goHome,
+  });
+  $("[data-done]").addEventListener("submit", handler.submit);
   renderPick();
 }

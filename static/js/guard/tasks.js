@@ -126,21 +126,24 @@ export function sent(item, data) {
     broadcasts = broadcasts.map((b) => (b.broadcast_id === data.broadcast.broadcast_id
       ? { ...b, acknowledgements: data.broadcast.acknowledgements } : b));
   }
-  shell.toast("ok", t(item.label.task === "assignment" ? "tasks.done_accept" : "tasks.done", { what: item.label.what || "" }));
+  shell.toast("ok", t(item.label.task === "assignment" ? "tasks.done_accept" : "tasks.done", { what: item.label.what || "" }), { view: name });
   render();
 }
 
 // Acknowledgements wait in the outbox: say so.
 export function held(keys) {
-  if ([...queued.values()].some((k) => keys.includes(k))) shell.toast("queued", t("guard.queued"));
+  if ([...queued.values()].some((k) => keys.includes(k))) shell.toast("queued", t("guard.queued"), { view: name });
 }
 
 // Refused for good: a 409 means it was done already (another device); else show why.
 export function rejected(item, error) {
   settle(item);
-  if (error.status !== 409) shell.toast("error", t("guard.rejected", { message: shell.errorText(error) }));
+  if (error.status !== 409) shell.toast("error", t("guard.rejected", { message: shell.errorText(error) }), { view: name });
   refresh();
 }
+
+// Tell whether a refusal settles the acknowledgement (already acknowledged): nothing to keep.
+export const settles = (item, error) => error.status === 409 && error.code !== "busy";
 
 // Describe a waiting acknowledgement in the outbox panel.
 export function outboxLine(item) {

@@ -2,9 +2,10 @@
 // rules, static/js/idcheck.js), an expected visitor's details filled in, sent through the outbox
 // with the ID number sealed. The full number never goes into a label, a toast or the page log.
 import { ApiError, post } from "../api.js";
-import { clearErrors, setFieldError, setFormError } from "../common.js";
+import { clearErrors, setFieldError } from "../common.js";
+import { serverNow } from "../clock.js";
 import { t, timeHM, timeZone } from "../i18n.js";
-import { checked, showSending } from "./form.js";
+import { submission } from "./form.js";
 import { MAX_LENGTH, checkId, checkPhone, checkTyping, isMobile, maskId, normalisePlate, todayIn }
   from "../idcheck.js";
 import { bindEntrances, chosenEntrance, rememberEntrance } from "../entrances.js";
@@ -13,7 +14,6 @@ export const name = "visitor";
 
 let shell = null;
 let form = null;
-let pendingKey = null; // the outbox item the form waits for
 let shown = null; // {name, id_masked} of the registration on screen (never the full number)
 let looked = ""; // the "type:number" last asked about on the expected list
 const touched = new Set();
@@ -111,29 +111,34 @@ function bodyOf() {
   for (const field of ["organization", "host", "badge"]) if (value(field)) body[field] = value(field);
   if (value("plate")) body.plate = normalisePlate(value("plate")).plate;
   const hours = Number(form.elements.until.value);
-  if (hours) body.expected_until = new Date(Date.now() + hours * 3600000).toISOString();
+  if (hours) body.expected_until = new Date(serverNow().getTime() + hours * 3600000).toISOString();
   return body;
 }
 
-function setSending(on) {
-  showSending(form, on, t("visitor.submit"));
-}
-
-async function submit(e) {
-  e.preventDefault();
-  if (pendingKey || !checked(form, validate)) return;
+// Return what to queue (the ID number sealed on the phone before anything is stored).
+function build() {
   const body = bodyOf();
   rememberEntrance(body.entrance_id);
   shown = { name: body.name, id_masked: maskId(body.id_number) };
-  pendingKey = "adding";
-  setSending(true);
-  const label = { kind: name, id_masked: shown.id_masked, entrance_id: body.entrance_id };
+  const label = { id_masked: shown.id_masked, entrance_id: body.entrance_id };
   if (form.dataset.expected === "true") label.expected = true;
-  // The outbox seals id_number (AES-GCM, a non-extractable key) before anything is stored.
-  const item = await shell.outbox.add("/api/v1/visitors", body, label, { seal: ["id_number"] });
-  pendingKey = item.key;
-  shell.hideToast();
-  shell.outbox.flush();
+  return { url: "/api/v1/visitors", body, label, options: { seal: ["id_number"] } };
+}
+
+// Put a refused registration back in the form (the sealed number opened for it).
+function fill(body) {
+  const type = form.querySelector(`[name="id_type"][value="${CSS.escape(body.id_type || "")}"]`);
+  if (type) type.checked = true;
+  for (const field of ["id_number", "name", "purpose", "phone", "organization", "host", "badge", "plate"]) {
+    if (form.elements[field]) form.elements[field].value = body[field] || "";
+  }
+  const entrance = form.querySelector(`[name="entrance_id"][value="${CSS.escape(body.entrance_id || "")}"]`);
+  if (entrance) entrance.checked = true;
+  if (body.plate || body.badge) form.querySelector("[data-more]").open = true;
+  form.hidden = false;
+  document.querySelector("[data-visitor-done]").hidden = true;
+  for (const field of ["id_number", "name", "purpose", "phone"]) touched.add(field);
+  validate();
 }
 
 // Empty the form for the next visitor (the document type and entrance stay as they were).
@@ -179,49 +184,35 @@ function isDenied(data) {
   return Boolean(data?.denied || data?.visitor?.denied || data?.event?.type === "visitor.denied");
 }
 
-// The server answered a registration: confirm it, or say to hold the person.
-export function sent(item, data) {
-  const mine = item.key === pendingKey;
-  if (mine) {
-    pendingKey = null;
-    setSending(false);
-  }
+// The server answered a registration: the done card, or the deny screen to hold the person.
+function onSaved(item, data, mine) {
   if (isDenied(data)) {
     showDeny(item, mine);
-    if (mine) resetForm();
-    return;
+    return true;
   }
-  if (mine) showDone(false, data.visitor);
-  else shell.toast("ok", `${t("visitor.done_title")} ${data.visitor?.name || ""} ${data.visitor?.id_masked || item.label?.id_masked || ""}`);
+  if (!mine) return false;
+  showDone(false, data.visitor);
+  return true;
 }
 
-// The registration waits in the outbox: free the form, say it will be sent.
-export function held(keys) {
-  if (!pendingKey || !keys.includes(pendingKey)) return;
-  pendingKey = null;
-  setSending(false);
-  showDone(true);
+const saved = (item, data) => `${t("visitor.done_title")} ${data.visitor?.name || ""} ${data.visitor?.id_masked || item.label?.id_masked || ""}`;
+
+// A watchlist deny is shown full screen; the rest goes beside the fields.
+function onRefused(item, error, mine) {
+  if (!(error.status === 409 && error.code === "visitor_denied")) return false;
+  showDeny(item, mine);
+  if (mine) handler.reset();
+  return true;
 }
 
-// The server refused the registration: a watchlist deny is shown full screen, the rest inline.
-export function rejected(item, error) {
-  const mine = item.key === pendingKey;
-  if (mine) {
-    pendingKey = null;
-    setSending(false);
-  }
-  if (error.status === 409 && error.code === "visitor_denied") {
-    showDeny(item, mine);
-    if (mine) resetForm();
-    return;
-  }
-  if (mine && !form.hidden) {
-    if (!shell.placeErrors(form, error)) setFormError(form, shell.errorText(error));
-    form.querySelector("[aria-invalid=true]")?.focus();
-    return;
-  }
-  shell.toast("error", t("visitor.rejected", { id: item.label?.id_masked || "", message: shell.errorText(error) }));
-}
+// Tell whether a refusal settles the registration (a watchlist deny: the person is held).
+export const settles = (item, error) => error.status === 409 && error.code === "visitor_denied";
+
+let handler = null;
+export const sent = (item, data) => handler.sent(item, data);
+export const held = (keys) => handler.held(keys);
+export const rejected = (item, error) => handler.rejected(item, error);
+export const edit = (item) => handler.edit(item);
 
 // Describe a waiting registration in the outbox panel (masked number only).
 export function outboxLine(item) {
@@ -258,7 +249,11 @@ export function mount(s) {
     touched.add("purpose");
     validate();
   });
-  form.addEventListener("submit", submit);
+  handler = submission(shell, {
+    name, form, submitLabel: () => t("visitor.submit"), validate, build, reset: resetForm, saved, fill,
+    onSaved, onRefused, onQueued: () => { showDone(true); return true; },
+  });
+  form.addEventListener("submit", handler.submit);
   document.querySelector('[data-view="visitor"] [data-next]').addEventListener("click", () => {
     document.querySelector("[data-visitor-done]").hidden = true;
     form.hidden = false;
@@ -267,7 +262,7 @@ export function mount(s) {
   });
   window.addEventListener("hashchange", () => {
     // Back from check-out: start at the entrance used there, unless a registration is under way.
-    if (location.hash === `#${name}` && !pendingKey && !value("id_number") && !value("name")) {
+    if (location.hash === `#${name}` && !handler.busy() && !value("id_number") && !value("name")) {
       bindEntrances(form, shell.index);
     }
   });
