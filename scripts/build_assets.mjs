@@ -17,6 +17,9 @@ const files = [
   { pkg: "swagger-ui-dist", from: "swagger-ui-bundle.js", to: "swagger-ui/swagger-ui-bundle.js" },
   { pkg: "swagger-ui-dist", from: "swagger-ui.css", to: "swagger-ui/swagger-ui.css" },
   { pkg: "swagger-ui-dist", from: "LICENSE", to: "swagger-ui/LICENSE" },
+  // The after-action report's charts (a classic script defining window.Chart; printed to A4).
+  { pkg: "chart.js", from: "dist/chart.umd.min.js", to: "chart.umd.min.js" },
+  { pkg: "chart.js", from: "LICENSE.md", to: "chart.js.LICENSE.md" },
 ];
 
 // Web fonts: only the weights the stylesheets need (600 and 800 fall back to the 700 face),
