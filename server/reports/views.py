@@ -1,0 +1,40 @@
+"""The after-action report over HTTP: parse, authorise, build it off the loop, answer in a format."""
+from flask import Blueprint, Response, jsonify, render_template
+
+from server.api.common import gw
+from server.api.spec import operation
+from server.offload import run_heavy
+from server.reports import html
+from server.reports.models import Report, ReportQuery
+from server.reports.produce import MEDIA, filename, produce
+from server.visibility import Viewer
+from server.web.i18n import normalise, select_language
+
+bp = Blueprint("reports", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/reports")
+@operation("reports.read", tag="reports", query=ReportQuery, answer=Report,
+           formats=tuple(MEDIA[f] for f in ("csv", "html", "xlsx")))
+def report(user, query):
+    """Return the after-action report of venue-local days (no dates: the whole event).
+
+    `format`: json (default), html (printable on A4), xlsx (one sheet per part) or csv (a zip
+    of one UTF-8 file per part). html, xlsx and csv speak the reader's language (`lang`, else
+    the lang cookie, else Accept-Language). Personal data as the reader's role may see it.
+    """
+    ctx = gw()
+    lang = normalise(query.lang) or select_language()
+    built, encoded = run_heavy(ctx, produce, ctx, Viewer(user.role, user.username), query.from_,
+                               query.to, query.format, lang, kind="report")
+    if query.format == "json":
+        answer = jsonify(built)
+    elif query.format == "html":
+        answer = Response(render_template("reports/report.html", **html.context(built, ctx.venue, lang)),
+                          mimetype="text/html")
+    else:
+        answer = Response(encoded, mimetype=MEDIA[query.format])
+        answer.headers["Content-Disposition"] = f'attachment; filename="{filename(built, query.format)}"'
+    answer.headers["Cache-Control"] = "no-store"  # names of guards, reasons given: not for shared caches
+    return answer
+
