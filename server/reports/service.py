@@ -12,7 +12,7 @@ from server import events as ev
 from server import visibility
 from server.expected.fold import IMPORTED as EXPECTED_IMPORTED
 from server.reports import clearance, guards, incidents, inspections, patrols, read, visitors
-from server.reports.figures import Window
+from server.reports.figures import Window, when
 from server.reports.models import TABLE_ROWS, Row
 
 PARTS = ("patrols", "visitors", "incidents", "inspections", "clearance", "guards")
@@ -32,23 +32,19 @@ def audit_head(ctx):
     return head(ctx) if callable(head) else None
 
 
+def window_of(ctx, first, last, now):
+    """Return the report's Window over the given venue-local days."""
+    last = dt.date.fromisoformat(last) if last else dt.date.fromisoformat(first)
+    return Window.of(dt.date.fromisoformat(first), last, ctx.venue.timezone, now)
+
+
 def whole_event(ctx, now):
-    """Return (first day, last day) of the whole event: the first event's venue-local day to today."""
-    first = ctx.store.events_after("0-0", 1)
-    zone = Window.of(now.date(), now.date(), ctx.venue.timezone, now).zone
-    start = ev.parse_iso(first[0]["ts"]) if first else now
-    return start.astimezone(zone).date(), now.astimezone(zone).date()
-
-
-def window_of(ctx, first=None, last=None, now=None):
-    """Return the report's Window: the given venue-local days, or the whole event."""
-    now = now or ev.utc_now()
-    if first is None:
-        first, last = whole_event(ctx, now)
-    else:
-        first = dt.date.fromisoformat(first)
-        last = dt.date.fromisoformat(last) if last else first
-    return Window.of(first, last, ctx.venue.timezone, now)
+    """Return (Window, events, None): every event, from the day the first happened to today."""
+    events = sorted(ctx.store.scan_events(), key=lambda e: (when(e), e["id"]))
+    window = Window.of(now.date(), now.date(), ctx.venue.timezone, now)
+    first = window.day(when(events[0])) if events else window.day(now)
+    return Window.of(dt.date.fromisoformat(first), dt.date.fromisoformat(window.day(now)),
+                     ctx.venue.timezone, now), events, None
 
 
 def display_names(ctx):
@@ -76,8 +72,12 @@ def shaped(parts, viewer):
 
 def build(ctx, viewer, first=None, last=None, now=None):
     """Return the report of the given days (or the whole event) as this viewer may read it."""
-    window = window_of(ctx, first, last, now)
-    events, before = read.events_of(ctx.store, window)
+    now = now or ev.utc_now()
+    if first is None:
+        window, events, before = whole_event(ctx, now)
+    else:
+        window = window_of(ctx, first, last, now)
+        events, before = read.events_of(ctx.store, window)
     imports = read.every_of_type(ctx.store, EXPECTED_IMPORTED)
     parts = figures(ctx, window, events, before, imports, display_names(ctx))
     venue = ctx.venue
