@@ -8,6 +8,7 @@ from server.reports.labels import PARTS, TABLES, TEXT, WORDS, word
 # Columns holding a venue id, shown with the venue's name for it; section of the venue that names it.
 NAMED = {"checkpoint_id": "checkpoints", "entrance_id": "entrances", "area_id": "zones", "phase": "phases",
          "category": "incident_categories", "checklist_id": "checklists", "agency": "agencies"}
+LISTS = {"zones_with_people": "zones", "zones_reswept": "zones"}  # comma-joined venue ids
 CHARTS = (("patrols", "hourly", "chart_patrols"), ("visitors", "per_hour", "chart_visitors"))
 
 
@@ -22,22 +23,30 @@ def venue_names(venue, lang):
     return {section: {item.id: _name(item, lang) for item in getattr(venue, section)} for section in set(NAMED.values())}
 
 
-def cell(key, value, names, lang):
-    """Return one cell as the page shows it: a venue id with its name, empty as '—'."""
+def cell(key, value, names, lang, day=None):
+    """Return one cell as the page shows it: venue ids with names, whole numbers without '.0',
+    times of a one-day report without the day, empty as '—'."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh-CN" else ("yes" if value else "no")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if key in LISTS:
+        return ", ".join(names[LISTS[key]].get(v, v) for v in str(value).split(", "))
     section = NAMED.get(key)
     if section and value in names[section]:
         name = names[section][value]
         return value if name == value else (f"{value} {name}" if key in ("checkpoint_id", "entrance_id") else name)
+    if day and isinstance(value, str) and value.startswith(day + " "):
+        return value[len(day) + 1:]
     return value
 
 
 def blocks(report, venue, lang):
     """Return each part as {name, title, summary: [(label, value)], tables: [{title, header, rows}]}."""
     names = venue_names(venue, lang)
+    day = report["first_day"] if report["first_day"] == report["last_day"] else None
     out = []
     for name, part in report["parts"].items():
         tables = []
@@ -45,7 +54,7 @@ def blocks(report, venue, lang):
             keys = columns(rows)
             header = [names["entrances"].get(k) and f"{k} {names['entrances'][k]}" or word(WORDS, k, lang) for k in keys]
             tables.append({"name": table, "title": word(TABLES, table, lang), "header": header,
-                           "rows": [[cell(k, row.get(k), names, lang) for k in keys] for row in rows]})
+                           "rows": [[cell(k, row.get(k), names, lang, day) for k in keys] for row in rows]})
         out.append({"name": name, "title": word(PARTS, name, lang), "tables": tables,
                     "summary": [(word(WORDS, k, lang), cell(k, v, names, lang)) for k, v in part["summary"].items()]})
     return out

@@ -10,7 +10,7 @@ from server.reports import html
 from server.reports.models import Report, ReportQuery
 from server.reports.produce import MEDIA, filename, produce
 from server.visibility import Viewer
-from server.web.i18n import normalise, select_language
+from server.web.i18n import normalise, select_language, translate
 
 bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 
@@ -33,8 +33,9 @@ def report(user, query):
         # In the report's own order (parts, columns), as the sheets lay them out: not sorted.
         answer = Response(json.dumps(built, ensure_ascii=False), mimetype="application/json")
     elif query.format == "html":
-        answer = Response(render_template("reports/report.html", **html.context(built, ctx.venue, lang)),
-                          mimetype="text/html")
+        page = render_template("reports/report.html", role_name=translate(f"role.{user.role}"),
+                               **html.context(built, ctx.venue, lang))
+        answer = Response(page, mimetype="text/html")
     else:
         answer = Response(encoded, mimetype=MEDIA[query.format])
         answer.headers["Content-Disposition"] = f'attachment; filename="{filename(built, query.format)}"'
