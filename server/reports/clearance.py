@@ -32,7 +32,7 @@ def row_of(window, round_id, info):
             "zones_reswept": joined(zone for zone, counts in sweeps.items() if len(counts) > 1)}
 
 
-def part(ctx, window, events):
+def part(venue, window, events):
     """Return the clearance part."""
     table = [row_of(window, rid, info) for rid, info in rounds(window, events).items()]
     done = [r["duration_min"] for r in table if r["duration_min"] is not None]

@@ -10,7 +10,7 @@ COUNTED = {CHECKIN: "checkins", VISITOR: "visitors", INCIDENT: "incidents", INSP
            CLEARANCE: "clearance_confirmations"}
 
 
-def part(ctx, window, events, names=None):
+def part(venue, window, events, names=None):
     """Return one row per guard who did anything in the window (sign-ins and -outs aside)."""
     names = names or {}
     rows = {}

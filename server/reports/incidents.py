@@ -80,21 +80,21 @@ def agencies(window, events, incidents):
             for e in events if e["type"] == NOTIFIED and e["data"]["incident_id"] in incidents]
 
 
-def part(ctx, window, events):
+def part(venue, window, events):
     """Return the incidents part."""
     incidents = reported_in(window, events)
     acked = first_of(events, ACKNOWLEDGED, incidents)
     resolved = first_of(events, RESOLVED, incidents)
-    rules = ctx.venue.section("incident_rules")
+    rules = venue.section("incident_rules")
     duplicates = [{"incident_id": e["data"]["incident_id"], "duplicate_of": e["data"]["of"],
                    "at": window.local(recorded(e))}
                   for e in events if e["type"] == DUPLICATE and e["data"]["incident_id"] in incidents]
     reactions = reaction_rows(incidents, acked, resolved, rules)
-    skipped = sop_skipped(ctx.venue, window, events, incidents)
+    skipped = sop_skipped(venue, window, events, incidents)
     notified = agencies(window, events, incidents)
     return {"summary": {"incidents": len(incidents), "acknowledged": len(acked), "resolved": len(resolved),
                         "ack_over_threshold": sum(r["ack_over_threshold"] for r in reactions),
                         "sop_skipped": len(skipped), "agencies_notified": len(notified),
                         "duplicates": len(duplicates)},
-            "tables": {"by_category": by_category(ctx.venue, incidents), "reaction": reactions,
+            "tables": {"by_category": by_category(venue, incidents), "reaction": reactions,
                        "sop_skipped": skipped, "agencies": notified, "duplicates": duplicates}}

@@ -43,9 +43,9 @@ def overrides(window, events):
             and window.holds(when(e))]
 
 
-def part(ctx, window, events):
+def part(venue, window, events):
     """Return the inspections and hazards part."""
-    cells = coverage(ctx.venue, window, events)
+    cells = coverage(venue, window, events)
     opened, fixed = hazards(window, events)
     on_spot = sum(1 for e in fixed.values() if e["data"]["fixed_on_spot"])
     still_open = [{"hazard_id": h, "checklist_id": e["data"]["checklist_id"], "item_id": e["data"]["item_id"],

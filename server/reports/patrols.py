@@ -85,14 +85,14 @@ def padding(window, checkins):
     return rows
 
 
-def part(ctx, window, events, before):
+def part(venue, window, events, before):
     """Return the patrol part: windows, hourly check-ins at the entrances, possible padding."""
     checkins = [(when(e), e) for e in events if e["type"] == CHECKIN and window.holds(when(e))]
-    windows = window_rows(ctx.venue, window, checkins, phase_windows(ctx.venue, window, events, before))
+    windows = window_rows(venue, window, checkins, phase_windows(venue, window, events, before))
     shares = [r["within_interval_pct"] for r in windows if r["within_interval_pct"] is not None]
     pads = padding(window, checkins)
     return {"summary": {"checkins": len(checkins), "windows": len(windows),
                         "missed_windows": sum(r["missed_windows"] for r in windows),
                         "lowest_within_interval_pct": min(shares) if shares else None,
                         "possible_padding": len(pads)},
-            "tables": {"windows": windows, "hourly": hourly(ctx.venue, window, checkins), "padding": pads}}
+            "tables": {"windows": windows, "hourly": hourly(venue, window, checkins), "padding": pads}}

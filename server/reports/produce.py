@@ -1,4 +1,7 @@
-"""Build a report and encode it in one format: the CPU-heavy work a view runs through run_heavy."""
+"""Compose a report and encode it in one format: the CPU-heavy work a view runs through run_heavy.
+
+Pure: the inputs were read before (server/reports/service.gather); nothing here touches Redis or Flask.
+"""
 from server.reports import exports, service
 
 MEDIA = {"json": "application/json", "html": "text/html; charset=utf-8", "csv": "application/zip",
@@ -6,9 +9,9 @@ MEDIA = {"json": "application/json", "html": "text/html; charset=utf-8", "csv": 
 SUFFIX = {"csv": "csv.zip", "xlsx": "xlsx", "html": "html", "json": "json"}
 
 
-def produce(ctx, viewer, first, last, fmt, lang):
+def produce(venue, inputs, viewer, fmt, lang):
     """Return (report, encoded bytes or None): XLSX and CSV encoded here, JSON and HTML by the view."""
-    report = service.build(ctx, viewer, first, last)
+    report = service.compose(venue, inputs, viewer)
     if fmt == "xlsx":
         return report, exports.to_xlsx(report, lang)
     if fmt == "csv":

@@ -2,11 +2,13 @@
 
 Every figure is computed from the events of the stream (server/reports/read.py), one pure
 function per part, so a report of a past day is the same whatever was purged since; the only
-other reads are the phase in force before the window, expected-list imports (any date) and
-guards' display names. Building is CPU-heavy: views run it through server/offload.run_heavy.
+other reads are the phase in force before the window, expected-list imports (any date), guards'
+display names and the audit chain's head. `gather` does that I/O; `compose` is pure (CPU only), so
+views run it through server/offload.run_heavy, which must not touch Redis or Flask.
 """
 import datetime as dt
 import importlib
+from dataclasses import dataclass
 
 from server import events as ev
 from server import visibility
@@ -16,6 +18,18 @@ from server.reports.figures import Window, when
 from server.reports.models import TABLE_ROWS, Row
 
 PARTS = ("patrols", "visitors", "incidents", "inspections", "clearance", "guards")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a report is computed from, read before the heavy work."""
+
+    window: Window
+    events: list
+    before: dict | None  # the last phase change before the window's stream range
+    imports: list  # every expected-list import
+    names: dict  # username -> display name
+    audit_head: dict | None
 
 
 def audit_head(ctx):
@@ -39,12 +53,12 @@ def window_of(ctx, first, last, now):
 
 
 def whole_event(ctx, now):
-    """Return (Window, events, None): every event, from the day the first happened to today."""
+    """Return (Window, events): every event, from the day the first happened to today."""
     events = sorted(ctx.store.scan_events(), key=lambda e: (when(e), e["id"]))
-    window = Window.of(now.date(), now.date(), ctx.venue.timezone, now)
-    first = window.day(when(events[0])) if events else window.day(now)
-    return Window.of(dt.date.fromisoformat(first), dt.date.fromisoformat(window.day(now)),
-                     ctx.venue.timezone, now), events, None
+    today = Window.of(now.date(), now.date(), ctx.venue.timezone, now)
+    first = today.day(when(events[0])) if events else today.day(now)
+    return Window.of(dt.date.fromisoformat(first), dt.date.fromisoformat(today.day(now)),
+                     ctx.venue.timezone, now), events
 
 
 def display_names(ctx):
@@ -52,14 +66,27 @@ def display_names(ctx):
     return {u["username"]: u.get("display_name") or u["username"] for u in ctx.accounts.list_users()}
 
 
-def figures(ctx, window, events, before, imports=(), names=None):
+def gather(ctx, first=None, last=None, now=None):
+    """Read what the report of the given days (no days: the whole event) is computed from."""
+    now = now or ev.utc_now()
+    if first is None:
+        (window, events), before = whole_event(ctx, now), None
+    else:
+        window = window_of(ctx, first, last, now)
+        events, before = read.events_of(ctx.store, window)
+    return Inputs(window, events, before, read.every_of_type(ctx.store, EXPECTED_IMPORTED),
+                  display_names(ctx), audit_head(ctx))
+
+
+def figures(venue, inputs):
     """Return {part: {summary, tables}}: every part computed from the same events (pure)."""
-    return {"patrols": patrols.part(ctx, window, events, before),
-            "visitors": visitors.part(ctx, window, events, imports),
-            "incidents": incidents.part(ctx, window, events),
-            "inspections": inspections.part(ctx, window, events),
-            "clearance": clearance.part(ctx, window, events),
-            "guards": guards.part(ctx, window, events, names)}
+    window, events = inputs.window, inputs.events
+    return {"patrols": patrols.part(venue, window, events, inputs.before),
+            "visitors": visitors.part(venue, window, events, inputs.imports),
+            "incidents": incidents.part(venue, window, events),
+            "inspections": inspections.part(venue, window, events),
+            "clearance": clearance.part(venue, window, events),
+            "guards": guards.part(venue, window, events, inputs.names)}
 
 
 def shaped(parts, viewer):
@@ -70,19 +97,17 @@ def shaped(parts, viewer):
             for name, part in parts.items()}
 
 
-def build(ctx, viewer, first=None, last=None, now=None):
-    """Return the report of the given days (or the whole event) as this viewer may read it."""
-    now = now or ev.utc_now()
-    if first is None:
-        window, events, before = whole_event(ctx, now)
-    else:
-        window = window_of(ctx, first, last, now)
-        events, before = read.events_of(ctx.store, window)
-    imports = read.every_of_type(ctx.store, EXPECTED_IMPORTED)
-    parts = figures(ctx, window, events, before, imports, display_names(ctx))
-    venue = ctx.venue
+def compose(venue, inputs, viewer):
+    """Return the report as this viewer may read it (pure: CPU only)."""
+    window = inputs.window
     return {"venue": {"id": venue.id, "name": venue.name, "timezone": venue.timezone},
             "first_day": window.first.isoformat(), "last_day": window.last.isoformat(),
             "start": ev.iso(window.start), "end": ev.iso(window.end), "generated_at": ev.iso(window.now),
             "generated_for": {"username": viewer.username, "role": viewer.role},
-            "events_read": len(events), "audit_chain_head": audit_head(ctx), "parts": shaped(parts, viewer)}
+            "events_read": len(inputs.events), "audit_chain_head": inputs.audit_head,
+            "parts": shaped(figures(venue, inputs), viewer)}
+
+
+def build(ctx, viewer, first=None, last=None, now=None):
+    """Return the report of the given days (or the whole event) for this viewer, inline."""
+    return compose(ctx.venue, gather(ctx, first, last, now), viewer)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, render_template
 from server.api.common import gw
 from server.api.spec import operation
 from server.offload import run_heavy
-from server.reports import html
+from server.reports import html, service
 from server.reports.models import Report, ReportQuery
 from server.reports.produce import MEDIA, filename, produce
 from server.visibility import Viewer
@@ -27,8 +27,9 @@ def report(user, query):
     """
     ctx = gw()
     lang = normalise(query.lang) or select_language()
-    built, encoded = run_heavy(ctx, produce, ctx, Viewer(user.role, user.username), query.from_,
-                               query.to, query.format, lang, kind="report")
+    inputs = service.gather(ctx, query.from_, query.to)  # the reads, here on the loop
+    built, encoded = run_heavy(ctx, produce, ctx.venue, inputs, Viewer(user.role, user.username), query.format,
+                               lang, kind="report")
     if query.format == "json":
         # In the report's own order (parts, columns), as the sheets lay them out: not sorted.
         answer = Response(json.dumps(built, ensure_ascii=False), mimetype="application/json")

@@ -60,7 +60,7 @@ def vehicles(venue, window, events):
     return list(rows.values())
 
 
-def part(ctx, window, events, imports=(), on_site_before=0):
+def part(venue, window, events, imports=(), on_site_before=0):
     """Return the visitors and vehicles part."""
     inside = [e for e in events if window.holds(when(e))]
     registered = [(when(e), e) for e in inside if e["type"] == REGISTERED]
@@ -73,7 +73,7 @@ def part(ctx, window, events, imports=(), on_site_before=0):
     for at, event in registered:
         if event["data"].get("expected"):
             arrived[window.day(at)] = arrived.get(window.day(at), 0) + 1
-    gates = vehicles(ctx.venue, window, events)
+    gates = vehicles(venue, window, events)
     return {"summary": {"registered": len(registered), "checked_out": kinds.count(CHECKED_OUT),
                         "peak_on_site": most, "peak_at": most_at,
                         "expected": sum(expected.values()), "expected_arrived": sum(arrived.values()),
@@ -82,6 +82,6 @@ def part(ctx, window, events, imports=(), on_site_before=0):
                         "watchlist_confirmed": kinds.count(CONFIRMED),
                         "watchlist_dismissed": kinds.count(DISMISSED), "denials": kinds.count(DENIED),
                         "vehicles_in": sum(g["in"] for g in gates), "no_pass_alerts": sum(g["no_pass"] for g in gates)},
-            "tables": {"per_hour": per_hour(ctx.venue, window, registered),
+            "tables": {"per_hour": per_hour(venue, window, registered),
                        "expected": [{"day": d, "expected": expected[d], "arrived": arrived.get(d, 0)} for d in expected],
                        "vehicles": gates}}
