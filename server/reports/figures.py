@@ -16,21 +16,16 @@ class Window:
     last: dt.date
     zone: zoneinfo.ZoneInfo
     now: dt.datetime
+    start: dt.datetime  # the first day's venue-local midnight, in UTC
+    end: dt.datetime  # the midnight after the last day (exclusive), in UTC
 
     @classmethod
     def of(cls, first, last, timezone, now):
         """Return the window from the first to the last venue-local day, both included."""
-        return cls(first, last, zoneinfo.ZoneInfo(timezone), now)
-
-    @property
-    def start(self):
-        """Return the first day's venue-local midnight, in UTC."""
-        return dt.datetime.combine(self.first, dt.time(), self.zone).astimezone(dt.timezone.utc)
-
-    @property
-    def end(self):
-        """Return the midnight after the last day (exclusive), in UTC."""
-        return dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), self.zone).astimezone(dt.timezone.utc)
+        zone = zoneinfo.ZoneInfo(timezone)
+        start = dt.datetime.combine(first, dt.time(), zone).astimezone(dt.timezone.utc)
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.timezone.utc)
+        return cls(first, last, zone, now, start, end)
 
     @property
     def until(self):
@@ -60,8 +55,14 @@ class Window:
 
 
 def when(event):
-    """Return when an event happened: observed_at (a phone's outbox may send it late), else ts."""
-    return ev.parse_iso(event.get("observed_at") or event["ts"])
+    """Return when an event happened: observed_at (a phone's outbox may send it late), else ts.
+
+    Kept on the event ("_at"): every part asks, and parsing is most of a report's work.
+    """
+    at = event.get("_at")
+    if at is None:
+        at = event["_at"] = ev.parse_iso(event.get("observed_at") or event["ts"])
+    return at
 
 
 def recorded(event):

@@ -49,10 +49,13 @@ def judged(start, end, visits, interval_min):
 
 def window_rows(venue, window, checkins, phases):
     """Return one row per checkpoint and phase window where an interval applies."""
+    by_point = {}
+    for at, event in checkins:
+        by_point.setdefault(event["data"]["checkpoint_id"], []).append(at)
     rows = []
     for phase, start, end in phases:
         for cp in venue.patrolled(phase):
-            visits = [at for at, e in checkins if e["data"]["checkpoint_id"] == cp.id and start <= at < end]
+            visits = [at for at in by_point.get(cp.id, ()) if start <= at < end]
             interval = cp.intervals[phase]
             rows.append({"checkpoint_id": cp.id, "phase": phase, "from": window.local(start),
                          "to": window.local(end), "interval_min": interval,
