@@ -165,3 +165,29 @@ def test_without_dates_the_report_covers_the_whole_event(client, bearer, day):
     report = client.get("/api/v1/reports", headers=bearer("cmd_all", "commander")).get_json()
     assert report["first_day"] <= DAY.isoformat() <= report["last_day"]
     assert report["parts"]["incidents"]["summary"]["incidents"] == 4
+
+
+def test_watchlist_hits_and_denials_are_counted_without_names(ctx, app, monkeypatch):
+    from server.watchlist import service as watchlist
+    from unit_ids import ID2
+    clock = report_day.Clock(monkeypatch)
+    clock.set("08:00")
+    watchlist.add_entry(ctx, actor=report_day.COMMANDER, action="alert", reason="闹事记录", name="李四")
+    watchlist.add_entry(ctx, actor=report_day.COMMANDER, action="deny", reason="禁止入场",
+                        id_type="resident_id", id_number=ID2)
+    report_day.register(ctx, clock, "09:00", report_day.ID, "E1")  # 张三: no match
+    done = report_day.visitors.register_visitor(ctx, actor=report_day.GUARD_A, name="李四", id_type="resident_id",
+                                                id_number=report_day.ID, purpose="参会", entrance_id="E2")
+    hit = done.body["visitor"]["visitor_id"]
+    clock.set("09:05")
+    watchlist.decide_hit(ctx, actor=report_day.OPERATOR, visitor_id=hit, decision="confirm")
+    clock.set("09:10")
+    refused = report_day.visitors.register_visitor(ctx, actor=report_day.GUARD_A, name="王五", id_type="resident_id",
+                                                   id_number=ID2, purpose="参会", entrance_id="E1")
+    assert refused.status == 409  # recorded as visitor.denied; nobody registered
+    clock.now = None
+    part = service.build(ctx, Viewer("commander", "cmd_wang"), DAY.isoformat())["parts"]["visitors"]
+    summary = part["summary"]
+    assert (summary["watchlist_hits"], summary["watchlist_confirmed"], summary["watchlist_dismissed"],
+            summary["denials"], summary["registered"]) == (1, 1, 0, 1, 2)
+    assert "李四" not in repr(part) and "王五" not in repr(part)
