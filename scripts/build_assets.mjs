@@ -21,6 +21,9 @@ const files = [
   // injects it into every page; vendored so the test runs offline. No page loads it.
   { pkg: "axe-core", from: "axe.min.js", to: "axe-core/axe.min.js" },
   { pkg: "axe-core", from: "LICENSE", to: "axe-core/LICENSE" },
+  // The after-action report's charts (a classic script defining window.Chart; printed to A4).
+  { pkg: "chart.js", from: "dist/chart.umd.min.js", to: "chart.umd.min.js" },
+  { pkg: "chart.js", from: "LICENSE.md", to: "chart.js.LICENSE.md" },
 ];
 
 // Web fonts: only the weights the stylesheets need (600 and 800 fall back to the 700 face),

@@ -114,6 +114,8 @@ def _responses(op, schemas, path):
         answer["content"] = {op.media: {"schema": schemas.ref(op.answer, "serialization")}}
     elif op.media != "application/json":
         answer["content"] = {op.media: {"schema": {"type": "string"}}}
+    for media in op.formats:
+        answer.setdefault("content", {})[media] = {"schema": {"type": "string"}}
     codes = set(op.errors) | {503}
     reads_body = op.body is not None or op.form is not None or op.creating
     if reads_body or op.query is not None:

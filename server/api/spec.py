@@ -31,6 +31,7 @@ class Operation:
     media: str = "application/json"
     form: dict | None = None  # a multipart body's JSON schema
     description: str = ""
+    formats: tuple = ()  # further media types the 200 may answer with (e.g. a report as XLSX)
 
 
 lang = common.lang
@@ -38,7 +39,7 @@ lang = common.lang
 
 def operation(permission=None, *, tag, body=None, query=None, answer=None, status=200,
               creating=False, public=False, errors=(), answers=None, media="application/json",
-              form=None):
+              form=None, formats=()):
     """Declare a view: authorise, require Idempotency-Key when creating, parse body and query.
 
     The view receives the signed-in user first (None when public), its path arguments, and
@@ -50,7 +51,7 @@ def operation(permission=None, *, tag, body=None, query=None, answer=None, statu
         op = Operation(permission=permission, summary=doc[0] if doc else view.__name__, tag=tag,
                        body=body, query=query, answer=answer, status=status, creating=creating,
                        public=public, errors=tuple(errors), answers=tuple((answers or {}).items()),
-                       media=media, form=form,
+                       media=media, form=form, formats=tuple(formats),
                        description="\n".join(doc[1:]).strip())
 
         @functools.wraps(view)

@@ -1,0 +1,52 @@
+"""What a report reads: the events of its window from the stream (not the projections, which purges
+and retention thin out), ordered by when they happened."""
+import datetime as dt
+
+from server.phase.fold import CHANGED as PHASE_CHANGED
+from server.reports.figures import when
+
+# A phone's outbox may deliver an event up to 7 days after it happened (server/patrols/service.py):
+# the stream is read that far past the window's end so late deliveries count on their own day.
+LATE = dt.timedelta(days=7, minutes=10)
+EARLY = dt.timedelta(minutes=10)  # clocks differ a little between the server and Redis
+BATCH = 5000
+
+
+def _ms(moment):
+    """Return an instant as epoch milliseconds."""
+    return int(moment.timestamp() * 1000)
+
+
+def stream_events(store, window):
+    """Return the events recorded from the window's start to LATE after its end, oldest first."""
+    cursor = f"{max(_ms(window.start - EARLY) - 1, 0)}-0"
+    upto = f"{_ms(window.end + LATE)}-18446744073709551615"
+    out = []
+    while True:
+        chunk = store.events_after(cursor, BATCH, upto=upto)
+        out.extend(chunk)
+        if len(chunk) < BATCH:
+            break
+        cursor = chunk[-1]["id"]
+    return out
+
+
+def phase_before(store, window):
+    """Return the last phase change recorded before the window's stream range, or None."""
+    high = f"({max(_ms(window.start - EARLY) - 1, 0)}-0"
+    ids = store.index_ids("type", PHASE_CHANGED, "-", high, True, 1)
+    found = store.events_by_ids(ids)
+    return found[0] if found else None
+
+
+def every_of_type(store, event_type):
+    """Return every event of one type, whatever its date (rare types: expected-list imports)."""
+    ids = store.index_ids("type", event_type, "-", "+", False, 100000)
+    return store.events_by_ids(ids)
+
+
+def events_of(store, window):
+    """Return (events by when they happened, the phase change in force before them or None)."""
+    found = stream_events(store, window)
+    found.sort(key=lambda e: (when(e), e["id"]))
+    return found, phase_before(store, window)

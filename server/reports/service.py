@@ -1,0 +1,113 @@
+"""Build the after-action report: read the window's events, compute each part, shape for the reader.
+
+Every figure is computed from the events of the stream (server/reports/read.py), one pure
+function per part, so a report of a past day is the same whatever was purged since; the only
+other reads are the phase in force before the window, expected-list imports (any date), guards'
+display names and the audit chain's head. `gather` does that I/O; `compose` is pure (CPU only), so
+views run it through server/offload.run_heavy, which must not touch Redis or Flask.
+"""
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+
+from server import events as ev
+from server import visibility
+from server.expected.fold import IMPORTED as EXPECTED_IMPORTED
+from server.reports import clearance, guards, incidents, inspections, patrols, read, visitors
+from server.reports.figures import Window, when
+from server.reports.models import TABLE_ROWS, Row
+
+PARTS = ("patrols", "visitors", "incidents", "inspections", "clearance", "guards")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a report is computed from, read before the heavy work."""
+
+    window: Window
+    events: list
+    before: dict | None  # the last phase change before the window's stream range
+    imports: list  # every expected-list import
+    names: dict  # username -> display name
+    audit_head: dict | None
+
+
+def audit_head(ctx):
+    """Return the audit chain's head to print on the report, or None while no audit log is installed.
+
+    The tamper-evident audit log (server/audit, built apart) provides `chain_head(ctx)`; a printed
+    report carrying it anchors the log at that moment.
+    """
+    try:
+        audit = importlib.import_module("server.audit")
+    except ImportError:
+        return None
+    head = getattr(audit, "chain_head", None)
+    return head(ctx) if callable(head) else None
+
+
+def window_of(ctx, first, last, now):
+    """Return the report's Window over the given venue-local days."""
+    last = dt.date.fromisoformat(last) if last else dt.date.fromisoformat(first)
+    return Window.of(dt.date.fromisoformat(first), last, ctx.venue.timezone, now)
+
+
+def whole_event(ctx, now):
+    """Return (Window, events): every event, from the day the first happened to today."""
+    events = sorted(ctx.store.scan_events(), key=lambda e: (when(e), e["id"]))
+    today = Window.of(now.date(), now.date(), ctx.venue.timezone, now)
+    first = today.day(when(events[0])) if events else today.day(now)
+    return Window.of(dt.date.fromisoformat(first), dt.date.fromisoformat(today.day(now)),
+                     ctx.venue.timezone, now), events
+
+
+def display_names(ctx):
+    """Return {username: display name} of every user."""
+    return {u["username"]: u.get("display_name") or u["username"] for u in ctx.accounts.list_users()}
+
+
+def gather(ctx, first=None, last=None, now=None):
+    """Read what the report of the given days (no days: the whole event) is computed from."""
+    now = now or ev.utc_now()
+    if first is None:
+        (window, events), before = whole_event(ctx, now), None
+    else:
+        window = window_of(ctx, first, last, now)
+        events, before = read.events_of(ctx.store, window)
+    return Inputs(window, events, before, read.every_of_type(ctx.store, EXPECTED_IMPORTED),
+                  display_names(ctx), audit_head(ctx))
+
+
+def figures(venue, inputs):
+    """Return {part: {summary, tables}}: every part computed from the same events (pure)."""
+    window, events = inputs.window, inputs.events
+    return {"patrols": patrols.part(venue, window, events, inputs.before),
+            "visitors": visitors.part(venue, window, events, inputs.imports),
+            "incidents": incidents.part(venue, window, events),
+            "inspections": inspections.part(venue, window, events),
+            "clearance": clearance.part(venue, window, events),
+            "guards": guards.part(venue, window, events, inputs.names)}
+
+
+def shaped(parts, viewer):
+    """Return the parts with each table's rows as the viewer may read them."""
+    return {name: {"summary": part["summary"],
+                   "tables": {table: visibility.shape(TABLE_ROWS.get((name, table), Row), rows, viewer)
+                              for table, rows in part["tables"].items()}}
+            for name, part in parts.items()}
+
+
+def compose(venue, inputs, viewer):
+    """Return the report as this viewer may read it (pure: CPU only)."""
+    window = inputs.window
+    return {"venue": {"id": venue.id, "name": venue.name, "timezone": venue.timezone},
+            "first_day": window.first.isoformat(), "last_day": window.last.isoformat(),
+            "start": ev.iso(window.start), "end": ev.iso(window.end), "generated_at": ev.iso(window.now),
+            "generated_for": {"username": viewer.username, "role": viewer.role},
+            "events_read": len(inputs.events), "audit_chain_head": inputs.audit_head,
+            "parts": shaped(figures(venue, inputs), viewer)}
+
+
+def build(ctx, viewer, first=None, last=None, now=None):
+    """Return the report of the given days (or the whole event) for this viewer, inline."""
+    return compose(ctx.venue, gather(ctx, first, last, now), viewer)
