@@ -9,7 +9,7 @@ import sys
 from zoneinfo import ZoneInfo
 
 from server import events as ev
-from server import ledger, offload, phase, sealed_rows, sealing
+from server import checkpoints, ledger, offload, phase, sealed_rows, sealing
 from server.app import build_context, create_app
 from server.auth import users
 from server.config import ConfigError, load_settings
@@ -291,6 +291,7 @@ def cmd_rebuild(ctx, args):
             indexes.setdefault(key, []).append(event["id"])
     ctx.store.replace_projections(sealed_rows.seal_rows(ctx, state, {}), indexes)
     print("projections and timeline indexes rebuilt")
+    print(f"fold checkpoints rebuilt: {checkpoints.rebuild(ctx, events)}")
     return 0
 
 
