@@ -95,7 +95,7 @@ class StateCore(BaseModel):
     recent_events: list[Envelope] = Field(description="the last events, oldest first, as the viewer receives them")
     people: dict[str, str] = Field(description="display names of the viewer and of the people the sections "
                                                "and events mention")
-    replay: bool | None = Field(None, description="true in a state at a past moment (`at`): never live")
+    replay: bool = Field(False, description="true in a state at a past moment (`at`), false in the live one")
 
 
 def state_model(registry):
