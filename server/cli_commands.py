@@ -290,8 +290,7 @@ def cmd_rebuild(ctx, args):
         for key in keys:
             indexes.setdefault(key, []).append(event["id"])
     ctx.store.replace_projections(sealed_rows.seal_rows(ctx, state, {}), indexes)
-    print("projections and timeline indexes rebuilt")
-    print(f"fold checkpoints rebuilt: {checkpoints.rebuild(ctx, events)}")
+    print(f"projections, timeline indexes and {checkpoints.rebuild(ctx, events)} fold checkpoints rebuilt")
     return 0
 
 

@@ -88,3 +88,17 @@ def test_a_purged_visitor_is_not_resurrected_in_replay(crew, ctx, monkeypatch, w
     text = json.dumps(then, ensure_ascii=False)
     for secret in ("张三丰", "13800138000", "沪A12345", ID):
         assert secret not in text
+
+
+def test_gatewatch_rebuild_writes_the_checkpoints_replay_reads(crew, ctx, runner, monkeypatch):
+    visitor, inside, _ = visit(crew, ctx)
+    visit(crew, ctx)
+    monkeypatch.setenv("GATEWATCH_CHECKPOINT_EVERY", "2")
+    status, out, err = runner("rebuild")
+    assert status == 0, err
+    expected = ctx.store.count_events() // 2
+    assert f"{expected} fold checkpoints rebuilt" in out
+    from server.store.checkpoints import Checkpoints
+    assert Checkpoints(ctx.store).count(checkpoints.version()) == expected
+    status, then = state(crew["commander"], inside)
+    assert visitor in then["sections"]["visitors"]
