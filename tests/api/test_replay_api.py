@@ -102,3 +102,19 @@ def test_gatewatch_rebuild_writes_the_checkpoints_replay_reads(crew, ctx, runner
     assert Checkpoints(ctx.store).count(checkpoints.version()) == expected
     status, then = state(crew["commander"], inside)
     assert visitor in then["sections"]["visitors"]
+
+
+def test_the_leading_watcher_writes_missing_checkpoints_and_a_second_one_adds_none(crew, ctx, monkeypatch):
+    from server.store.checkpoints import Checkpoints
+    from server.watch import Watcher
+    visit(crew, ctx)
+    visit(crew, ctx)
+    monkeypatch.setattr(ctx.settings, "checkpoint_every", 2)
+    Watcher(ctx).tick()
+    written = Checkpoints(ctx.store).count(checkpoints.version())
+    assert written == min(checkpoints.BUDGET, ctx.store.count_events() // 2)
+    # Another process catching up writes the same positions; one already there is refused by XADD.
+    assert checkpoints.catch_up(ctx, budget=100) == ctx.store.count_events() // 2 - written
+    assert checkpoints.catch_up(ctx, budget=100) == 0
+    newest_id, fields = Checkpoints(ctx.store).newest(checkpoints.version())
+    assert Checkpoints(ctx.store).add(checkpoints.version(), newest_id.decode(), fields) is False
