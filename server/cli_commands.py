@@ -9,7 +9,7 @@ import sys
 from zoneinfo import ZoneInfo
 
 from server import events as ev
-from server import ledger, offload, phase, sealed_rows, sealing
+from server import checkpoints, ledger, offload, phase, sealed_rows, sealing
 from server.app import build_context, create_app
 from server.auth import users
 from server.config import ConfigError, load_settings
@@ -290,7 +290,7 @@ def cmd_rebuild(ctx, args):
         for key in keys:
             indexes.setdefault(key, []).append(event["id"])
     ctx.store.replace_projections(sealed_rows.seal_rows(ctx, state, {}), indexes)
-    print("projections and timeline indexes rebuilt")
+    print(f"projections, timeline indexes and {checkpoints.rebuild(ctx, events)} fold checkpoints rebuilt")
     return 0
 
 

@@ -59,9 +59,12 @@ def fold_changes(ctx, events, rule=None, idem=None):
             current = state.setdefault(fold.NAME, {})
             delta = fold.apply(current, event)
             if delta:  # most folds ignore most events: no work for them on every commit
+                written = changes.setdefault(fold.NAME, {})
                 for fld, value in delta.items():
                     merge.apply(current, fld, value)
-                changes.setdefault(fold.NAME, {}).update(delta)
+                    # Two events of one commit writing one entry: an older IfNewer must not win
+                    # just by coming second (the fold, and so rebuild and replay, keep the newer).
+                    written[fld] = merge.later(written[fld], value) if fld in written else value
     for name in whole:  # read whole, guarded only where it changes: other entries do not matter
         expected[name] = {f: raw[name].get(f) or "" for f in changes.get(name, {})}
     return {k: v for k, v in changes.items() if v}, expected

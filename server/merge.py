@@ -31,3 +31,12 @@ def apply(current, field, value):
             return
         value = dict(value)
     current[field] = value
+
+
+def later(prior, value):
+    """Return which of two writes of one entry in one commit is kept: as apply() would leave it."""
+    if isinstance(value, IfNewer) and isinstance(prior, IfNewer):
+        old, new = prior.get(prior.order_key), value.get(value.order_key)
+        if old is not None and new is not None and old > new:
+            return prior
+    return value

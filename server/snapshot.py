@@ -130,4 +130,4 @@ def current(ctx, viewer):
     # all at or before the cursor), shaped as this viewer receives them live.
     recent = visible(ctx, list(reversed(last)), viewer)
     return {"cursor": cursor, "server_time": ev.iso(reads.now), "sections": sections,
-            "recent_events": recent, "people": people(ctx, {"s": sections, "e": recent}, viewer)}
+            "recent_events": recent, "people": people(ctx, {"s": sections, "e": recent}, viewer), "replay": False}

@@ -4,6 +4,7 @@ import os
 import socket
 import uuid
 
+from server import checkpoints
 from server import events as ev
 from server.store import UNAVAILABLE
 
@@ -56,6 +57,17 @@ class Watcher:
             self.leader = held
         if held:
             run_timers(self.ctx, now or ev.utc_now())
+            write_checkpoints(self.ctx)
+
+
+def write_checkpoints(ctx):
+    """Write the fold checkpoints the stream has grown past (a cache: a failure is only logged)."""
+    try:
+        checkpoints.catch_up(ctx)
+    except UNAVAILABLE:
+        raise
+    except Exception:  # replay stays right without them, only slower
+        log.exception("writing fold checkpoints failed")
 
 
 def run_timers(ctx, now):

@@ -1,8 +1,9 @@
 """Routes of the core, not of one concept: venue, state snapshot and the timeline."""
 from flask import Blueprint, jsonify
 
-from server import events as ev, snapshot
+from server import events as ev, replay, snapshot
 from server.api.common import gw
+from server.auth import authorize
 from server.api.models import EventsAnswer, State, StateQuery, TimelineQuery, VenueAnswer
 from server.api.spec import operation
 from server.errors import Text, check
@@ -20,15 +21,17 @@ def venue(user):
 
 
 @bp.get("/state")
-@operation("state.read", tag="core", query=StateQuery, answer=State)
+@operation("state.read", tag="core", query=StateQuery, answer=State, errors=(403,))
 def state(user, query):
     """Return the current snapshot with its cursor, as the caller's role may see it.
 
-    Apply live events strictly after `cursor` to stay current. `at` (state at a past moment)
-    is not available yet and answers 400.
+    Apply live events strictly after `cursor` to stay current. With `at` (commanders and
+    admins: replay), the sections as they were at that moment — a cursor (the state right after
+    that event) or an ISO time — with `server_time` that moment and `replay: true`; other
+    roles get 403.
     """
     if query.at:
-        check({"at": Text("state at a past moment is not available yet", "暂不支持查询过去某时刻的状态")})
+        return jsonify(replay.state_at(gw(), authorize("state.replay"), query.at))
     return jsonify(snapshot.current(gw(), user))
 
 

@@ -51,8 +51,8 @@ class StateQuery(QueryModel):
     """Which moment the snapshot is of."""
 
     at: str | None = Field(None, max_length=64,
-                           description="an ISO time or a cursor: the state at that past moment "
-                                       "(not available yet: answers 400)")
+                           description="replay (commanders and admins): an ISO time with a zone, or a "
+                                       "cursor (the state right after that event); not in the future")
 
 
 class EventsAnswer(BaseModel):
@@ -97,6 +97,7 @@ class StateCore(BaseModel):
     recent_events: list[Envelope] = Field(description="the last events, oldest first, as the viewer receives them")
     people: dict[str, str] = Field(description="display names of the viewer and of the people the sections "
                                                "and events mention")
+    replay: bool = Field(False, description="true in a state at a past moment (`at`), false in the live one")
 
 
 def state_model(registry):

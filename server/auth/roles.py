@@ -10,7 +10,7 @@ BASE = {
     "guard": {"venue.read", "live.connect"},
     "display": {"venue.read", "state.read", "live.connect", "live.feed"},
     "operator": {"events.read"},
-    "commander": set(),
+    "commander": {"state.replay"},  # the state at a past moment (replay of the wall)
     "admin": set(),
 }
 

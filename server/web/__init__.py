@@ -1,5 +1,5 @@
 """HTML pages (login, guard app, control room, command desk, admin, API docs) and their i18n."""
-from . import apidocs, desk, incidents, reports
+from . import apidocs, desk, incidents, replay, reports
 from .i18n import init_i18n
 from .pages import bp
 
@@ -12,3 +12,4 @@ def init_app(app):
     app.register_blueprint(desk.bp)
     app.register_blueprint(incidents.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(replay.bp)

@@ -88,7 +88,8 @@ def render_page(template, page, user, **context):
                            venue=venue if user is not None else None,
                            venue_name=localized(venue["name"]) if venue else "Gatewatch",
                            can_ack=bool(user and can(user.role, "alerts.acknowledge")),
-                           can_run_incidents=bool(user and can(user.role, "incidents.run")), **context)
+                           can_run_incidents=bool(user and can(user.role, "incidents.run")),
+                           can_replay=bool(user and can(user.role, "state.replay")), **context)
 
 
 @bp.route("/")

@@ -60,6 +60,12 @@ function incidentLink(env) {
   return h("a", { class: "record-link", href: `/command/incidents/${encodeURIComponent(id)}` }, t("incidents.open_record"));
 }
 
+// Return a link that replays the wall from just after this event (commanders and admins), else null.
+function replayLink(env) {
+  if (root.dataset.canReplay !== "true") return null;
+  return h("a", { class: "record-link", href: `/command/replay?at=${encodeURIComponent(env.id)}` }, t("replay.from_here"));
+}
+
 function render() {
   rows.replaceChildren(...shown.map((env, i) => {
     const where = eventLocation(env);
@@ -67,7 +73,7 @@ function render() {
       h("td", { class: "nowrap" }, dateTime(env.observed_at || env.ts)),
       h("td", {}, typeName(env.type)),
       h("td", {}, where ? index.label(where) : ""),
-      h("td", {}, details(env, index), incidentLink(env)),
+      h("td", {}, details(env, index), incidentLink(env), replayLink(env)),
       h("td", {}, actorName(env.actor)));
   }));
   status.hidden = shown.length > 0;

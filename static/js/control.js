@@ -8,6 +8,7 @@ import { compareIds } from "./cursor.js";
 import { actorName, alertText, eventLine, setPeople } from "./feed.js";
 import { t, timeHM, timeHMS } from "./i18n.js";
 import { Live } from "./live.js";
+import { Replay } from "./replay.js";
 import { activeGuards, minutesUntil, patrolStatus, urgency } from "./patrol.js";
 import { beep, disableSound, enableSound, soundOn, soundWanted } from "./sound.js";
 import { Store, lookupWith, touches } from "./store.js";
@@ -17,6 +18,8 @@ const FEED_KEEP = 40;
 const HOUR = 3600000;
 const root = document.querySelector("[data-control]");
 const canAck = root.dataset.canAck === "true";
+// /command/replay: the same wall, fed by the state at a past moment (static/js/replay.js).
+const replaying = root.dataset.replay === "true";
 const $ = (sel) => root.querySelector(sel);
 const store = new Store();
 const feed = []; // newest first: {id, line, type}
@@ -255,15 +258,17 @@ async function start() {
   index = venueIndex(await loadVenue());
   screen.index = index;
   for (const panel of PANELS) panel.mount?.(screen);
-  bindSound();
+  if (!replaying) bindSound();
   root.addEventListener("click", (e) => {
     const btn = e.target.closest("[data-ack]");
     if (btn && canAck) acknowledge(btn);
   });
-  live = new Live({
+  live = new (replaying ? Replay : Live)({
     onSnapshot(state) {
       setPeople(state.people || {}); // before the panels draw names
       store.load(state);
+      feed.length = 0; // the snapshot's recent events are the feed (a replay may go backwards)
+      feedIds.clear();
       loaded = true;
       renderAll();
       backfill(state);

@@ -27,6 +27,7 @@ ROUTES = [
     ("GET", "/api/v1/venue", None, EVERYONE, 200),
     ("GET", "/api/v1/patrols", None, EVERYONE, 200),
     ("GET", "/api/v1/state", None, STAFF | {"display"}, 200),  # display: the snapshot
+    ("GET", "/api/v1/state?at=2026-01-01T00:00:00Z", None, {"commander", "admin"}, 200),  # replay
     ("GET", "/api/v1/events", None, STAFF, 200),  # the timeline is not for guards or screens
     ("GET", "/api/v1/alerts", None, STAFF | {"display"}, 200),
     ("GET", "/api/v1/users", None, {"admin"}, 200),

@@ -1,0 +1,74 @@
+"""Fold checkpoints in Redis: the sections' inputs saved every N events, a cache for replay.
+
+One Redis stream per fold-code version (`ckpt:<version>`): each entry's id is the id of the
+event after which the state was taken, so `XREVRANGE … COUNT 1` finds the nearest checkpoint at
+or before any cursor, and a second writer of the same checkpoint is refused by XADD (ids only
+grow) — the watcher of two processes may overlap without harm. Entries hold the state as JSON,
+compressed, and its SHA-256; the reader (server/checkpoints.py) checks and decodes them.
+"""
+import redis
+
+# A stream id larger than any real sequence part: "every id of this millisecond".
+LAST_SEQ = 2**64 - 1
+
+
+class Checkpoints:
+    """Reads and writes of fold checkpoints, and the stream reads replay needs."""
+
+    def __init__(self, store):
+        self.store = store
+        self.redis = store.redis
+
+    def key(self, version):
+        """Return the key of one fold-code version's checkpoints."""
+        return self.store.keys.of("ckpt", version)
+
+    def before(self, version, cursor, count=3):
+        """Return up to `count` checkpoints at or before cursor, newest first: [(id, fields)]."""
+        return self.store.binary.xrevrange(self.key(version), max=cursor, min="-", count=count)
+
+    def newest(self, version):
+        """Return the newest checkpoint (id, fields), or None."""
+        found = self.store.binary.xrevrange(self.key(version), count=1)
+        return found[0] if found else None
+
+    def add(self, version, event_id, fields):
+        """Append a checkpoint after event_id; False when one at or after it exists (another writer)."""
+        try:
+            self.redis.xadd(self.key(version), fields, id=event_id)
+        except redis.ResponseError:
+            return False
+        return True
+
+    def replace(self, version, entries):
+        """Atomically drop every checkpoint (of every version) and write these (id, fields), in order."""
+        pipe = self.redis.pipeline(transaction=True)
+        for key in self.redis.scan_iter(match=self.store.keys.of("ckpt", "*"), count=1000):
+            pipe.delete(key)
+        for event_id, fields in entries:
+            pipe.xadd(self.key(version), fields, id=event_id)
+        pipe.execute()
+
+    def count(self, version):
+        """Return how many checkpoints a version holds."""
+        return self.redis.xlen(self.key(version))
+
+    def memory(self, version):
+        """Return the bytes Redis uses for a version's checkpoints (0 when none)."""
+        return self.redis.memory_usage(self.key(version)) or 0
+
+    # -- the stream, as replay reads it --------------------------------------------------
+    def last_id_at(self, ms):
+        """Return the id of the last event committed at or before epoch ms, or 0-0."""
+        found = self.redis.xrevrange(self.store.keys.stream, max=f"{ms}-{LAST_SEQ}", min="-", count=1)
+        return found[0][0] if found else "0-0"
+
+    def events_upto(self, cursor, count):
+        """Return the last `count` events at or before cursor, newest first (opened)."""
+        entries = self.redis.xrevrange(self.store.keys.stream, max=cursor, min="-", count=count)
+        return self.store.decode_all(entries)
+
+    def index_between(self, kind, value, since_ms, cursor):
+        """Return the ids of one timeline index from since_ms up to cursor (inclusive), oldest first."""
+        entries = self.redis.xrange(self.store.keys.index(kind, value), min=f"{since_ms}-0", max=cursor)
+        return [i for i, _ in entries]
