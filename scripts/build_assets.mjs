@@ -17,6 +17,10 @@ const files = [
   { pkg: "swagger-ui-dist", from: "swagger-ui-bundle.js", to: "swagger-ui/swagger-ui-bundle.js" },
   { pkg: "swagger-ui-dist", from: "swagger-ui.css", to: "swagger-ui/swagger-ui.css" },
   { pkg: "swagger-ui-dist", from: "LICENSE", to: "swagger-ui/LICENSE" },
+  // The check-in screen reads checkpoint QR codes with it where the browser has no BarcodeDetector
+  // (a classic UMD script defining window.jsQR, loaded only then).
+  { pkg: "jsqr", from: "dist/jsQR.js", to: "jsQR.js" },
+  { pkg: "jsqr", from: "LICENSE", to: "jsQR.LICENSE" },
 ];
 
 // Web fonts: only the weights the stylesheets need (600 and 800 fall back to the 700 face),

@@ -4,6 +4,7 @@ import { clearErrors, setFieldError, setFormError } from "../common.js";
 import { t, timeHM } from "../i18n.js";
 import { checked, showSending } from "./form.js";
 import { patrolStatus } from "../patrol.js";
+import { parsePayload, scan } from "./scan.js";
 
 export const name = "checkin";
 
@@ -12,6 +13,7 @@ let form = null;
 let patrols = new Map();
 let pendingKey = null; // key of the submission the form is waiting for
 let noteTouched = false;
+let scanning = null; // the camera while the scanner is open
 
 // Validate the form as it stands; show errors only for what the guard has touched (or all).
 function validate(all = false) {
@@ -33,6 +35,7 @@ function validate(all = false) {
 
 function resetForm() {
   form.reset();
+  setCode(null);
   noteTouched = false;
   clearErrors(form);
   validate();
@@ -53,9 +56,10 @@ async function submit(e) {
   };
   const note = (fd.get("note") || "").trim();
   if (note) body.note = note;
+  if (fd.get("code")) body.code = fd.get("code");
   pendingKey = "adding";
   const item = await shell.outbox.add("/api/v1/checkins", body,
-    { kind: name, checkpoint_id: body.checkpoint_id, status: body.status });
+    { kind: name, checkpoint_id: body.checkpoint_id, status: body.status, method: body.code ? "qr" : "manual" });
   pendingKey = item.key;
   shell.hideToast();
   setSending(true);
@@ -101,7 +105,45 @@ export function outboxLine(item) {
   return t("guard.pending_item", {
     checkpoint: shell.labelOf(item.body.checkpoint_id), status: t(`status.${item.body.status}`),
     time: timeHM(item.body.observed_at),
-  });
+  }) + ` (${t(item.body.code ? "guard.method_qr" : "guard.method_manual")})`;
+}
+
+// Keep (or drop, with null) the scanned code the next check-in carries, and say so.
+function setCode(parsed) {
+  form.elements.code.value = parsed?.code || "";
+  const line = form.querySelector("[data-scanned]");
+  line.hidden = !parsed;
+  line.textContent = parsed ? t("guard.scanned", { checkpoint: shell.labelOf(parsed.checkpoint) }) : "";
+}
+
+// A code was read: pick its checkpoint and send the check-in (the server verifies the signature).
+function scanned(text) {
+  const parsed = parsePayload(text);
+  const radio = parsed && [...form.elements.checkpoint_id].find((r) => r.value === parsed.checkpoint);
+  if (!parsed || !radio || (shell.index?.venue?.id && parsed.venue !== shell.index.venue.id)) {
+    shell.toast("error", t("guard.scan_foreign"));
+    return;
+  }
+  radio.checked = true;
+  setCode(parsed);
+  validate();
+  form.requestSubmit();
+}
+
+// Open the camera; on any trouble, say why and leave the list (manual check-in) in place.
+async function openScanner() {
+  const box = form.querySelector("[data-scanner]");
+  box.hidden = false;
+  scanning = scan(box.querySelector("video"));
+  try {
+    const text = await scanning.done;
+    if (text) scanned(text);
+  } catch (err) {
+    shell.toast("error", t("guard.scan_unavailable", { reason: err?.message || String(err) }));
+  } finally {
+    scanning = null;
+    box.hidden = true;
+  }
 }
 
 // Mark each checkpoint button with how soon it is due.
@@ -139,7 +181,10 @@ export function mount(s) {
   shell = s;
   form = document.querySelector("[data-checkin]");
   form.addEventListener("input", (e) => {
-    if (e.target.name === "checkpoint_id") shell.hideToast(false);
+    if (e.target.name === "checkpoint_id") {
+      shell.hideToast(false);
+      setCode(null); // chosen by hand: a manual check-in
+    }
     if (e.target.name === "note") noteTouched = true;
     if (e.target.name === "status" && e.target.value === "issue" && !form.elements.note.value.trim()) {
       form.elements.note.focus();
@@ -147,6 +192,8 @@ export function mount(s) {
     validate();
   });
   form.addEventListener("submit", submit);
+  form.querySelector("[data-scan]").addEventListener("click", openScanner);
+  form.querySelector("[data-scan-close]").addEventListener("click", () => scanning?.stop());
   validate();
   setInterval(renderDue, 15000);
 }
