@@ -48,6 +48,7 @@ def judge_watchlist(day):
         day.op.post(f"/visitors/{answer['visitor']['visitor_id']}/watchlist-hit/confirm",
                     {"note": "与通报照片一致，已安排专人陪同 / matches; escorted"})
     day.acknowledge_alerts("watchlist_hit")
+    day.acknowledge_alerts("watchlist_denied")
     day.log("watchlist: one match dismissed, one confirmed; the commander looked at an ID")
 
 
