@@ -47,8 +47,8 @@ def judge_watchlist(day):
         day.wait_for_alerts("watchlist_hit")
         day.op.post(f"/visitors/{answer['visitor']['visitor_id']}/watchlist-hit/confirm",
                     {"note": "与通报照片一致，已安排专人陪同 / matches; escorted"})
-    day.acknowledge_alerts("watchlist_hit")
-    day.acknowledge_alerts("watchlist_denied")
+    for kind in ("watchlist_hit", "watchlist_denied", "vehicle_no_pass"):
+        day.acknowledge_alerts(kind)
     day.log("watchlist: one match dismissed, one confirmed; the commander looked at an ID")
 
 
@@ -59,7 +59,10 @@ def car(day, direction):
         plate = people.plate(day.rng)
         kind = day.rng.choice(("delegate", "delegate", "official", "delivery", "staff"))
         gate = VEHICLE_GATES[len(day.cars) % 2] if kind != "delivery" else "E5"
-        guard.post("/vehicles", {"plate": plate, "direction": "in", "entrance_id": gate, "kind": kind})
+        body = {"plate": plate, "direction": "in", "entrance_id": gate, "kind": kind}
+        if day.rng.random() < 0.8:  # most show their pass; the others raise an alert at a pass gate
+            body["pass_id"] = f"TX-{day.rng.randrange(100000):05d}"
+        guard.post("/vehicles", body)
         day.cars.append((plate, kind, gate))
     elif day.cars:
         plate, kind, gate = day.cars.pop(0)
@@ -77,9 +80,15 @@ def run_sop(day, incident_id, category, note):
     for agency in spec.get("agencies", []):
         act(day.op, incident_id, "notify_agency", agency=agency, reference=f"DEMO-{day.rng.randrange(10000):04d}")
     for step in range(len(spec.get("sop", []))):
-        day.clock.until(day.clock.label(day.clock.now() + 2), day.patrol_tick)
+        later(day, 4)
         act(day.op, incident_id, "sop_step", step=step)
     act(day.op, incident_id, "note", note=note)
+    later(day, 8)  # the wall shows the incident open with its timer, as on a real day
+
+
+def later(day, minutes):
+    """Let some simulated minutes pass (patrols go on meanwhile)."""
+    day.clock.until(day.clock.label(day.clock.now() + minutes), day.patrol_tick)
 
 
 def medical_call(day):
@@ -88,11 +97,13 @@ def medical_call(day):
     incident = reporter.post("/incidents", {"category": "medical", "location_id": "C2",
                                             "description": "主会场第12排一名代表晕倒，意识清醒 / delegate fainted, row 12"})
     iid = incident["incident"]["incident_id"]
+    later(day, 2)
     act(day.op, iid, "acknowledge")
     act(day.op, iid, "assign", assignee=reporter.username)
     act(reporter, iid, "accept")
     run_sop(day, iid, "medical", "120 已送往市人民医院 / taken to the city hospital by ambulance")
     act(day.op, iid, "resolve", note="伤员已送医 / patient in hospital")
+    later(day, 5)
     act(day.cmd, iid, "close", note="处置得当 / handled well")
     day.log("medical call in the main hall handled and closed")
 

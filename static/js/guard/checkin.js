@@ -4,7 +4,7 @@ import { clearErrors, setFieldError, setFormError } from "../common.js";
 import { t, timeHM } from "../i18n.js";
 import { checked, showSending } from "./form.js";
 import { patrolStatus } from "../patrol.js";
-import { parsePayload, scan } from "./scan.js";
+import { parsePayload, preloadDecoder, scan } from "./scan.js";
 
 export const name = "checkin";
 
@@ -194,6 +194,7 @@ export function mount(s) {
   form.addEventListener("submit", submit);
   form.querySelector("[data-scan]").addEventListener("click", openScanner);
   form.querySelector("[data-scan-close]").addEventListener("click", () => scanning?.stop());
+  setTimeout(preloadDecoder, 3000);
   validate();
   setInterval(renderDue, 15000);
 }

@@ -16,6 +16,12 @@ function loadJsQR() {
   return jsqrLoading;
 }
 
+// Fetch the fallback decoder ahead (when the browser has no BarcodeDetector), so the service worker
+// keeps it and scanning works offline too.
+export function preloadDecoder() {
+  if (!("BarcodeDetector" in window)) loadJsQR().catch(() => {});
+}
+
 // Return a decoder: async (source: video|canvas|img) -> the QR text, or null when none is seen.
 export async function qrDecoder() {
   if ("BarcodeDetector" in window) {
