@@ -96,7 +96,7 @@ def test_scanning_the_sheet_with_the_phone_camera_records_a_qr_checkin(camera_br
     sign_in_api(context, GUARD)
     page = context.new_page()
     page.goto("/guard#checkin")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=40000)
     page.locator("[data-scan]").click()
     toast = page.locator("[data-toast]")
     expect(toast).to_have_attribute("data-kind", "ok")

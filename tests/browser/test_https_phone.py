@@ -94,7 +94,7 @@ def test_guard_over_https_registers_its_service_worker_and_reopens_offline(phone
     page = context.new_page()
     page.goto("/guard")  # the API client resolves names itself: sign in the way a guard does
     sign_in_page(page, GUARD)
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=40000)
     assert page.evaluate("window.isSecureContext") and page.evaluate("location.hostname") == NAME
     ready = """async () => {
         const reg = await navigator.serviceWorker.ready;
@@ -110,6 +110,6 @@ def test_guard_over_https_registers_its_service_worker_and_reopens_offline(phone
         raise AssertionError("the service worker did not register and keep the app over HTTPS")
     context.set_offline(True)
     page.reload()
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=40000)
     expect(page.locator("[data-net]")).to_be_visible()
     context.close()
