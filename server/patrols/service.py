@@ -34,7 +34,7 @@ def observed_time(observed_at, now):
 def scanned(ctx, code, checkpoint_id, fields):
     """Return the proof a scanned code gives ({method, key_id}); a refused code goes in fields."""
     if code is None:
-        return {"method": "manual", "key_id": None}
+        return {"method": "manual"}
     try:
         scanned_id, key_id = codes.verify(ctx.settings, ctx.venue, code)
     except codes.CodeRefused as refused:
