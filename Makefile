@@ -7,10 +7,22 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 
-.PHONY: run test bench install assets check lint clean
+TLS ?=
+SPEED ?= 60
+SERVE_TLS := $(if $(TLS),--tls,)
+SCHEME := $(if $(TLS),https,http)
 
-run: install assets ## Install everything, start the embedded Redis and serve
-	$(VENV)/bin/gatewatch serve --host $(HOST) --port $(PORT)
+.PHONY: run test bench install assets check lint clean demo
+
+run: install assets ## Install everything, start the embedded Redis and serve (TLS=1: HTTPS, after `gatewatch tls init`)
+	$(if $(TLS),test -s $${GATEWATCH_DATA_DIR:-var}/tls/server.pem || $(VENV)/bin/gatewatch tls init,)
+	$(VENV)/bin/gatewatch serve --host $(HOST) --port $(PORT) $(SERVE_TLS)
+
+demo: install assets ## Serve and drive a simulated congress day through the API (SPEED=60: a day in ~20 min)
+	$(if $(TLS),test -s $${GATEWATCH_DATA_DIR:-var}/tls/server.pem || $(VENV)/bin/gatewatch tls init,)
+	$(VENV)/bin/gatewatch serve --host $(HOST) --port $(PORT) $(SERVE_TLS) & server=$$!; \
+	trap 'kill $$server' EXIT INT TERM; \
+	$(VENV)/bin/gatewatch demo --url $(SCHEME)://127.0.0.1:$(PORT) --speed $(SPEED) $(if $(TLS),--insecure,)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -24,6 +24,10 @@ const files = [
   // The after-action report's charts (a classic script defining window.Chart; printed to A4).
   { pkg: "chart.js", from: "dist/chart.umd.min.js", to: "chart.umd.min.js" },
   { pkg: "chart.js", from: "LICENSE.md", to: "chart.js.LICENSE.md" },
+  // The check-in screen reads checkpoint QR codes with it where the browser has no BarcodeDetector
+  // (a classic UMD script defining window.jsQR, loaded only then).
+  { pkg: "jsqr", from: "dist/jsQR.js", to: "jsQR.js" },
+  { pkg: "jsqr", from: "LICENSE", to: "jsQR.LICENSE" },
 ];
 
 // Web fonts: only the weights the stylesheets need (600 and 800 fall back to the 700 face),

@@ -9,7 +9,7 @@ import sys
 from zoneinfo import ZoneInfo
 
 from server import events as ev
-from server import checkpoints, ledger, offload, phase, sealed_rows, sealing
+from server import checkpoints, cli_presence, ledger, offload, phase, sealed_rows, sealing
 from server.app import build_context, create_app
 from server.auth import users
 from server.config import ConfigError, load_settings
@@ -216,7 +216,8 @@ def cmd_serve(args):
     stops.serving(ctx.runner, lambda: _shutdown(ctx, app, watcher))
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     where = f"embedded in {ctx.embedded.dir}" if ctx.embedded else "at GATEWATCH_REDIS_URL"
-    print(f"Gatewatch is serving venue {ctx.venue.id!r}: open http://{host}:{args.port}/ "
+    tls = cli_presence.serving_tls(ctx.settings) if getattr(args, "tls", False) else None
+    print(f"Gatewatch is serving venue {ctx.venue.id!r}: open {'https' if tls else 'http'}://{host}:{args.port}/ "
           f"(async mode {ctx.settings.async_mode}; Redis {where})", flush=True)
     try:
         realtime.start(app)
@@ -225,7 +226,7 @@ def cmd_serve(args):
             ctx.runner.start(_supervise_redis, ctx)
         ctx.runner.start(_warm_up, ctx)
         realtime.run(app, host=args.host, port=args.port, max_connections=ctx.settings.max_connections,
-                     server_options=getattr(args, "server_options", None))
+                     server_options=getattr(args, "server_options", None), tls=tls)
     finally:
         _shutdown(ctx, app, watcher)
     return 0
@@ -294,21 +295,6 @@ def cmd_rebuild(ctx, args):
     return 0
 
 
-@_closing
-def cmd_demo(ctx, args):
-    """Create demo guards and record patrol check-ins until interrupted."""
-    from server import demo
-
-    names = demo.ensure_guards(ctx, args.password)
-    print(f"demo guards {', '.join(names)} (password: {args.password}); "
-          f"a check-in every {args.every:g}s — Ctrl-C to stop", flush=True)
-    try:
-        demo.patrol(ctx, every=args.every, count=args.count, say=lambda line: print(line, flush=True))
-    except KeyboardInterrupt:
-        pass
-    return 0
-
-
 def _dumped(ctx, values):
     """Return a projection's entries as the text a commit writes, to compare them."""
     return {k: ctx.store.dumps(v) for k, v in values.items()}
@@ -369,8 +355,8 @@ def cmd_visitors(ctx, args):
     return 0
 
 
-COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "users": cmd_users, "check-config": cmd_check_config,
-            "rebuild": cmd_rebuild, "purge": cmd_purge, "visitors": cmd_visitors}
+COMMANDS = {"serve": cmd_serve, "users": cmd_users, "check-config": cmd_check_config,
+            "rebuild": cmd_rebuild, "purge": cmd_purge, "visitors": cmd_visitors, **cli_presence.COMMANDS}
 
 
 def add_arguments(sub):
@@ -378,6 +364,8 @@ def add_arguments(sub):
     serve = sub.add_parser("serve", help="serve the web app and the live feed")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--tls", action="store_true", help="serve HTTPS (certificate of `gatewatch tls init`, "
+                       "or GATEWATCH_TLS_CERT / GATEWATCH_TLS_KEY)")
     u = sub.add_parser("users", help="manage users and device tokens")
     u.add_argument("action", choices=["add", "list", "disable", "enable", "passwd", "token"])
     u.add_argument("username", nargs="?")
@@ -386,10 +374,6 @@ def add_arguments(sub):
     u.add_argument("--display-name")
     u.add_argument("--name", help="token name (e.g. the device)")
     sub.add_parser("check-config", help="validate settings and the venue file")
-    d = sub.add_parser("demo", help="demo guards patrolling (check-ins every few seconds)")
-    d.add_argument("--every", type=float, default=3.0, help="seconds between check-ins")
-    d.add_argument("--count", type=int, default=0, help="stop after this many (0: until Ctrl-C)")
-    d.add_argument("--password", default="demo-guard-2026", help="password of the demo guards")
     r = sub.add_parser("rebuild", help="recompute projections from the stream")
     r.add_argument("--check", action="store_true", help="only report differences; exit 1 if any")
     p = sub.add_parser("purge", help="erase visitors' personal data past retention (GATEWATCH_RETENTION_DAYS)")
@@ -397,3 +381,4 @@ def add_arguments(sub):
     v = sub.add_parser("visitors", help="import an expected-visitor list (CSV; all rows or none)")
     v.add_argument("action", choices=["import"])
     v.add_argument("file", help="CSV: name,id_type,id_number,organization,host,date,plate")
+    cli_presence.add_arguments(sub)

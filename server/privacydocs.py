@@ -38,6 +38,12 @@ only the events a viewer may receive, and administrators also the audit-only acc
   incidents they reported or were sent to; never a watchlist entry's reason.
 - **Commanders and administrators** alone read the watchlist and the audit events of reveals and
   purges; the full ID number only through the audited reveal.
+- **Proof of presence** (signed checkpoint codes): a check-in records how it was made (`method` qr or
+  manual) and the id of the venue key that signed a scanned code, never the code's signature or the
+  phone's camera image (the picture is decoded on the phone and dropped). The signing keys live in the
+  data folder (`checkpoint_keys.json`, owner-only); a retired key's codes are refused.
+- **HTTPS on the venue network**: the local CA's and the server's private keys stay in the data
+  folder (`tls/`, owner-only); `/setup/phone` serves only the CA certificate, which is public.
 
 ## Rules
 

@@ -11,6 +11,7 @@ from server.wire import event_of
 
 NOTE_MAX = 1000
 Status = Literal["clear", "issue"]
+Method = Literal["qr", "manual"]
 
 
 class CheckinRequest(RequestModel):
@@ -23,6 +24,10 @@ class CheckinRequest(RequestModel):
     observed_at: IsoTime | None = Field(
         None, description="when the guard was there (an outbox may send it later); at most 7 days "
                           "ago; a phone clock up to 5 minutes fast is clamped to the server's time")
+    code: str | None = Field(None, max_length=300,
+                             description="the payload of the checkpoint's printed QR code, when the guard "
+                                         "scanned it (signed by the venue; a forged, foreign or retired-key "
+                                         "code is refused); without it the check-in is recorded as manual")
 
     @field_validator("note")
     @classmethod
@@ -40,6 +45,9 @@ class CheckinData(EventData):
     status: Status = Field(description="clear, or issue (then the note says what)")
     note: Annotated[str, FREE_TEXT] = Field("", description="what the guard found; may be empty when clear "
                                                        "(not on wall screens)")
+    method: Method = Field("manual", description="qr: the guard scanned the checkpoint's signed code (proof of "
+                                                 "presence); manual: chosen from the list")
+    key_id: str | None = Field(None, description="the venue key that signed the scanned code (qr only)")
 
 
 class OverdueData(EventData):

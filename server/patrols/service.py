@@ -5,6 +5,7 @@ from server import events as ev
 from server import ledger, phase
 from server.alerts import fold as alerts
 from server.errors import Conflict, Text, check
+from server.patrols import codes
 from server.patrols.fold import CHECKIN, NAME, OVERDUE, missed_window
 
 # A phone's outbox may hold a check-in for days (DESIGN §1.4); farther back is a typo.
@@ -30,15 +31,34 @@ def observed_time(observed_at, now):
     return {}, ev.iso(min(moment, now))
 
 
-def record_checkin(ctx, *, actor, checkpoint_id, status, note=None, observed_at=None, idem=None):
-    """Record a guard's check-in at a checkpoint (observed_at: an aware datetime or None)."""
+def scanned(ctx, code, checkpoint_id, fields):
+    """Return the proof a scanned code gives ({method, key_id}); a refused code goes in fields."""
+    if code is None:
+        return {"method": "manual"}
+    try:
+        scanned_id, key_id = codes.verify(ctx.settings, ctx.venue, code)
+    except codes.CodeRefused as refused:
+        fields["code"] = refused.reason
+        return {}
+    if scanned_id != checkpoint_id:
+        fields["code"] = codes.MISMATCH
+    return {"method": "qr", "key_id": key_id}
+
+
+def record_checkin(ctx, *, actor, checkpoint_id, status, note=None, observed_at=None, code=None, idem=None):
+    """Record a guard's check-in at a checkpoint (observed_at: an aware datetime or None).
+
+    With `code` (a scanned QR payload) the check-in is proof of presence (method qr), once
+    the venue's signature is verified; without it, it is a manual one.
+    """
     fields, observed = observed_time(observed_at, ev.utc_now())
     cp = ctx.venue.checkpoint(checkpoint_id)
     if not cp:
         fields["checkpoint_id"] = Text("unknown checkpoint", "未知的检查点")
+    proof = scanned(ctx, code, checkpoint_id, fields)
     check(fields)
     event = ev.draft(CHECKIN, actor=actor, observed_at=observed,
-                     data={"checkpoint_id": cp.id, "status": status, "note": (note or "").strip()},
+                     data={"checkpoint_id": cp.id, "status": status, "note": (note or "").strip(), **proof},
                      locations=[cp.id, cp.zone_id])
     return ledger.record(ctx, [event], idem=idem, body=lambda envs: {"event": envs[0]})
 

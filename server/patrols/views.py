@@ -19,10 +19,13 @@ def create_checkin(user, body, idem):
     """Record a patrol check-in.
 
     `observed_at` may lie up to 7 days back (a phone's outbox); up to 5 minutes ahead it is
-    clamped to the server's time, farther ahead it is refused.
+    clamped to the server's time, farther ahead it is refused. With `code` (a scanned checkpoint
+    QR code) the check-in is recorded as method qr once its signature is verified; a forged code,
+    one of another venue or one signed by a retired key is refused (400, field `code`).
     """
     return answered(service.record_checkin(gw(), actor=user.actor(), idem=idem, checkpoint_id=body.checkpoint_id,
-                                           status=body.status, note=body.note, observed_at=body.observed_at))
+                                           status=body.status, note=body.note, observed_at=body.observed_at,
+                                           code=body.code))
 
 
 @bp.get("/patrols")

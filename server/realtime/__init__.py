@@ -73,12 +73,19 @@ def start(app):
     app.extensions["gatewatch_hub"].start()
 
 
-def run(app, *, host, port, max_connections, server_options=None):
-    """Serve HTTP and Socket.IO with the configured async server (options from the entry point)."""
+def run(app, *, host, port, max_connections, server_options=None, tls=None):
+    """Serve HTTP and Socket.IO with the configured async server (options from the entry point).
+
+    tls: (certfile, keyfile) to serve HTTPS, as each server takes them.
+    """
     socketio = socketio_of(app)
     kwargs = {"host": host, "port": port, "log_output": False, **(server_options or {})}
     if socketio.async_mode == "eventlet":
         kwargs["max_size"] = max_connections  # eventlet's default is 1,024 (DESIGN §9.3)
     if socketio.async_mode == "threading":
         kwargs["allow_unsafe_werkzeug"] = True
+    if tls and socketio.async_mode == "threading":
+        kwargs["ssl_context"] = tuple(tls)
+    elif tls:  # eventlet wraps its listening socket; gevent's WSGIServer takes the same names
+        kwargs.update(certfile=tls[0], keyfile=tls[1])
     socketio.run(app, **kwargs)

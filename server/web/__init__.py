@@ -1,5 +1,5 @@
 """HTML pages (login, guard app, control room, command desk, admin, API docs) and their i18n."""
-from . import apidocs, desk, incidents, replay, reports
+from . import apidocs, desk, incidents, replay, reports, setup
 from .i18n import init_i18n
 from .pages import bp
 
@@ -9,6 +9,7 @@ def init_app(app):
     init_i18n(app)
     app.register_blueprint(bp)
     app.register_blueprint(apidocs.bp)
+    app.register_blueprint(setup.bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(incidents.bp)
     app.register_blueprint(reports.bp)

@@ -37,7 +37,7 @@ def test_checkin_answers_201_with_the_event_envelope(auth):
     assert event["venue"] == "default"
     assert ISO_Z.match(event["ts"])
     assert before - dt.timedelta(seconds=1) <= ev.parse_iso(event["ts"]) <= ev.utc_now()
-    assert event["data"] == {"checkpoint_id": "C2", "status": "issue", "note": "door ajar"}
+    assert event["data"] == {"checkpoint_id": "C2", "status": "issue", "note": "door ajar", "method": "manual"}
     assert "observed_at" not in event and "_locations" not in event
 
 

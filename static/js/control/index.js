@@ -5,8 +5,9 @@
 // screen = {root, store, index, canAck, now()}; panels draw the store's rows, never fetch state.
 import * as clearance from "./clearance.js";
 import * as incidents from "./incidents.js";
+import * as phoneSetup from "./phone_setup.js";
 import * as readiness from "./readiness.js";
 import * as visitors from "./visitors.js";
 import * as watchlist from "./watchlist.js";
 
-export const PANELS = [watchlist, readiness, incidents, visitors, clearance];
+export const PANELS = [watchlist, readiness, incidents, visitors, clearance, phoneSetup];

@@ -5,6 +5,7 @@ import { serverIso } from "../clock.js";
 import { t, timeHM } from "../i18n.js";
 import { submission } from "./form.js";
 import { patrolStatus } from "../patrol.js";
+import { parsePayload, preloadDecoder, scan } from "./scan.js";
 
 export const name = "checkin";
 
@@ -12,6 +13,7 @@ let shell = null;
 let form = null;
 let patrols = new Map();
 let noteTouched = false;
+let scanning = null; // the camera while the scanner is open
 
 // Validate the form as it stands; show errors only for what the guard has touched (or all).
 function validate(all = false) {
@@ -34,6 +36,7 @@ function validate(all = false) {
 // Empty the form for the next check-in.
 function resetForm() {
   form.reset();
+  setCode(null);
   noteTouched = false;
   validate();
 }
@@ -45,6 +48,7 @@ function fill(body) {
   const status = form.querySelector(`[name="status"][value="${CSS.escape(body.status || "clear")}"]`);
   if (status) status.checked = true;
   form.elements.note.value = body.note || "";
+  setCode(body.code ? parsePayload(body.code) : null);
   noteTouched = Boolean(body.note);
   validate();
 }
@@ -55,7 +59,11 @@ function build() {
   const body = { checkpoint_id: fd.get("checkpoint_id"), status: fd.get("status"), observed_at: serverIso() };
   const note = (fd.get("note") || "").trim();
   if (note) body.note = note;
-  return { url: "/api/v1/checkins", body, label: { checkpoint_id: body.checkpoint_id, status: body.status } };
+  if (fd.get("code")) body.code = fd.get("code");
+  return {
+    url: "/api/v1/checkins", body,
+    label: { checkpoint_id: body.checkpoint_id, status: body.status, method: body.code ? "qr" : "manual" },
+  };
 }
 
 // The server took a check-in: confirm it; the checkpoint's new due time comes with a refresh.
@@ -76,7 +84,45 @@ export function outboxLine(item) {
   return t("guard.pending_item", {
     checkpoint: shell.labelOf(item.body.checkpoint_id), status: t(`status.${item.body.status}`),
     time: timeHM(item.body.observed_at),
-  });
+  }) + ` (${t(item.body.code ? "guard.method_qr" : "guard.method_manual")})`;
+}
+
+// Keep (or drop, with null) the scanned code the next check-in carries, and say so.
+function setCode(parsed) {
+  form.elements.code.value = parsed?.code || "";
+  const line = form.querySelector("[data-scanned]");
+  line.hidden = !parsed;
+  line.textContent = parsed ? t("guard.scanned", { checkpoint: shell.labelOf(parsed.checkpoint) }) : "";
+}
+
+// A code was read: pick its checkpoint and send the check-in (the server verifies the signature).
+function scanned(text) {
+  const parsed = parsePayload(text);
+  const radio = parsed && [...form.elements.checkpoint_id].find((r) => r.value === parsed.checkpoint);
+  if (!parsed || !radio || (shell.index?.venue?.id && parsed.venue !== shell.index.venue.id)) {
+    shell.toast("error", t("guard.scan_foreign"));
+    return;
+  }
+  radio.checked = true;
+  setCode(parsed);
+  validate();
+  form.requestSubmit();
+}
+
+// Open the camera; on any trouble, say why and leave the list (manual check-in) in place.
+async function openScanner() {
+  const box = form.querySelector("[data-scanner]");
+  box.hidden = false;
+  scanning = scan(box.querySelector("video"));
+  try {
+    const text = await scanning.done;
+    if (text) scanned(text);
+  } catch (err) {
+    shell.toast("error", t("guard.scan_unavailable", { reason: err?.message || String(err) }));
+  } finally {
+    scanning = null;
+    box.hidden = true;
+  }
 }
 
 // Mark each checkpoint button with how soon it is due.
@@ -114,6 +160,7 @@ export function mount(s) {
   shell = s;
   form = document.querySelector("[data-checkin]");
   form.addEventListener("input", (e) => {
+    if (e.target.name === "checkpoint_id") setCode(null); // chosen by hand: a manual check-in
     if (e.target.name === "note") noteTouched = true;
     if (e.target.name === "status" && e.target.value === "issue" && !form.elements.note.value.trim()) {
       form.elements.note.focus();
@@ -124,6 +171,9 @@ export function mount(s) {
     name, form, submitLabel: () => t("guard.submit"), validate, build, reset: resetForm, saved, fill,
   });
   form.addEventListener("submit", handler.submit);
+  form.querySelector("[data-scan]").addEventListener("click", openScanner);
+  form.querySelector("[data-scan-close]").addEventListener("click", () => scanning?.stop());
+  setTimeout(preloadDecoder, 3000);
   validate();
   setInterval(renderDue, 15000);
 }
