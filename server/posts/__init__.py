@@ -1,5 +1,5 @@
 """Posts and reliefs: who stands at each post since when, handovers, and understaffed posts in session."""
-from server.concept import Concept, EventType, Section, feed_and_guards
+from server.concept import AlertCause, Concept, EventType, Section, feed_and_guards
 from server.phase.fold import NAME as PHASE
 from server.phase.service import current
 from server.posts import fold, service, settings
@@ -26,6 +26,7 @@ CONCEPT = Concept(
     views="server.posts.views:bp",
     permissions={"posts.read": ("guard", "display"), "posts.duty": ("guard",)},
     timers=(service.check_understaffed,),
+    alert_causes=(AlertCause(fold.UNDERSTAFFED, NAME, "post_id", fold.staffed),),
     sections=(Section("posts", PostRow, rows, "one row per post of the venue: who is on duty since when, "
                       "what the phase needs, the last handover note", reads=(NAME, PHASE)),),
     venue_sections={settings.KEY: settings.parse, settings.RULES_KEY: settings.parse_rules},

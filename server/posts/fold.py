@@ -43,3 +43,10 @@ def post_of(entries, username):
         if any(g["username"] == username for g in entry["on_duty"]):
             return post_id
     return None
+
+
+def staffed(entry, alert):
+    """Return why an understaffed alert is over (as many guards on duty as it needed), or None."""
+    if entry and len(entry["on_duty"]) >= (alert.get("needed") or 0):
+        return "post_staffed"
+    return None

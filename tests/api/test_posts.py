@@ -101,3 +101,22 @@ def test_the_venue_files_posts_are_checked_with_the_key_at_fault(section, where)
     with pytest.raises(SectionError) as raised:
         settings.parse(section)
     assert raised.value.where == where
+
+
+def test_the_understaffed_alert_closes_itself_once_the_post_has_its_guards(login_as, ctx):
+    from server.alerts import closing
+    chief, zhang, li = login_as("chief", "commander"), login_as("zhang", "guard"), login_as("li", "guard")
+    assert chief.post("/api/v1/phase", json={"phase": "in_session", "override_reason": "test"}).status_code == 201
+    later = ev.utc_now() + dt.timedelta(minutes=6)
+    assert "P-E1" in service.check_understaffed(ctx, later)
+
+    def open_post_alerts():
+        return {a["post_id"] for a in chief.client.get("/api/v1/state").get_json()["sections"]["alerts"].values()
+                if a["kind"] == "post_understaffed"}
+    assert "P-E1" in open_post_alerts()
+    assert on(zhang, "P-E1").status_code == 201
+    closing.close_resolved(ctx, later)
+    assert "P-E1" in open_post_alerts()  # one of two: still short
+    assert on(li, "P-E1").status_code == 201
+    closing.close_resolved(ctx, later)
+    assert "P-E1" not in open_post_alerts()
