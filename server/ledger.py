@@ -6,6 +6,7 @@ import secrets
 
 from server import events as ev
 from server import merge, sealed_rows, sealing
+from server.audit import actions as audit_actions
 from server.errors import Busy
 from server.store import Commit, Idempotency, StaleWrite, placeholder
 
@@ -91,6 +92,8 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
     for event in events:
         ctx.registry.validate(event)
     nonce = placeholder_ids(events)
+    # A privileged fact carries its audit entry into the same commit (server/audit/).
+    audit = audit_actions.entries_for(events, nonce)
     stored_events, key_ops, sealed_by, data_keys = sealing.seal_events(ctx, events)
     for attempt in range(ATTEMPTS):
         changes, expected = fold_changes(ctx, events, rule, idem)
@@ -106,7 +109,7 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
         commit = Commit(events=stored_events, status=status, body=body(envs) if body else None,
                         stored_body=stored,
                         projections=sealed_rows.seal_rows(ctx, changes, data_keys), expected=expected, ops=key_ops + list(ops), nonce=nonce,
-                        absent=list(absent))
+                        absent=list(absent), audit=audit)
         try:
             committed = ctx.store.commit(commit, idem)
         except StaleWrite:

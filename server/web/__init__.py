@@ -1,5 +1,5 @@
 """HTML pages (login, guard app, control room, command desk, admin, API docs) and their i18n."""
-from . import apidocs, desk, incidents
+from . import apidocs, audit, desk, incidents
 from .i18n import init_i18n
 from .pages import bp
 
@@ -11,3 +11,4 @@ def init_app(app):
     app.register_blueprint(apidocs.bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(incidents.bp)
+    app.register_blueprint(audit.bp)

@@ -1,0 +1,25 @@
+"""The audit log page on /command/audit: the chain's entries, newest first (commanders and admins)."""
+from flask import Blueprint, current_app, request
+
+from server import events as ev
+from server.audit import service
+from server.visibility import Viewer
+
+from .pages import render_page, require_page
+
+bp = Blueprint("audit_page", __name__)
+PAGE = 50
+
+
+@bp.route("/command/audit")
+def audit_page():
+    """Serve the audit log, shaped for the viewer, with the chain head and a link to older entries."""
+    user, refusal = require_page("audit")
+    if refusal:
+        return refusal
+    ctx = current_app.extensions["gatewatch"]
+    before = request.args.get("before")
+    before = before if before and ev.valid_id(before) else None
+    entries, older = service.list_entries(ctx, Viewer(user.role, user.username), before=before, limit=PAGE)
+    return render_page("command/audit.html", "audit", user, entries=entries, older=older,
+                       head=service.chain_head(ctx), timezone=ctx.venue.timezone)
