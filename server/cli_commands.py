@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from server import events as ev
 from server import ledger, offload, phase, sealed_rows, sealing
 from server.app import build_context, create_app
+from server.archive import cli as archive_cli
+from server.audit import service as audit
 from server.auth import users
 from server.config import ConfigError, load_settings
 from server.errors import GatewatchError
@@ -258,7 +260,7 @@ def cmd_users(ctx, args):
         if not ctx.accounts.get_user(args.username):
             raise ConfigError(f"users token: no user {args.username!r}")
         print(f"device token for {args.username} (shown once):", file=sys.stderr)
-        print(ctx.accounts.create_token(args.username, args.name or "device"))
+        print(audit.issue_token(ctx, actor=CLI_ACTOR, username=args.username, name=args.name or "device"))
     return 0
 
 
@@ -370,7 +372,7 @@ def cmd_visitors(ctx, args):
 
 
 COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "users": cmd_users, "check-config": cmd_check_config,
-            "rebuild": cmd_rebuild, "purge": cmd_purge, "visitors": cmd_visitors}
+            "rebuild": cmd_rebuild, "purge": cmd_purge, "visitors": cmd_visitors, **archive_cli.COMMANDS}
 
 
 def add_arguments(sub):
@@ -397,3 +399,4 @@ def add_arguments(sub):
     v = sub.add_parser("visitors", help="import an expected-visitor list (CSV; all rows or none)")
     v.add_argument("action", choices=["import"])
     v.add_argument("file", help="CSV: name,id_type,id_number,organization,host,date,plate")
+    archive_cli.add_arguments(sub)

@@ -1,4 +1,6 @@
 """The audit log page on /command/audit: the chain's entries, newest first (commanders and admins)."""
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, current_app, request
 
 from server import events as ev
@@ -21,5 +23,8 @@ def audit_page():
     before = request.args.get("before")
     before = before if before and ev.valid_id(before) else None
     entries, older = service.list_entries(ctx, Viewer(user.role, user.username), before=before, limit=PAGE)
+    zone = ZoneInfo(ctx.venue.timezone)
+    for entry in entries:  # shown in venue time, like every page
+        entry["local_at"] = ev.parse_iso(entry["at"]).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
     return render_page("command/audit.html", "audit", user, entries=entries, older=older,
                        head=service.chain_head(ctx), timezone=ctx.venue.timezone)
