@@ -92,13 +92,14 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
     for event in events:
         ctx.registry.validate(event)
     nonce = placeholder_ids(events)
-    # A privileged fact carries its audit entry into the same commit (server/audit/).
-    audit = audit_actions.entries_for(events, nonce)
     stored_events, key_ops, sealed_by, data_keys = sealing.seal_events(ctx, events)
     for attempt in range(ATTEMPTS):
         changes, expected = fold_changes(ctx, events, rule, idem)
         if expected is None:
             return sealing.open_answer(ctx, changes)  # the stored answer of an earlier identical request
+        # A privileged fact carries its audit entry into the same commit (server/audit/); drafted
+        # after the rule, which may complete the event (a phase override's reason).
+        audit = audit_actions.entries_for(events, nonce)
         envs = [ev.envelope(e, ctx.venue.id) for e in events]
         # The idempotency record keeps the answer with each event as a reference ({"$event": i}):
         # the events are in the stream already, and a replay rebuilds the same bytes from them.
