@@ -77,6 +77,19 @@ def import_archive(ctx, source, *, actor):
         raise Conflict("The store is not empty: an archive imports only into an empty store.",
                        current={"events": ctx.store.count_events()})
     header = _header(ctx, source.readline())
+    try:
+        counts = _restore(ctx, source)
+    except Exception:
+        raw.clear(ctx.store)  # it was empty: leave it so, not half imported
+        raise
+    rebuild(ctx)
+    audit.record_action(ctx, actor=actor, action=actions.IMPORT, subject=header["exported_at"],
+                        detail={"events": counts["events"], "os_user": _os_user()})
+    return counts
+
+
+def _restore(ctx, source):
+    """Write the archive's events, records and audit chain back; return the counts."""
     counts, end, batch, records, audit_items = {"events": 0, "records": 0, "audit": 0}, None, [], [], []
     for line in source:
         if line.startswith(codec.EVENT_PREFIX):
@@ -99,9 +112,6 @@ def import_archive(ctx, source, *, actor):
         raise InvalidInput("The archive is cut short (no end line, or fewer events than it says).", fields={"file": "truncated"})
     auditlog.restore(ctx.store, audit_items, end.get("audit_head") or {})
     counts["audit"] = len(audit_items)
-    rebuild(ctx)
-    audit.record_action(ctx, actor=actor, action=actions.IMPORT, subject=header["exported_at"],
-                        detail={"events": counts["events"], "os_user": _os_user()})
     return counts
 
 

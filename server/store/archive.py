@@ -38,6 +38,12 @@ def is_empty(store):
     return not any(True for _ in store.redis.scan_iter(match=store.keys.prefix + "*", count=1000))
 
 
+def clear(store):
+    """Delete every key of the venue (an import that failed half way, into a store that was empty)."""
+    for key in list(store.redis.scan_iter(match=store.keys.prefix + "*", count=1000)):
+        store.redis.delete(key)
+
+
 def record_keys(store):
     """Return the venue's keys an archive keeps as records (not derived, not short-lived)."""
     prefix = store.keys.prefix
