@@ -74,8 +74,7 @@ def _os_user():
 def import_archive(ctx, source, *, actor):
     """Read an archive (binary lines) into an EMPTY store; rebuild projections; return the counts."""
     if not raw.is_empty(ctx.store):
-        raise Conflict("The store is not empty: an archive imports only into an empty store.",
-                       current={"events": ctx.store.count_events()})
+        raise Conflict("The store is not empty: an archive imports only into an empty store.")
     header = _header(ctx, source.readline())
     try:
         counts = _restore(ctx, source)

@@ -7,6 +7,7 @@ from server import events as ev
 from server.audit import service
 from server.visibility import Viewer
 
+from .i18n import translate
 from .pages import render_page, require_page
 
 bp = Blueprint("audit_page", __name__)
@@ -26,5 +27,18 @@ def audit_page():
     zone = ZoneInfo(ctx.venue.timezone)
     for entry in entries:  # shown in venue time, like every page
         entry["local_at"] = ev.parse_iso(entry["at"]).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        entry["details"] = [(_label(k), _shown(v)) for k, v in (entry.get("detail") or {}).items()
+                            if v not in (None, "", [])]
     return render_page("command/audit.html", "audit", user, entries=entries, older=older,
                        head=service.chain_head(ctx), timezone=ctx.venue.timezone)
+
+
+def _label(key):
+    """Return a detail's name in the reader's language (the key itself when none is written)."""
+    text = translate(f"audit.detail.{key}")
+    return key if text == f"audit.detail.{key}" else text
+
+
+def _shown(value):
+    """Return a detail's value as text (a list joined)."""
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
