@@ -1,8 +1,10 @@
 """Raw reads and writes for archives (server/archive/): stream entries as stored, other records typed.
 
 Export reads the stream in chunks with XRANGE through a client that skips redis-py's per-entry
-dict building (the answer stays the server's flat lists), so a million events stream at
-hundreds of thousands a second. Records are written back with their types, bytes kept as bytes.
+dict building (the answer stays the flat lists Redis sends). Building the lines in a Lua script
+inside Redis was tried and cost Redis 18 µs of CPU per event, against 8 µs for XRANGE plus the
+Python encoding (server/archive/codec.py). Records are written back with their types, bytes
+kept as bytes.
 """
 from server.store import connect
 
@@ -20,7 +22,7 @@ def raw_client(store):
     return client
 
 
-def chunks(store, client, low, high, batch=10000):
+def chunks(store, client, low, high, batch=5000):
     """Yield lists of [id, [field, value, ...]] (bytes) from low to high, oldest first."""
     key = store.keys.stream
     while True:
