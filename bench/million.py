@@ -116,15 +116,27 @@ def rebuild_projections(ctx):
     return time.perf_counter() - started
 
 
-def export_rate(ctx, workdir):
-    """Export the whole store through `server.archive.service.export`; return (events, seconds, MB)."""
+def cpu_seconds(pid):
+    """Return the CPU time (user + system) a process has used so far."""
+    import os
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def export_rate(ctx, workdir, redis_pid):
+    """Export the whole store through `server.archive.service.export`; return its figures.
+
+    Besides the wall time, the CPU both sides spent (this process and redis-server): on a
+    shared, loaded machine the wall time mostly measures the wait for a core.
+    """
     from server.archive import service
     path = pathlib.Path(workdir) / "venue.jsonl"
-    started = time.perf_counter()
+    started, cpu, rcpu = time.perf_counter(), time.process_time(), cpu_seconds(redis_pid)
     with open(path, "wb", buffering=1 << 20) as out:
         counts = service.export(ctx, out, actor={"username": "bench", "role": "admin"}, name=str(path))
-    took = time.perf_counter() - started
-    return counts["events"], took, path.stat().st_size / 1e6
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu + cpu_seconds(redis_pid) - rcpu
+    return {"export_events": counts["events"], "export_s": took, "export_rate": counts["events"] / took,
+            "export_cpu_s": cpu, "export_cpu_rate": counts["events"] / cpu, "export_mb": path.stat().st_size / 1e6}
 
 
 def busiest_pair(ctx, low_ms, high_ms):
@@ -148,6 +160,18 @@ def timeline(base, token, query, requests=20):
     return statistics.median(times), times[int(0.9 * (len(times) - 1))], len(json.loads(body)["events"])
 
 
+def fill_store(ctx, args, fig):
+    """Fill the store, add the operator who reads the timeline, fold the projections."""
+    ctx.store.redis.config_set("appendfsync", "no")  # filling only; restored before serving
+    fig["fill_s"] = fill(ctx, args.events, args.hours)
+    from server.auth import users  # after the fill: its event is newer than every filled one
+    users.add_user(ctx, actor={"username": "bench", "role": "admin"}, username="benchop", role="operator",
+                   password="bench-operator-1")
+    harness.say(f"filled {args.events:,} events in {fig['fill_s']:.1f} s")
+    fig["rebuild_s"] = rebuild_projections(ctx)
+    harness.say(f"projections folded in {fig['rebuild_s']:.1f} s")
+
+
 def main(argv=None):
     """Fill the store, measure, print the figures (and write them as JSON with --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -155,6 +179,7 @@ def main(argv=None):
     parser.add_argument("--hours", type=int, default=72, help="the span the events cover (default 3 days)")
     parser.add_argument("--workdir", help="keep the store here (default: a temporary directory)")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--measure-only", action="store_true", help="measure the store an earlier run left in --workdir")
     args = parser.parse_args(argv)
     workdir = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix="gw-million-"))
     data_dir = workdir / "data"
@@ -164,19 +189,17 @@ def main(argv=None):
     serve = None
     try:
         ctx = context(url, data_dir)
-        ctx.store.redis.config_set("appendfsync", "no")  # filling only; restored before serving
-        fig["fill_s"] = fill(ctx, args.events, args.hours)
-        from server.auth import users  # after the fill: its event is newer than every filled one
-        users.add_user(ctx, actor={"username": "bench", "role": "admin"}, username="benchop", role="operator",
-                       password="bench-operator-1")
+        if args.measure_only:  # a store filled by an earlier run in this workdir
+            fig.update(json.loads((workdir / "fill.json").read_text()))
+        else:
+            fill_store(ctx, args, fig)
+            (workdir / "fill.json").write_text(json.dumps({k: fig[k] for k in ("fill_s", "rebuild_s")}))
         token = ctx.accounts.create_token("benchop", "bench")
-        harness.say(f"filled {args.events:,} events in {fig['fill_s']:.1f} s")
-        fig["rebuild_s"] = rebuild_projections(ctx)
-        harness.say(f"projections folded in {fig['rebuild_s']:.1f} s")
         fig["stored"] = ctx.store.count_events()
-        events, took, size = export_rate(ctx, workdir)
-        fig.update(export_events=events, export_s=took, export_rate=events / took, export_mb=size)
-        harness.say(f"export: {events:,} events in {took:.2f} s = {events / took:,.0f} events/s ({size:.0f} MB)")
+        fig.update(export_rate(ctx, workdir, proc.popen.pid))
+        harness.say(f"export: {fig['export_events']:,} events in {fig['export_s']:.2f} s = "
+                    f"{fig['export_rate']:,.0f} events/s; CPU {fig['export_cpu_s']:.2f} s = "
+                    f"{fig['export_cpu_rate']:,.0f} events per CPU-second ({fig['export_mb']:.0f} MB)")
         first = int(ctx.store.redis.xrange(ctx.store.keys.stream, count=1)[0][0].split("-")[0])
         low = first + 36 * 3_600_000 + 10 * 3_600_000  # an afternoon hour of the second day
         high = low + 3_600_000
@@ -217,8 +240,8 @@ def report(fig):
         f"p90 {fig['page1_p90_ms']:.1f} ms | < 50 ms | {ok(fig['page1_median_ms'] < 50)} |",
         f"| gatewatch serve ready (embedded Redis, AOF replay) | {fig['serve_ready_s']:.2f} s | < 3 s "
         f"| {ok(fig['serve_ready_s'] < 3)} |",
-        f"| export | {fig['export_rate']:,.0f} events/s ({fig['export_mb']:.0f} MB) | ≥ 50,000 events/s "
-        f"| {ok(fig['export_rate'] >= 50_000)} |",
+        f"| export | {fig['export_rate']:,.0f} events/s wall; {fig['export_cpu_rate']:,.0f} per CPU-second "
+        f"({fig['export_mb']:.0f} MB) | ≥ 50,000 events/s | {ok(fig['export_rate'] >= 50_000)} |",
         f"| fill (bench only: drafted, sealed, pipelined) | {fig['fill_s']:.0f} s + fold {fig['rebuild_s']:.0f} s | | |",
     ])
 

@@ -183,3 +183,25 @@ def test_times_before_1970_bound_by_the_stream_start(checkins, get, ctx):
     assert ids(get(**{"from": "0075-11-24T09:31:48Z", "order": "asc", "limit": 1000})[1]["events"]) == everything
     assert get(to="1969-12-31T23:59:59Z") == (200, {"events": [], "next": None})
     assert get(type="patrol.checkin", to="0031-01-01T00:00:01-04:02")[1]["events"] == []
+
+
+def test_two_filters_page_through_more_candidates_than_one_walk_takes(checkins, get, ctx, monkeypatch):
+    # the intersection walks at most `budget` ids per round trip: with a budget of 2 every page
+    # needs several, and paging on by `next` must neither skip nor repeat an event
+    store = type(ctx.store)
+    real = store.index_intersection
+    monkeypatch.setattr(store, "index_intersection",
+                        lambda self, *args, **kwargs: real(self, *args, **{**kwargs, "budget": 2}))
+    bobs = [e["id"] for e in checkins if e["actor"]["username"] == "bob"]
+    seen, cursor = [], None
+    while True:
+        params = {"actor": "bob", "location": "main_hall", "limit": 3, **({"before": cursor} if cursor else {})}
+        status, body = get(**params)
+        assert status == 200
+        seen += ids(body["events"])
+        cursor = body["next"]
+        if not cursor:
+            break
+    assert seen == bobs[::-1]
+    status, body = get(actor="bob", location="main_hall", order="asc", limit=4)
+    assert ids(body["events"]) == bobs[:4]
