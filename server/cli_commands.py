@@ -9,9 +9,9 @@ import sys
 from zoneinfo import ZoneInfo
 
 from server import events as ev
-from server import ledger, offload, phase, sealed_rows, sealing
+from server import offload, phase, sealing
 from server.app import build_context, create_app
-from server.archive import cli as archive_cli
+from server.archive import cli as archive_cli, service as archive
 from server.audit import service as audit
 from server.auth import users
 from server.config import ConfigError, load_settings
@@ -278,20 +278,13 @@ def cmd_rebuild(ctx, args):
     folds = ctx.registry.folds
     # Compared opened: a sealed entry is sealed again with a new nonce, so its text differs.
     _, before = ctx.store.snapshot([f.NAME for f in folds])
-    events = list(ctx.store.scan_events())
-    state = ledger.fold_all(folds, events)
+    events, state = archive.fold_stream(ctx)
     differing = sorted(name for name in state if _dumped(ctx, state[name]) != _dumped(ctx, before.get(name, {})))
     print(f"folded {len(events)} events; projections differing before rebuild: "
           f"{', '.join(differing) or 'none'}")
     if args.check:
         return 1 if differing else 0
-    indexes = {}
-    for event in events:
-        keys = [("type", event["type"]), ("actor", event["actor"]["username"])]
-        keys += [("loc", loc) for loc in event["_locations"]]
-        for key in keys:
-            indexes.setdefault(key, []).append(event["id"])
-    ctx.store.replace_projections(sealed_rows.seal_rows(ctx, state, {}), indexes)
+    archive.write_rebuilt(ctx, events, state)
     print("projections and timeline indexes rebuilt")
     return 0
 

@@ -137,10 +137,14 @@ def _flush(ctx, batch, write=raw.write_entries):
     return count
 
 
-def rebuild(ctx):
-    """Recompute the projections and timeline indexes from the stream (as `gatewatch rebuild`)."""
+def fold_stream(ctx):
+    """Return (every event, the projections folded from them): what `gatewatch rebuild` computes."""
     events = list(ctx.store.scan_events())
-    state = ledger.fold_all(ctx.registry.folds, events)
+    return events, ledger.fold_all(ctx.registry.folds, events)
+
+
+def write_rebuilt(ctx, events, state):
+    """Replace the projections and timeline indexes with those of the folded stream."""
     indexes = {}
     for event in events:
         keys = [("type", event["type"]), ("actor", event["actor"]["username"])]
@@ -148,5 +152,10 @@ def rebuild(ctx):
         for key in keys:
             indexes.setdefault(key, []).append(event["id"])
     ctx.store.replace_projections(sealed_rows.seal_rows(ctx, state, {}), indexes)
-    return len(events)
 
+
+def rebuild(ctx):
+    """Recompute the projections and timeline indexes from the stream; return how many events."""
+    events, state = fold_stream(ctx)
+    write_rebuilt(ctx, events, state)
+    return len(events)
