@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 
-.PHONY: run test bench install assets check lint clean
+.PHONY: run test bench bench-million install assets check lint clean
 
 run: install assets ## Install everything, start the embedded Redis and serve
 	$(VENV)/bin/gatewatch serve --host $(HOST) --port $(PORT)
@@ -37,6 +37,9 @@ test: install assets ## Run the whole suite (browser tests need Chromium)
 
 bench: install ## Measure against a bare Flask-SocketIO+Redis app; prints ratios
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-million: install ## Fill 1,000,000 events of a realistic mix; time export, serve ready, timeline
+	$(PY) bench/million.py $(MILLION_ARGS)
 
 check: install ## Validate settings and the venue file
 	$(VENV)/bin/gatewatch check-config
