@@ -12,7 +12,7 @@ SPEED ?= 60
 SERVE_TLS := $(if $(TLS),--tls,)
 SCHEME := $(if $(TLS),https,http)
 
-.PHONY: run test bench install assets check lint clean demo
+.PHONY: run test bench bench-million install assets check lint clean demo
 
 run: install assets ## Install everything, start the embedded Redis and serve (TLS=1: HTTPS, after `gatewatch tls init`)
 	$(if $(TLS),test -s $${GATEWATCH_DATA_DIR:-var}/tls/server.pem || $(VENV)/bin/gatewatch tls init,)
@@ -49,6 +49,9 @@ test: install assets ## Run the whole suite (browser tests need Chromium)
 
 bench: install ## Measure against a bare Flask-SocketIO+Redis app; prints ratios
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-million: install ## Fill 1,000,000 events of a realistic mix; time export, serve ready, timeline
+	$(PY) bench/million.py $(MILLION_ARGS)
 
 check: install ## Validate settings and the venue file
 	$(VENV)/bin/gatewatch check-config

@@ -1,4 +1,4 @@
-"""The `gatewatch` command: serve | users | check-config | rebuild | demo | purge | visitors | checkpoints | tls."""
+"""The `gatewatch` command: serve | users | check-config | rebuild | demo | purge | visitors | checkpoints | tls | export | import | audit."""
 # Monkey-patching must come before Flask, redis or logging are imported (DESIGN §9.1).
 import os
 import sys

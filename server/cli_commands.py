@@ -9,8 +9,10 @@ import sys
 from zoneinfo import ZoneInfo
 
 from server import events as ev
-from server import checkpoints, cli_presence, ledger, offload, phase, sealed_rows, sealing
+from server import checkpoints, cli_presence, offload, phase, sealing
 from server.app import build_context, create_app
+from server.archive import cli as archive_cli, service as archive
+from server.audit import service as audit
 from server.auth import users
 from server.config import ConfigError, load_settings
 from server.errors import GatewatchError
@@ -259,7 +261,7 @@ def cmd_users(ctx, args):
         if not ctx.accounts.get_user(args.username):
             raise ConfigError(f"users token: no user {args.username!r}")
         print(f"device token for {args.username} (shown once):", file=sys.stderr)
-        print(ctx.accounts.create_token(args.username, args.name or "device"))
+        print(audit.issue_token(ctx, actor=CLI_ACTOR, username=args.username, name=args.name or "device"))
     return 0
 
 
@@ -277,20 +279,13 @@ def cmd_rebuild(ctx, args):
     folds = ctx.registry.folds
     # Compared opened: a sealed entry is sealed again with a new nonce, so its text differs.
     _, before = ctx.store.snapshot([f.NAME for f in folds])
-    events = list(ctx.store.scan_events())
-    state = ledger.fold_all(folds, events)
+    events, state = archive.fold_stream(ctx)
     differing = sorted(name for name in state if _dumped(ctx, state[name]) != _dumped(ctx, before.get(name, {})))
     print(f"folded {len(events)} events; projections differing before rebuild: "
           f"{', '.join(differing) or 'none'}")
     if args.check:
         return 1 if differing else 0
-    indexes = {}
-    for event in events:
-        keys = [("type", event["type"]), ("actor", event["actor"]["username"])]
-        keys += [("loc", loc) for loc in event["_locations"]]
-        for key in keys:
-            indexes.setdefault(key, []).append(event["id"])
-    ctx.store.replace_projections(sealed_rows.seal_rows(ctx, state, {}), indexes)
+    archive.write_rebuilt(ctx, events, state)
     print(f"projections, timeline indexes and {checkpoints.rebuild(ctx, events)} fold checkpoints rebuilt")
     return 0
 
@@ -356,7 +351,8 @@ def cmd_visitors(ctx, args):
 
 
 COMMANDS = {"serve": cmd_serve, "users": cmd_users, "check-config": cmd_check_config,
-            "rebuild": cmd_rebuild, "purge": cmd_purge, "visitors": cmd_visitors, **cli_presence.COMMANDS}
+            "rebuild": cmd_rebuild, "purge": cmd_purge, "visitors": cmd_visitors, **cli_presence.COMMANDS,
+            **archive_cli.COMMANDS}
 
 
 def add_arguments(sub):
@@ -382,3 +378,4 @@ def add_arguments(sub):
     v.add_argument("action", choices=["import"])
     v.add_argument("file", help="CSV: name,id_type,id_number,organization,host,date,plate")
     cli_presence.add_arguments(sub)
+    archive_cli.add_arguments(sub)

@@ -6,6 +6,7 @@ import secrets
 
 from server import events as ev
 from server import merge, sealed_rows, sealing
+from server.audit import actions as audit_actions
 from server.errors import Busy
 from server.store import Commit, Idempotency, StaleWrite, placeholder
 
@@ -99,6 +100,9 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
         changes, expected = fold_changes(ctx, events, rule, idem)
         if expected is None:
             return sealing.open_answer(ctx, changes)  # the stored answer of an earlier identical request
+        # A privileged fact carries its audit entry into the same commit (server/audit/); drafted
+        # after the rule, which may complete the event (a phase override's reason).
+        audit = audit_actions.entries_for(events, nonce)
         envs = [ev.envelope(e, ctx.venue.id) for e in events]
         # The idempotency record keeps the answer with each event as a reference ({"$event": i}):
         # the events are in the stream already, and a replay rebuilds the same bytes from them.
@@ -109,7 +113,7 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
         commit = Commit(events=stored_events, status=status, body=body(envs) if body else None,
                         stored_body=stored,
                         projections=sealed_rows.seal_rows(ctx, changes, data_keys), expected=expected, ops=key_ops + list(ops), nonce=nonce,
-                        absent=list(absent))
+                        absent=list(absent), audit=audit)
         try:
             committed = ctx.store.commit(commit, idem)
         except StaleWrite:

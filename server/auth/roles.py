@@ -20,6 +20,7 @@ PAGES = {
     "control": {"display", "operator", "commander", "admin"},
     "command": {"operator", "commander", "admin"},
     "admin": {"commander", "admin"},  # a commander sees the watchlist there, not users (DESIGN §4)
+    "audit": {"commander", "admin"},  # /command/audit: the chained log of privileged actions
 }
 
 HOME = {"guard": "/guard", "display": "/control", "operator": "/control",

@@ -5,6 +5,8 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+import pathlib
+
 from server.store import aof, commit as _commit
 from server.store.keys import Keys
 
@@ -30,6 +32,9 @@ UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError
 INDEX_IDS = ("local ids = {} "
              "for i, entry in ipairs(redis.call('XRANGE', KEYS[1], ARGV[1], '+')) do ids[i] = entry[1] end "
              "return ids")
+
+
+INTERSECT = (pathlib.Path(__file__).with_name("intersect.lua")).read_text(encoding="utf-8")
 
 
 # A pooled connection may be stale (Redis restarted, or a half-open socket nobody closed): a
@@ -77,6 +82,7 @@ class Store:
         # Photos are bytes: read through a client that does not decode (it connects on first use).
         self.binary = connect(url, text=False)
         self._script = self.redis.register_script(_commit.SCRIPT)
+        self._intersect = self.redis.register_script(INTERSECT)
         # A session is checked on every request: fetch its user in one call, and slide its
         # expiry at most once a minute — every write costs an fsync under appendfsync always.
         self._session_user = self.redis.register_script(
@@ -311,6 +317,15 @@ class Store:
         for sid in ids:
             pipe.xrange(key, min=sid, max=sid, count=1)
         return {sid for sid, found in zip(ids, pipe.execute()) if found}
+
+    def index_intersection(self, indexes, low, high, desc, wanted, budget=20000):
+        """Return (ids every index holds within bounds, last id walked, exhausted), walking the first.
+
+        One round trip (server/store/intersect.lua); at most `budget` ids of the first index are walked.
+        """
+        keys = [self.keys.index(kind, value) for kind, value in indexes]
+        ids, last, done = self._intersect(keys=keys, args=[low, high, "1" if desc else "0", wanted, budget])
+        return ids, last, bool(done)
 
     def index_length(self, kind, value):
         """Return how many events one timeline index holds."""

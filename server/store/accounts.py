@@ -114,8 +114,15 @@ class Accounts:
         return ops
 
     # device / API tokens
+    def new_token(self, username, name):
+        """Return (a new bearer token, the commit ops that store its hash): issued audited."""
+        token = "gw_" + secrets.token_urlsafe(32)
+        th = _token_hash(token)
+        return token, [("HSET", self.keys.of("token", th), "username", username, "name", name),
+                       ("SADD", self.keys.of("user_tokens", username), th)]
+
     def create_token(self, username, name):
-        """Create a bearer token for a user; return it (shown once)."""
+        """Create a bearer token for a user, unaudited (test fixtures); the CLI uses audit.service.issue_token."""
         token = "gw_" + secrets.token_urlsafe(32)
         th = _token_hash(token)
         pipe = self.r.pipeline(transaction=True)

@@ -1,7 +1,7 @@
 -- One fact, one atomic commit: idempotency record + XADD + projections + indexes.
 -- KEYS[1] idempotency key (ignored when ARGV[4] == '0'), KEYS[2] stream, KEYS[3..] others.
 -- ARGV: hash, status, body, ttl, nonce, n_absent, index prefix, {key_i}..., n_events, {n_fields, f, v...}..., n_guards, {key_i, field, expected}...,
---       n_ops, {n_args, op, key_i, args...}...
+--       n_ops, {n_args, op, key_i, args...}..., n_audit, [log key_i, head key_i, {entry}...]
 local use_idem = ARGV[4] ~= '0'
 if use_idem then
   local rec = redis.call('HMGET', KEYS[1], 'h', 's', 'b', 'e')
@@ -82,6 +82,16 @@ for i = 1, n_ops do
     redis.call(op, key, unpack(args))
   end
   pos = pos + n
+end
+-- Audit entries of privileged facts (server/audit/), chained in this same atomic commit.
+local n_audit = tonumber(ARGV[pos]); pos = pos + 1
+if n_audit > 0 then
+  local log_key, head_key = KEYS[tonumber(ARGV[pos])], KEYS[tonumber(ARGV[pos + 1])]
+  pos = pos + 2
+  for i = 1, n_audit do
+    audit_append(log_key, head_key, nonce, fill(ARGV[pos]))
+    pos = pos + 1
+  end
 end
 if use_idem then
   redis.call('HSET', KEYS[1], 'h', ARGV[1], 's', ARGV[2], 'b', fill(ARGV[3]), 'e', table.concat(ids, ','))

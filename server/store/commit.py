@@ -4,7 +4,9 @@ import pathlib
 from dataclasses import dataclass, field
 
 
-SCRIPT = (pathlib.Path(__file__).with_name("commit.lua")).read_text(encoding="utf-8")
+# The audit chain's functions (sha256, audit_append) come first: commits call them.
+AUDIT_LUA = (pathlib.Path(__file__).with_name("audit.lua")).read_text(encoding="utf-8")
+SCRIPT = AUDIT_LUA + (pathlib.Path(__file__).with_name("commit.lua")).read_text(encoding="utf-8")
 IDEMPOTENCY_TTL = 8 * 24 * 3600  # DESIGN §5: kept at least 7 days
 
 
@@ -57,6 +59,7 @@ class Commit:
     nonce: str = ""  # the event id placeholders are @@<nonce>:<i>@@
     stored_body: dict | None = None  # the answer as the idempotency record keeps it
     absent: list = field(default_factory=list)  # keys that must not exist
+    audit: list = field(default_factory=list)  # canonical JSON of audit entries (server/audit/)
 
 
 def placeholder(nonce, index):
@@ -158,6 +161,9 @@ def build_args(keys, commit, idem):
         # bytes (a photo) travel as they are; everything else as text
         argv += [str(2 + len(rest)), op, str(args.key(key)),
                  *[x if isinstance(x, bytes) else str(x) for x in rest]]
+    argv.append(str(len(commit.audit)))
+    if commit.audit:
+        argv += [str(args.key(keys.of("audit", "log"))), str(args.key(keys.of("audit", "head"))), *commit.audit]
     return args.keys, argv
 
 

@@ -1,5 +1,5 @@
 """HTML pages (login, guard app, control room, command desk, admin, API docs) and their i18n."""
-from . import apidocs, desk, incidents, replay, reports, setup
+from . import apidocs, audit, desk, incidents, replay, reports, setup
 from .i18n import init_i18n
 from .pages import bp
 
@@ -14,3 +14,4 @@ def init_app(app):
     app.register_blueprint(incidents.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(replay.bp)
+    app.register_blueprint(audit.bp)

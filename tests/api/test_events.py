@@ -201,3 +201,25 @@ def test_a_page_names_the_people_its_events_mention_by_display_name(auth, ctx):
     body = auth.client.get(URL, query_string={"type": "patrol.checkin"}).get_json()
     assert body["events"][0]["actor"]["username"] == "g_named"
     assert body["people"]["g_named"] == "陈守卫"
+
+
+def test_two_filters_page_through_more_candidates_than_one_walk_takes(checkins, get, ctx, monkeypatch):
+    # the intersection walks at most `budget` ids per round trip: with a budget of 2 every page
+    # needs several, and paging on by `next` must neither skip nor repeat an event
+    store = type(ctx.store)
+    real = store.index_intersection
+    monkeypatch.setattr(store, "index_intersection",
+                        lambda self, *args, **kwargs: real(self, *args, **{**kwargs, "budget": 2}))
+    bobs = [e["id"] for e in checkins if e["actor"]["username"] == "bob"]
+    seen, cursor = [], None
+    while True:
+        params = {"actor": "bob", "location": "main_hall", "limit": 3, **({"before": cursor} if cursor else {})}
+        status, body = get(**params)
+        assert status == 200
+        seen += ids(body["events"])
+        cursor = body["next"]
+        if not cursor:
+            break
+    assert seen == bobs[::-1]
+    status, body = get(actor="bob", location="main_hall", order="asc", limit=4)
+    assert ids(body["events"]) == bobs[:4]

@@ -1,0 +1,250 @@
+"""The 1,000,000-event benchmark (issue 14 item 5): fill a realistic mix, then time what must stay fast.
+
+    .venv/bin/python bench/million.py [--events 1000000] [--hours 72] [--workdir DIR]
+
+How the store is filled (documented in bench/README.md): the events are drafted the way the
+services draft them (bench/mix.py), validated against their registered models, sealed by the
+real `server.sealing.seal_events` (people's data keys written as the commit writes them), and
+appended with their stream ids in pipelines together with their timeline index entries — what
+commit.lua writes per event, minus the idempotency record and the optimistic guards. The
+projections are then recomputed by the same fold `gatewatch rebuild` runs. Then it measures:
+export (events/s), `gatewatch serve` ready time on the store (AOF replay), and a one-hour
+timeline page with two filters (location + actor), median of 20 on one keep-alive connection.
+"""
+import argparse
+import json
+import pathlib
+import statistics
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import harness  # noqa: E402
+import mix  # noqa: E402
+from storage import iso_ms, timed_pages  # noqa: E402
+
+BATCH = 5000
+DAY_MS = 86_400_000
+
+
+def context(url, data_dir):
+    """Return services on the filled store's Redis (master keys in data_dir, as serve will use)."""
+    from server.app import build_context
+    from server.config import Settings
+    settings = Settings(redis_url=url, data_dir=pathlib.Path(data_dir), venue_path=ROOT / "venues" / "default.yaml",
+                        secret_key="bench", async_mode="threading")
+    return build_context(settings)
+
+
+def drafted(ctx, total, hours, start_ms):
+    """Yield (ms, event) of the mix, with each night's phase changes and clearance round."""
+    from server import events as ev
+    gen = mix.Mix(ctx.venue, start_ms=start_ms, hours=hours, total=total)
+    next_day, count = start_ms + DAY_MS // 3, 0
+    while count < total:
+        at, event = gen.next_event()
+        if at >= next_day:  # evening: the session ends and the halls are cleared
+            extra = [ev.draft("phase.changed", actor={"username": "commander00", "role": "commander"},
+                              data={"phase": "post_event", "previous": "in_session"}, ts=ev.ms_to_iso(at)),
+                     *gen.clearance_round(at),
+                     ev.draft("phase.changed", actor={"username": "commander00", "role": "commander"},
+                              data={"phase": "in_session", "previous": "post_event"}, ts=ev.ms_to_iso(at))]
+            for item in extra:
+                yield at, item
+            count += len(extra)
+            next_day += DAY_MS
+        yield at, event
+        count += 1
+
+
+def fill(ctx, total, hours):
+    """Append `total` events with ids, indexes and sealed fields; return the seconds it took."""
+    from server import sealing
+    from server.store.commit import entry_fields
+    started = time.perf_counter()
+    r, keys = ctx.store.redis, ctx.store.keys
+    start_ms = int(time.time() * 1000) - hours * 3_600_000 - 60_000
+    last = (0, -1)
+    batch = []
+
+    def flush():
+        stored, ops, _, _ = sealing.seal_events(ctx, [e for _, e in batch])
+        pipe = r.pipeline(transaction=False)
+        for op, key, *args in ops:
+            pipe.execute_command(op, key, *args)
+        for event in stored:
+            fields = entry_fields(event)
+            pipe.xadd(keys.stream, dict(zip(fields[::2], fields[1::2])), id=event["id"])
+            pipe.xadd(keys.index("type", event["type"]), {"x": ""}, id=event["id"])
+            pipe.xadd(keys.index("actor", event["actor"]["username"]), {"x": ""}, id=event["id"])
+            for loc in event["_locations"]:
+                pipe.xadd(keys.index("loc", loc), {"x": ""}, id=event["id"])
+        pipe.execute()
+        batch.clear()
+
+    for n, (at, event) in enumerate(drafted(ctx, total, hours, start_ms)):
+        ctx.registry.validate(event)
+        last = (last[0], last[1] + 1) if at <= last[0] else (at, 0)  # stream ids only grow
+        event["id"] = f"{last[0]}-{last[1]}"
+        batch.append((at, event))
+        if len(batch) >= BATCH:
+            flush()
+        if n and n % 100_000 == 0:
+            harness.say(f"  {n:,} events ({n / (time.perf_counter() - started):,.0f}/s)")
+    if batch:
+        flush()
+    return time.perf_counter() - started
+
+
+def rebuild_projections(ctx):
+    """Fold every event into the projections, as `gatewatch rebuild` does; return seconds."""
+    from server import ledger, sealed_rows
+    started = time.perf_counter()
+    state = ledger.fold_all(ctx.registry.folds, ctx.store.scan_events(batch=10_000))
+    stored = sealed_rows.seal_rows(ctx, state, {})
+    pipe = ctx.store.redis.pipeline(transaction=False)
+    for name, values in stored.items():
+        pipe.delete(ctx.store.keys.projection(name))
+        items = [(f, ctx.store.dumps(v)) for f, v in values.items()]
+        for i in range(0, len(items), 1000):
+            pipe.hset(ctx.store.keys.projection(name), mapping=dict(items[i:i + 1000]))
+    pipe.execute()
+    return time.perf_counter() - started
+
+
+def cpu_seconds(pid):
+    """Return the CPU time (user + system) a process has used so far."""
+    import os
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def export_rate(ctx, workdir, redis_pid):
+    """Export the whole store through `server.archive.service.export`; return its figures.
+
+    Besides the wall time, the CPU both sides spent (this process and redis-server): on a
+    shared, loaded machine the wall time mostly measures the wait for a core.
+    """
+    from server.archive import service
+    path = pathlib.Path(workdir) / "venue.jsonl"
+    started, cpu, rcpu = time.perf_counter(), time.process_time(), cpu_seconds(redis_pid)
+    with open(path, "wb", buffering=1 << 20) as out:
+        counts = service.export(ctx, out, actor={"username": "bench", "role": "admin"}, name=str(path))
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu + cpu_seconds(redis_pid) - rcpu
+    return {"export_events": counts["events"], "export_s": took, "export_rate": counts["events"] / took,
+            "export_cpu_s": cpu, "export_cpu_rate": counts["events"] / cpu, "export_mb": path.stat().st_size / 1e6}
+
+
+def busiest_pair(ctx, low_ms, high_ms):
+    """Return (location, actor, candidates) of the hour: the busiest checkpoint and its busiest guard."""
+    r, keys = ctx.store.redis, ctx.store.keys
+    counts = {}
+    for event in ctx.store.events_after(f"{low_ms}-0", 100_000, upto=f"{high_ms}-18446744073709551615"):
+        if event["type"] == "patrol.checkin":
+            pair = (event["data"]["checkpoint_id"], event["actor"]["username"])
+            counts[pair] = counts.get(pair, 0) + 1
+    (loc, actor), n = max(counts.items(), key=lambda kv: kv[1])
+    in_window = len(r.xrange(keys.index("loc", loc), f"{low_ms}-0", f"{high_ms}-18446744073709551615"))
+    return loc, actor, n, in_window
+
+
+def timeline(base, token, query, requests=20):
+    """Time a timeline page; return (median ms, p90 ms, events on the page)."""
+    timed_pages(base, token, query, 2)
+    times, body = timed_pages(base, token, query, requests)
+    times = sorted(t * 1000 for t in times)
+    return statistics.median(times), times[int(0.9 * (len(times) - 1))], len(json.loads(body)["events"])
+
+
+def fill_store(ctx, args, fig):
+    """Fill the store, add the operator who reads the timeline, fold the projections."""
+    ctx.store.redis.config_set("appendfsync", "no")  # filling only; restored before serving
+    fig["fill_s"] = fill(ctx, args.events, args.hours)
+    from server.auth import users  # after the fill: its event is newer than every filled one
+    users.add_user(ctx, actor={"username": "bench", "role": "admin"}, username="benchop", role="operator",
+                   password="bench-operator-1")
+    harness.say(f"filled {args.events:,} events in {fig['fill_s']:.1f} s")
+    fig["rebuild_s"] = rebuild_projections(ctx)
+    harness.say(f"projections folded in {fig['rebuild_s']:.1f} s")
+
+
+def main(argv=None):
+    """Fill the store, measure, print the figures (and write them as JSON with --json)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--hours", type=int, default=72, help="the span the events cover (default 3 days)")
+    parser.add_argument("--workdir", help="keep the store here (default: a temporary directory)")
+    parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--measure-only", action="store_true", help="measure the store an earlier run left in --workdir")
+    args = parser.parse_args(argv)
+    workdir = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix="gw-million-"))
+    data_dir = workdir / "data"
+    from server.store.embedded import find_redis_server
+    proc, url = harness.start_embedded_layout_redis(data_dir, find_redis_server())
+    fig = {"events": args.events, "hours": args.hours}
+    serve = None
+    try:
+        ctx = context(url, data_dir)
+        if args.measure_only:  # a store filled by an earlier run in this workdir
+            fig.update(json.loads((workdir / "fill.json").read_text()))
+        else:
+            fill_store(ctx, args, fig)
+            (workdir / "fill.json").write_text(json.dumps({k: fig[k] for k in ("fill_s", "rebuild_s")}))
+        token = ctx.accounts.create_token("benchop", "bench")
+        fig["stored"] = ctx.store.count_events()
+        fig.update(export_rate(ctx, workdir, proc.popen.pid))
+        harness.say(f"export: {fig['export_events']:,} events in {fig['export_s']:.2f} s = "
+                    f"{fig['export_rate']:,.0f} events/s; CPU {fig['export_cpu_s']:.2f} s = "
+                    f"{fig['export_cpu_rate']:,.0f} events per CPU-second ({fig['export_mb']:.0f} MB)")
+        first = int(ctx.store.redis.xrange(ctx.store.keys.stream, count=1)[0][0].split("-")[0])
+        low = first + 36 * 3_600_000 + 10 * 3_600_000  # an afternoon hour of the second day
+        high = low + 3_600_000
+        loc, actor, pair_n, loc_n = busiest_pair(ctx, low, high)
+        fig.update(page_location=loc, page_actor=actor, page_pair_events=pair_n, page_location_events=loc_n)
+        ctx.store.redis.config_set("appendfsync", "always")
+        ctx.store.rewrite_log(time.sleep, timeout=600)  # as Redis does on its own as the log grows
+        ctx.store.close()
+        proc.stop()
+        serve, base, fig["serve_ready_s"] = harness.time_serve_ready(workdir, "serve-million", data_dir)
+        harness.say(f"gatewatch serve ready in {fig['serve_ready_s']:.2f} s over {fig['stored']:,} events")
+        query = {"location": loc, "actor": actor, "from": iso_ms(low), "to": iso_ms(high), "limit": 100}
+        fig["page_median_ms"], fig["page_p90_ms"], fig["page_events"] = timeline(base, token, query)
+        one = dict(query)
+        del one["actor"]
+        fig["page1_median_ms"], fig["page1_p90_ms"], fig["page1_events"] = timeline(base, token, one)
+    finally:
+        if serve:
+            harness.stop_serve(serve, data_dir)
+        proc.stop()
+    print(report(fig))
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps(fig, indent=1))
+    return 0
+
+
+def report(fig):
+    """Return the figures against their targets as a table."""
+    ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
+    return "\n".join([
+        f"| what ({fig['stored']:,} events over {fig['hours']} h) | measured | target | |",
+        "|---|---|---|---|",
+        f"| timeline page, 1 h, location={fig['page_location']} & actor={fig['page_actor']} "
+        f"({fig['page_events']} events) | median {fig['page_median_ms']:.1f} ms, p90 {fig['page_p90_ms']:.1f} ms "
+        f"| < 50 ms | {ok(fig['page_median_ms'] < 50)} |",
+        f"| timeline page, 1 h, location={fig['page_location']} ({fig['page1_events']} of "
+        f"{fig['page_location_events']} events) | median {fig['page1_median_ms']:.1f} ms, "
+        f"p90 {fig['page1_p90_ms']:.1f} ms | < 50 ms | {ok(fig['page1_median_ms'] < 50)} |",
+        f"| gatewatch serve ready (embedded Redis, AOF replay) | {fig['serve_ready_s']:.2f} s | < 3 s "
+        f"| {ok(fig['serve_ready_s'] < 3)} |",
+        f"| export | {fig['export_rate']:,.0f} events/s wall; {fig['export_cpu_rate']:,.0f} per CPU-second "
+        f"({fig['export_mb']:.0f} MB) | ≥ 50,000 events/s | {ok(fig['export_rate'] >= 50_000)} |",
+        f"| fill (bench only: drafted, sealed, pipelined) | {fig['fill_s']:.0f} s + fold {fig['rebuild_s']:.0f} s | | |",
+    ])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
