@@ -7,11 +7,12 @@ display names and the audit chain's head. `gather` does that I/O; `compose` is p
 views run it through server/offload.run_heavy, which must not touch Redis or Flask.
 """
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 
 from server import events as ev
 from server import visibility
+from server.audit import actions as audit_actions
+from server.audit import service as audit
 from server.expected.fold import IMPORTED as EXPECTED_IMPORTED
 from server.reports import clearance, guards, incidents, inspections, patrols, read, visitors
 from server.reports.figures import Window, when
@@ -32,18 +33,16 @@ class Inputs:
     audit_head: dict | None
 
 
-def audit_head(ctx):
-    """Return the audit chain's head to print on the report, or None while no audit log is installed.
+def downloaded(ctx, actor, first, last, fmt):
+    """Audit a report download (the chain entry lands before the report leaves); return the head.
 
-    The tamper-evident audit log (server/audit, built apart) provides `chain_head(ctx)`; a printed
-    report carrying it anchors the log at that moment.
+    The head printed on the report includes this download's own entry, so a printed report
+    anchors the log at that moment (`gatewatch audit verify` checks the chain up to it).
     """
-    try:
-        audit = importlib.import_module("server.audit")
-    except ImportError:
-        return None
-    head = getattr(audit, "chain_head", None)
-    return head(ctx) if callable(head) else None
+    if actor is None:
+        return audit.chain_head(ctx)
+    return audit.record_action(ctx, actor=actor, action=audit_actions.REPORT_DOWNLOAD,
+                               subject=f"{first or 'all'}..{last or first or 'all'}", detail={"format": fmt})
 
 
 def window_of(ctx, first, last, now):
@@ -66,8 +65,11 @@ def display_names(ctx):
     return {u["username"]: u.get("display_name") or u["username"] for u in ctx.accounts.list_users()}
 
 
-def gather(ctx, first=None, last=None, now=None):
-    """Read what the report of the given days (no days: the whole event) is computed from."""
+def gather(ctx, first=None, last=None, now=None, actor=None, fmt="json"):
+    """Read what the report of the given days (no days: the whole event) is computed from.
+
+    With an `actor`, the download is audited first (its entry is the head the report prints).
+    """
     now = now or ev.utc_now()
     if first is None:
         (window, events), before = whole_event(ctx, now), None
@@ -75,7 +77,7 @@ def gather(ctx, first=None, last=None, now=None):
         window = window_of(ctx, first, last, now)
         events, before = read.events_of(ctx.store, window)
     return Inputs(window, events, before, read.every_of_type(ctx.store, EXPECTED_IMPORTED),
-                  display_names(ctx), audit_head(ctx))
+                  display_names(ctx), downloaded(ctx, actor, first, last, fmt))
 
 
 def figures(venue, inputs):

@@ -27,7 +27,8 @@ def report(user, query):
     """
     ctx = gw()
     lang = normalise(query.lang) or select_language()
-    inputs = service.gather(ctx, query.from_, query.to)  # the reads, here on the loop
+    # The reads (and the download's audit entry), here on the loop.
+    inputs = service.gather(ctx, query.from_, query.to, actor=user.actor(), fmt=query.format)
     built, encoded = run_heavy(ctx, produce, ctx.venue, inputs, Viewer(user.role, user.username), query.format,
                                lang, kind="report")
     if query.format == "json":

@@ -143,7 +143,20 @@ def test_the_html_speaks_the_readers_language_and_marks_the_audit_head(client, b
     en = client.get(URL + "&format=html&lang=en", headers=headers).get_data(as_text=True)
     assert "安保工作总结报告" in zh and "立行立改" in zh and "E1 北门（主入口）" in zh
     assert "After-action report" in en and "Fixed on the spot" in en
-    assert "data-audit-head" in zh and "未安装审计日志" in zh  # no server.audit in this branch
+    assert "data-audit-head" in zh and "未安装审计日志" not in zh
+
+
+def test_each_download_is_audited_and_the_report_prints_the_chain_head_including_it(client, bearer, day, ctx):
+    from server.audit import service as audit
+    headers = bearer("cmd_audit", "commander")
+    before = audit.chain_head(ctx)["seq"]
+    body = client.get(URL, headers=headers).get_json()
+    head = body["audit_chain_head"]
+    assert head == audit.chain_head(ctx) and head["seq"] == before + 1
+    html = client.get(URL + "&format=html", headers=headers).get_data(as_text=True)
+    assert audit.chain_head(ctx)["hash"] in html  # the printed report anchors the log, this download included
+    checked, broken = audit.verify(ctx)
+    assert broken is None and checked == before + 2
 
 
 @pytest.mark.parametrize("role", ["guard", "operator", "display"])
