@@ -70,6 +70,7 @@ class PostsAnswer(BaseModel):
     """Every post of the venue."""
 
     posts: list[PostRow]
+    people: dict[str, str] = Field(default_factory=dict, description="display names of the guards the posts name")
 
 
 class DutyAnswer(BaseModel):

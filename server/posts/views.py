@@ -2,7 +2,7 @@
 from flask import Blueprint
 
 from server.api.common import answered, gw
-from server.api.shaping import reply
+from server.api.shaping import reply_with_people
 from server.api.spec import operation
 from server.phase.service import current
 from server.posts import service
@@ -15,10 +15,10 @@ bp = Blueprint("posts", __name__, url_prefix="/api/v1")
 @bp.get("/posts")
 @operation("posts.read", tag="posts", answer=PostsAnswer)
 def list_posts(user):
-    """Return every post: who is on duty since when, against what the phase in force needs."""
+    """Return every post: who is on duty since when, against what the phase in force needs (with display names)."""
     ctx = gw()
     rows = service.rows(ctx, ctx.store.projection(NAME), current(ctx)[0])
-    return reply({"posts": list(rows.values())})
+    return reply_with_people({"posts": list(rows.values())})
 
 
 @bp.post("/posts/<post_id>/on-duty")

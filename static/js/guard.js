@@ -14,6 +14,7 @@ import * as checkout from "./guard/checkout.js";
 import * as clearance from "./guard/clearance.js";
 import * as incident from "./guard/incident.js";
 import * as inspection from "./guard/inspection.js";
+import * as postScreen from "./guard/post.js";
 import * as tasks from "./guard/tasks.js";
 import * as vehicle from "./guard/vehicle.js";
 import * as visitor from "./guard/visitor.js";
@@ -24,7 +25,7 @@ import { statusLine } from "./guard/toast.js";
 // The service worker is handed every static file the page loaded (see start); keep the list whole
 // even with many font slices (the default buffer holds 250 entries).
 performance.setResourceTimingBufferSize?.(2000);
-const SCREENS = [checkin, tasks, incident, visitor, checkout, vehicle, inspection, clearance];
+const SCREENS = [checkin, tasks, postScreen, incident, visitor, checkout, vehicle, inspection, clearance];
 const $ = (sel) => document.querySelector(sel);
 const currentView = () => (screens.has(location.hash.slice(1)) ? location.hash.slice(1) : "home");
 const status = statusLine($("[data-toast]"), currentView);
