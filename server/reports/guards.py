@@ -3,11 +3,12 @@ from server.clearance.fold import CONFIRMED as CLEARANCE
 from server.incidents.fold import REPORTED as INCIDENT
 from server.inspections.fold import RECORDED as INSPECTION
 from server.patrols.fold import CHECKIN
+from server.posts.fold import ON_DUTY
 from server.reports.figures import when
 from server.visitors.fold import REGISTERED as VISITOR
 
 COUNTED = {CHECKIN: "checkins", VISITOR: "visitors", INCIDENT: "incidents", INSPECTION: "inspections",
-           CLEARANCE: "clearance_confirmations"}
+           CLEARANCE: "clearance_confirmations", ON_DUTY: "duty_starts"}
 
 
 def part(venue, window, events, names=None):

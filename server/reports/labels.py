@@ -61,6 +61,9 @@ WORDS = {
     "first": ("首次活动", "First activity"), "last": ("最后活动", "Last activity"),
     "visitors": ("登记访客", "Visitors"), "inspections": ("检查次数", "Inspections"),
     "clearance_confirmations": ("清场确认", "Clearance confirmations"),
+    "duty_starts": ("上岗次数", "Times on duty at a post"),
+    "checkins_qr": ("扫码签到", "Check-ins by QR code"),
+    "checkins_manual": ("手动签到", "Check-ins from the list"),
     # headline figures
     "windows": ("巡逻时段", "Patrol windows"),
     "lowest_within_interval_pct": ("最低间隔内占比（%）", "Lowest share within interval (%)"),

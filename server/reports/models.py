@@ -101,6 +101,7 @@ class GuardRow(Row):
     incidents: int
     inspections: int
     clearance_confirmations: int
+    duty_starts: int = 0
 
 
 # Tables whose rows name people or hold free text: the rest hold ids and counts only.

@@ -94,7 +94,9 @@ def part(venue, window, events, before):
     windows = window_rows(venue, window, checkins, phase_windows(venue, window, events, before))
     shares = [r["within_interval_pct"] for r in windows if r["within_interval_pct"] is not None]
     pads = padding(window, checkins)
-    return {"summary": {"checkins": len(checkins), "windows": len(windows),
+    by_qr = sum(1 for _, e in checkins if e["data"].get("method") == "qr")
+    return {"summary": {"checkins": len(checkins), "checkins_qr": by_qr, "checkins_manual": len(checkins) - by_qr,
+                        "windows": len(windows),
                         "missed_windows": sum(r["missed_windows"] for r in windows),
                         "lowest_within_interval_pct": min(shares) if shares else None,
                         "possible_padding": len(pads)},

@@ -96,6 +96,9 @@ def test_incident_inspection_clearance_and_guard_figures_match_by_hand(ctx, day)
         {"first": f"{DAY} 07:00", "last": f"{DAY} 12:20", "checkins": 3, "visitors": 3, "inspections": 3,
          "clearance_confirmations": 4}
     assert (guards["guard_b"]["incidents"], guards["guard_b"]["clearance_confirmations"]) == (4, 5)
+    assert guards["guard_a"]["duty_starts"] == 0  # nobody took a post in the scripted day
+    patrols = parts["patrols"]["summary"]
+    assert (patrols["checkins_qr"], patrols["checkins_manual"]) == (0, patrols["checkins"])  # all from the list
 
 
 def test_a_wall_display_would_read_no_guard_names_and_no_reasons(ctx, day):
