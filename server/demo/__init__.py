@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from server.demo import meeting, people
+from server.demo import meeting, people, posts
 from server.demo.client import DemoError, Person
 from server.demo.clock import Clock
 from server.demo.day import Day
@@ -100,21 +100,25 @@ def run_day(base, *, speed=60.0, password="demo-guard-2026", verify=True, seed=N
         f"speed ×{speed:g} (password {password})")
     clock.until("07:00")
     day.briefing()
+    posts.take_posts(day, "pre_event")
     day.late_patrols()
     day.morning_checks()
     staff_changes(cast, password)
     expected = day.lists(today)
     clock.until("07:50", day.patrol_tick)
     day.late_visits_arrive()
+    posts.relief(day)
     meeting.visitor_wave(day, expected, "08:55")
     meeting.judge_watchlist(day)
     clock.until("09:00", day.patrol_tick)
     day.cmd.post("/phase", {"phase": "in_session"})
     day.log("plenary session opened")
+    posts.take_posts(day, "in_session")
     clock.until("09:40", day.patrol_tick)
     meeting.medical_call(day)
     clock.until("10:30", day.patrol_tick)
     meeting.suspicious_bag(day)
+
     clock.until("12:00", day.patrol_tick)
     meeting.departures(day, "12:30")
     meeting.clearance(day)

@@ -138,13 +138,16 @@ def departures(day, until):
     start, end, leaving = day.clock.now(), _minute(until), list(day.on_site)
     for n, (visitor_id, gate) in enumerate(leaving):
         day.clock.until(day.clock.label(start + (end - start) * n / max(len(leaving), 1)), day.patrol_tick)
-        day.guard(n).post(f"/visitors/{visitor_id}/checkout", {"entrance_id": gate})
+        if n == len(leaving) - 1 and n > 0:  # slipped out by the side gate: the host confirms, the operator records it
+            day.op.post(f"/visitors/{visitor_id}/left-unrecorded", {"note": "接待方确认已离开 / host confirmed"})
+        else:
+            day.guard(n).post(f"/visitors/{visitor_id}/checkout", {"entrance_id": gate})
         day.on_site.remove((visitor_id, gate))
         if n % 4 == 0:
             car(day, "out")
     while day.cars:
         car(day, "out")
-    day.log("every visitor checked out; the car park is empty")
+    day.log("every visitor checked out (one recorded as left unrecorded); the car park is empty")
 
 
 def clearance(day):
