@@ -47,8 +47,11 @@ def test_vehicle_events_reach_the_feed_and_the_guard_the_import_reaches_staff_on
     viewers = {who: tokens[who] for who in USERS}
     ids, live, resumed = live_then_resumed(live_server.url, viewers, live_server.ctx.store.last_id(), act, wanted)
     for who, expected in wanted(ids).items():
-        assert [e["id"] for e in live[who].events] == expected, who
-        assert resumed[who].events == live[who].events, f"{who}: resume gives what live gave"
+        # The watcher closes the no-pass alert once the car left, whenever its timer runs
+        # (tests/realtime/test_alerts_close_live.py): not part of this order.
+        assert [e["id"] for e in live[who].events if e["type"] != "alert.closed"] == expected, who
+        assert [e for e in resumed[who].events if e["type"] != "alert.closed"] == \
+            [e for e in live[who].events if e["type"] != "alert.closed"], f"{who}: resume gives what live gave"
     imported = next(e for e in live["op_a"].events if e["type"] == "visitor.expected_imported")
     assert imported["data"]["count"] == 1 and "张三丰" not in json.dumps(imported, ensure_ascii=False)
     alert = next(e for e in live["wall_a"].events if e["type"] == "alert.raised")
