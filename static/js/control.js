@@ -265,7 +265,7 @@ async function start() {
     if (!loaded) return;
     renderPatrols();
     for (const panel of PANELS) panel.tick?.(screen);
-    fitColumns(root);
+    fitList($("[data-patrols]"), root); // redrawn each second; the other panels' heights stand
   }, 1000);
   await live.start();
 }

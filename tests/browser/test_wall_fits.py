@@ -159,3 +159,4 @@ def test_every_panel_heading_is_on_screen_and_every_list_counts_what_it_leaves_o
         more = int("".join(ch for ch in seen["note"] if ch.isdigit()) or 0)
         assert seen["whole"] >= 1, (name, seen)  # the most urgent row is always there
         assert seen["whole"] + more == total, (name, total, seen)
+

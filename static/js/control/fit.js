@@ -14,20 +14,26 @@ function limitOf(list) {
   return panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom);
 }
 
-// Hide a list's rows that end below its panel, from the first that does; say how many are left out.
-export function fitList(list, root = document) {
+// Return a list's rows that end below its panel: from the first that does, to the last.
+function overflowing(list) {
   const limit = limitOf(list);
-  let hidden = 0;
-  for (const li of list.children) {
-    if (hidden || li.getBoundingClientRect().bottom > limit + 1) {
-      li.hidden = true;
-      hidden++;
-    }
-  }
-  const left = hidden + (parseInt(list.dataset.fitExtra || "0", 10) || 0);
+  const rows = [...list.children];
+  const first = rows.findIndex((li) => li.getBoundingClientRect().bottom > limit + 1);
+  return first < 0 ? [] : rows.slice(first);
+}
+
+// Hide the rows given and say in the list's note how many are left out (with those never built).
+function leaveOut(list, rows, root) {
+  for (const li of rows) li.hidden = true;
+  const left = rows.length + (parseInt(list.dataset.fitExtra || "0", 10) || 0);
   list.dataset.fitHidden = String(left);
   const note = root.querySelector(`[data-fit-more="${list.dataset.fit}"]`);
   if (note) note.textContent = left ? t(list.dataset.fitKey || "control.more", { n: left }) : "";
+}
+
+// Hide a list's rows that end below its panel and say how many are left out.
+export function fitList(list, root = document) {
+  leaveOut(list, overflowing(list), root);
 }
 
 // Tell whether a panel's content runs past its box (it is shrunk by its column).
@@ -36,7 +42,9 @@ function overflows(panel) {
 }
 
 // Fit every column of the wall: show every row again, let panels that overflow take their compact
-// form, then hide and count what still does not fit, list by list in the page's order.
+// form, then hide and count what still does not fit. Every list is measured before any row is
+// hidden (one layout, not one per list): hiding rows only frees height, which the growing panels
+// take, so no row shown is pushed out of its panel by it.
 export function fitColumns(root) {
   const lists = [...root.querySelectorAll("[data-fit]")];
   for (const list of lists) for (const li of list.children) li.hidden = false;
@@ -44,12 +52,6 @@ export function fitColumns(root) {
     panel.dataset.compact = "false";
     if (!panel.hidden && overflows(panel)) panel.dataset.compact = "true";
   }
-  for (const list of lists) {
-    if (list.getClientRects().length) fitList(list, root);
-    else {
-      list.dataset.fitHidden = "0";
-      const note = root.querySelector(`[data-fit-more="${list.dataset.fit}"]`);
-      if (note && !list.dataset.fitExtra) note.textContent = "";
-    }
-  }
+  const cuts = lists.map((list) => (list.getClientRects().length ? overflowing(list) : []));
+  lists.forEach((list, i) => leaveOut(list, cuts[i], root));
 }
