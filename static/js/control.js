@@ -13,6 +13,7 @@ import { activeGuards, minutesUntil, patrolStatus, urgency } from "./patrol.js";
 import { beep, disableSound, enableSound, soundOn, soundWanted } from "./sound.js";
 import { Store, lookupWith, touches } from "./store.js";
 import { PANELS } from "./control/index.js";
+import { fitColumns, fitList } from "./control/fit.js";
 
 const FEED_KEEP = 40;
 const HOUR = 3600000;
@@ -62,6 +63,7 @@ function renderFeed() {
   const list = $("[data-feed]");
   list.replaceChildren(...feed.map((f) => h("li", { "data-type": f.type, "data-id": f.id }, f.line)));
   $("[data-feed-empty]").hidden = feed.length > 0;
+  fitList(list, root); // a log, newest first: no line half cut off at the bottom (older lines: /command)
 }
 
 // Draw the open alerts, the most severe first, then the oldest; those that do not fit are counted.
@@ -77,13 +79,6 @@ function renderAlerts() {
   )));
   $("[data-alerts-empty]").hidden = alerts.length > 0;
   $("[data-alert-count]").textContent = String(alerts.length);
-}
-
-// Hide the alerts that do not fit (the mildest, newest come last) and say how many.
-function fitAlerts() {
-  const list = $("[data-alerts]");
-  for (const li of list.children) li.hidden = false;
-  fitList(list, $("[data-alerts-more]"), "control.alerts_more");
 }
 
 // Recompute every checkpoint's freshness and redraw markers, patrol list and counters.
@@ -118,7 +113,6 @@ function renderPatrols() {
       h("span", { class: "c-pdetail" }, detail),
       h("span", { class: "c-plast" }, last));
   }));
-  fitList($("[data-patrols]"), $("[data-patrols-more]"));
   const c = counters(now);
   c.overdue = rows.filter((r) => r.status === "overdue").length;
   for (const [key, value] of Object.entries(c)) {
@@ -129,28 +123,15 @@ function renderPatrols() {
   root.querySelector('[data-tone="alerts"]').dataset.hot = c.open_alerts > 0 ? "true" : "false";
 }
 
-// Hide the list items that would overflow their panel (the least urgent come last).
-function fitList(list, note, key = "control.more") {
-  const panel = list.parentElement;
-  const limit = panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom);
-  let hidden = 0;
-  for (const li of list.children) {
-    if (hidden || li.getBoundingClientRect().bottom > limit + 1) {
-      li.hidden = true;
-      hidden++;
-    }
-  }
-  note.textContent = hidden ? t(key, { n: hidden }) : "";
-}
-
 function renderPhase() {
   $("[data-phase]").textContent = index.phaseName(phase());
 }
 
 // Redraw the panels; changed: what a frame's patches changed (store.patch), null for everything.
+// Then fit the columns again: any panel's rows change the height the others get.
 function renderPanels(changed = null) {
   for (const panel of PANELS) panel.render?.(screen, changed);
-  fitAlerts();
+  fitColumns(root);
 }
 
 function renderAll() {
@@ -218,7 +199,6 @@ function applyFrame({ events, patches, reset }) {
 function dropAlert(id) {
   const changed = store.patch({ alerts: { [id]: null } });
   renderAlerts();
-  fitAlerts();
   renderPatrols();
   renderPanels(changed);
 }
@@ -285,6 +265,7 @@ async function start() {
     if (!loaded) return;
     renderPatrols();
     for (const panel of PANELS) panel.tick?.(screen);
+    fitList($("[data-patrols]"), root); // redrawn each second; the other panels' heights stand
   }, 1000);
   await live.start();
 }

@@ -8,6 +8,7 @@ import { actorName, knownPeople } from "../feed.js";
 import { loc, t } from "../i18n.js";
 import { activeGuards } from "../patrol.js";
 import { beep } from "../sound.js";
+import { fitColumns } from "./fit.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const ALARM_EVERY_S = 20; // repeat the severity-1 alarm while nobody has acknowledged it
@@ -67,14 +68,14 @@ function newSevere(screen, changed) {
   });
 }
 
-// Redraw the list, the plan markers and the banner (only when incidents changed).
+// Redraw the list, the plan markers and the banner (only when incidents changed); the rows that do
+// not fit the panel are counted by static/js/control/fit.js.
 export function render(screen, changed) {
   if (!panel || (changed && !changed.has("incidents"))) return;
   const rows = bySeverity(screen.store.rows("incidents"));
   panel.section.querySelector("[data-incidents]").replaceChildren(...rows.map((i) => row(screen, i)));
   panel.section.querySelector("[data-incidents-empty]").hidden = rows.length > 0;
   panel.section.querySelector("[data-incident-count]").textContent = String(rows.length);
-  fit(panel.section);
   drawMarkers(screen, rows);
   drawBanner(screen, rows);
   if (newSevere(screen, changed)) soundAlarm(screen);
@@ -124,20 +125,6 @@ function row(screen, i) {
     h("span", { class: "c-itimers" }, timer(t("incident.age"), i.reported_at),
       i.acknowledged_at ? timer(t("incident.since_ack"), i.acknowledged_at) : null),
     buttons.length ? h("span", { class: "c-iactions" }, buttons) : null);
-}
-
-// Hide the rows that would overflow the panel's fixed height, and say how many.
-function fit(section) {
-  const list = section.querySelector("[data-incidents]");
-  const limit = list.getBoundingClientRect().bottom;
-  let hidden = 0;
-  for (const li of list.children) {
-    if (hidden || li.getBoundingClientRect().bottom > limit + 1) {
-      li.hidden = true;
-      hidden++;
-    }
-  }
-  section.querySelector("[data-incidents-more]").textContent = hidden ? t("incident.more", { n: hidden }) : "";
 }
 
 // Return where a location's badges go on the plan: beside its checkpoint marker (on the side
@@ -219,6 +206,7 @@ function drawBanner(screen, rows) {
 function took(screen, incident) {
   if (!incident || !screen.store.row("incidents", incident.incident_id)) return;
   render(screen, screen.store.patch({ incidents: { [incident.incident_id]: incident } }));
+  fitColumns(screen.root);
 }
 
 // Acknowledge an incident from a row or the banner.

@@ -56,6 +56,34 @@ function renderBoard(screen, board) {
       h("li", { "data-state": key }, h("b", {}, sign), " ", t(`readiness.legend_${key}`))));
 }
 
+// Return one checklist's line of the compact board: its worst state in a sign and in words (open
+// hazards, areas still to inspect, or all passed); the plan's colours show which zones.
+function compactLine(screen, cl, cells) {
+  const mine = cells.filter((c) => c.checklist_id === cl.id && c.required);
+  const count = (state) => mine.filter((c) => c.state === state).length;
+  const hazards = count("open_hazards");
+  const pending = count("not_inspected");
+  const state = hazards ? "hazard" : pending ? "pending" : "passed";
+  const detail = state === "passed" ? t("readiness.compact_all", { n: mine.length })
+    : [hazards ? t("readiness.compact_hazard", { n: hazards }) : "",
+      pending ? t("readiness.compact_pending", { n: pending, total: mine.length }) : ""].filter(Boolean).join(" · ");
+  return h("li", { "data-checklist": cl.id, "data-state": state },
+    h("b", { class: "c-bc-mark", "aria-hidden": "true" }, { hazard: "!", pending: "○", passed: "✓" }[state]),
+    h("span", { class: "c-bc-name" }, checklistName(screen.index, cl.id)),
+    h("span", { class: "c-bc-detail" }, detail));
+}
+
+// Draw the compact board (shown instead of the grid when the grid does not fit, control/fit.js):
+// one line per checklist that has a required area today, the least ready first.
+function renderCompact(screen, board) {
+  const order = { hazard: 0, pending: 1, passed: 2 };
+  const lines = (screen.index.venue.checklists || [])
+    .filter((cl) => board.cells.some((c) => c.checklist_id === cl.id && c.required))
+    .map((cl) => compactLine(screen, cl, board.cells))
+    .sort((a, b) => order[a.dataset.state] - order[b.dataset.state]);
+  panel.querySelector("[data-board-compact]").replaceChildren(...lines);
+}
+
 // List what is still missing; an item the override entered over carries a mark and a word.
 function renderMissing(board) {
   const list = panel.querySelector("[data-missing-list]");
@@ -91,7 +119,9 @@ export function render(screen, changed) {
     : board.override ? t("readiness.overridden_label", { n }) : t("readiness.not_ready", { n });
   // In session the grid gives way to the list of what is still missing (the plan keeps its colours).
   panel.querySelector("[data-board]").hidden = !before;
+  panel.querySelector("[data-board-compact]").hidden = !before;
   renderBoard(screen, board);
+  renderCompact(screen, board);
   renderMissing(board);
   panel.dataset.overridden = board.override ? "true" : "false";
   const o = board.override;

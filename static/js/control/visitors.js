@@ -4,9 +4,10 @@
 import { h } from "../common.js";
 import { t, timeHM } from "../i18n.js";
 import { touches } from "../store.js";
+import { fitColumns } from "./fit.js";
 
 export const name = "visitors";
-const LIST_MAX = 3; // rows on the wall: the patrol list below needs the height more
+const LIST_MAX = 30; // rows built at most; those the panel cannot show are counted (control/fit.js)
 
 let query = "";
 
@@ -23,6 +24,7 @@ export function mount(screen) {
   box?.addEventListener("input", () => {
     query = box.value.trim().toLowerCase();
     render(screen, null);
+    fitColumns(screen.root);
   });
 }
 
@@ -45,12 +47,12 @@ export function render(screen, changed) {
     cars[id] ? h("small", { class: "c-vent-car", "data-entrance-vehicles": id }, t("control.vehicles_at", { n: cars[id] })) : null)));
   const rows = onSite.filter((v) => matches(v, query))
     .sort((a, b) => String(b.registered_at).localeCompare(String(a.registered_at)));
-  root.querySelector("[data-visitors-list]").replaceChildren(...rows.slice(0, LIST_MAX).map((v) => h("li",
+  const list = root.querySelector("[data-visitors-list]");
+  list.dataset.fitExtra = String(Math.max(0, rows.length - LIST_MAX));
+  list.replaceChildren(...rows.slice(0, LIST_MAX).map((v) => h("li",
     { "data-visitor": v.visitor_id },
     h("span", { class: "c-vname" }, v.name || ""),
     h("span", { class: "c-vorg" }, [v.organization, v.host].filter(Boolean).join(" · ")),
     h("span", { class: "c-vwhere" }, `${v.entrance_id} ${timeHM(v.registered_at)}`))));
   root.querySelector("[data-visitors-none]").hidden = rows.length > 0;
-  root.querySelector("[data-visitors-more]").textContent =
-    rows.length > LIST_MAX ? t("control.visitors_more", { n: rows.length - LIST_MAX }) : "";
 }
