@@ -199,15 +199,11 @@ class Store:
 
     # -- projections ---------------------------------------------------------------------
     def open_rows(self, projections, shown_only=False):
-        """Return decoded projections ({name: {field: entry}}) with their sealed entries opened.
-
-        shown_only: only the entries a section may show (the sections' reads; server/sealed_rows.py).
-        """
+        """Return decoded projections ({name: {field: entry}}) with their sealed entries opened
+        (shown_only: those a section may show, for the sections' reads; server/sealed_rows.py)."""
         if not self.rows_opener:
             return projections
-        if shown_only:
-            return self.rows_opener(projections, self.lookup, shown_only=True)
-        return self.rows_opener(projections, self.lookup)
+        return self.rows_opener(projections, self.lookup, **({"shown_only": True} if shown_only else {}))
 
     def projection_fields(self, name, fields):
         """Return {field: json or None} for some fields of a projection (sealed entries opened)."""

@@ -122,7 +122,8 @@ def test_the_leading_watcher_writes_missing_checkpoints_and_a_second_one_adds_no
 
 def test_from_a_checkpoint_the_visitor_on_site_reads_whole_and_one_who_left_is_not_opened(crew, ctx, monkeypatch):
     gone, _, _ = visit(crew, ctx)  # left: no section shows them again
-    inside = crew["guard"].post("/api/v1/visitors", json={**VISITOR, "name": "王五"}).get_json()["visitor"]["visitor_id"]
+    inside = crew["guard"].post("/api/v1/visitors", json={**VISITOR, "name": "王五"}).get_json()
+    inside = inside["visitor"]["visitor_id"]
     monkeypatch.setattr(ctx.settings, "checkpoint_every", 1)
     checkpoints.rebuild(ctx, list(ctx.store.scan_events()))
     cursor = ctx.store.last_id()
