@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/replay.py --events 100000 [--every 5000] [--samples 15]
     .venv/bin/python bench/replay.py --redis-url URL   # a store filled already (e.g. by the archive fill)
+    .venv/bin/python bench/replay.py --workdir DIR     # keep the fill in DIR (dump.rdb) and reuse it next time
 
 Without --redis-url it starts its own redis-server (no persistence: only reads are measured) and
 fills it in-process through the services' own commit path with a mix of check-ins (~75 %),
@@ -32,9 +33,14 @@ def start_redis(workdir):
     proc = subprocess.Popen([find_redis_server(), "--port", "0",
                              "--unixsocket", str(sock), "--save", "", "--appendonly", "no",
                              "--dir", str(workdir)], stdout=subprocess.DEVNULL)
-    for _ in range(200):
-        if sock.exists():
-            return proc, f"unix://{sock}"
+    import redis
+
+    for _ in range(1200):
+        try:
+            if sock.exists() and redis.Redis(unix_socket_path=str(sock)).ping():
+                return proc, f"unix://{sock}"
+        except redis.RedisError:  # still loading a kept fill
+            pass
         time.sleep(0.05)
     raise RuntimeError("redis-server did not start")
 
@@ -95,20 +101,26 @@ def cursors(ctx, samples, seed=11):
     return sorted(Checkpoints(ctx.store).last_id_at(rng.randint(lo, hi)) for _ in range(samples))
 
 
-def time_states(ctx, points):
-    """Return the seconds each state at these cursors takes (folds, windows, sections)."""
+def time_states(ctx, points, cpu=None):
+    """Return the seconds each state at these cursors takes (folds, windows, sections).
+
+    With a list `cpu`, also append this process's CPU seconds of each (the wall time on a
+    loaded, shared machine mostly measures the wait for a core).
+    """
     from server import events as ev, replay, snapshot
 
     out = []
     for cursor in points:
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         when = ev.parse_iso(ev.ms_to_iso(ev.id_ms(cursor)))
         snapshot.rows_of(ctx, replay.reads_at(ctx, cursor, when))
         out.append(time.perf_counter() - started)
+        if cpu is not None:
+            cpu.append(time.process_time() - used)
     return out
 
 
-def measure(ctx, samples):
+def measure(ctx, samples, baseline=True):
     """Print and return the state-at-a-moment figures without and with checkpoints."""
     from server import checkpoints
     from server.store.checkpoints import Checkpoints
@@ -117,25 +129,28 @@ def measure(ctx, samples):
     real = checkpoints.version
     checkpoints.version = lambda: "none"  # no checkpoint to start from
     try:
-        without = time_states(ctx, points[: max(3, samples // 3)])
+        without = time_states(ctx, points[: max(3, samples // 3)] if baseline else points[:1])
     finally:
         checkpoints.version = real
     started = time.perf_counter()
     events = list(ctx.store.scan_events())
     written = checkpoints.rebuild(ctx, events)
     rebuild_s = time.perf_counter() - started
-    with_cp = time_states(ctx, points)
+    cpu = []
+    with_cp = time_states(ctx, points, cpu)
     cps = Checkpoints(ctx.store)
     figures = {"events": len(events), "every": checkpoints.every(ctx), "checkpoints": written,
                "rebuild_s": rebuild_s, "memory_bytes": cps.memory(checkpoints.version()),
                "without_median_s": statistics.median(without), "without_max_s": max(without),
-               "with_median_s": statistics.median(with_cp), "with_max_s": max(with_cp)}
+               "with_median_s": statistics.median(with_cp), "with_max_s": max(with_cp),
+               "with_cpu_median_s": statistics.median(cpu), "with_first_s": with_cp[0]}
     print(f"events {figures['events']:,}; checkpoints every {figures['every']:,}: {written} "
           f"({figures['memory_bytes'] / max(1, figures['events']):.0f} bytes per event; written in {rebuild_s:.1f} s)")
     print(f"state at a moment, no checkpoint:   median {figures['without_median_s'] * 1000:.0f} ms, "
           f"max {figures['without_max_s'] * 1000:.0f} ms ({len(without)} cursors)")
     print(f"state at a moment, with checkpoints: median {figures['with_median_s'] * 1000:.0f} ms, "
-          f"max {figures['with_max_s'] * 1000:.0f} ms ({len(with_cp)} cursors; target < 1 s)")
+          f"max {figures['with_max_s'] * 1000:.0f} ms, first {figures['with_first_s'] * 1000:.0f} ms; "
+          f"CPU median {figures['with_cpu_median_s'] * 1000:.0f} ms ({len(with_cp)} cursors; target < 1 s)")
     return figures
 
 
@@ -146,17 +161,24 @@ def main(argv=None):
     parser.add_argument("--every", type=int, default=5000)
     parser.add_argument("--samples", type=int, default=15)
     parser.add_argument("--redis-url")
+    parser.add_argument("--quick", action="store_true", help="time one cursor without checkpoints, not a third")
+    parser.add_argument("--workdir", help="keep the filled store here and reuse it when it is there")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as workdir:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = pathlib.Path(args.workdir or tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        filled = args.workdir and (workdir / "dump.rdb").exists()  # redis-server loads it on start
         proc = None
         url = args.redis_url
         if not url:
             proc, url = start_redis(workdir)
         try:
             ctx = context(url, args.every)
-            if not args.redis_url:
+            if not args.redis_url and not filled:
                 fill(ctx, args.events)
-            measure(ctx, args.samples)
+                if args.workdir:
+                    ctx.store.redis.save()
+            measure(ctx, args.samples, baseline=not args.quick)
         finally:
             if proc:
                 proc.terminate()

@@ -73,11 +73,15 @@ def _unpacked(fields, wanted):
     return state, count
 
 
-def decode(ctx, fields):
-    """Return (state, count) of a stored checkpoint, personal entries opened; None if it does not check out."""
+def decode(ctx, fields, shown_only=False):
+    """Return (state, count) of a stored checkpoint, personal entries opened; None if it does not check out.
+
+    shown_only (a replay): only the entries a section may show are opened (server/sealed_rows.py);
+    a checkpoint written from the state keeps every entry whole, so catch_up opens them all.
+    """
     wanted = {f.NAME for f in folds(ctx.registry)}
     found = offload.run_heavy(ctx, _unpacked, fields, wanted, kind="replay")
-    return (ctx.store.open_rows(found[0]), found[1]) if found else None
+    return (ctx.store.open_rows(found[0], shown_only), found[1]) if found else None
 
 
 def _fold(ctx, chosen, events, state):
@@ -88,7 +92,7 @@ def _fold(ctx, chosen, events, state):
 def nearest(ctx, cursor):
     """Return (checkpoint id, state) of the newest sound checkpoint at or before cursor, or ("0-0", None)."""
     for event_id, fields in Checkpoints(ctx.store).before(version(), cursor):
-        found = decode(ctx, fields)
+        found = decode(ctx, fields, shown_only=True)
         if found is not None:
             return event_id.decode() if isinstance(event_id, bytes) else event_id, found[0]
         log.warning("checkpoint %s does not check out; skipped", event_id)

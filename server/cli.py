@@ -3,17 +3,28 @@
 import os
 import sys
 
+
+def _early_setting(name):
+    """Return a setting from the environment or ./.env, read before anything is imported ("" if unset)."""
+    value = os.environ.get(name, "")
+    if not value and os.path.isfile(".env"):
+        for line in open(".env", encoding="utf-8"):
+            if line.strip().startswith(name + "="):
+                value = line.split("=", 1)[1].strip().strip("'\"")
+    return value
+
+
 if len(sys.argv) > 1 and sys.argv[1] == "serve":
-    _mode = os.environ.get("GATEWATCH_ASYNC_MODE", "")
-    if not _mode and os.path.isfile(".env"):
-        for _line in open(".env", encoding="utf-8"):
-            if _line.strip().startswith("GATEWATCH_ASYNC_MODE="):
-                _mode = _line.split("=", 1)[1].strip().strip("'\"")
+    _mode = _early_setting("GATEWATCH_ASYNC_MODE")
     if _mode in ("", "eventlet"):
         import warnings
 
         # eventlet warns it is in maintenance mode; DESIGN §1.7 documents gevent as the exit.
         warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+        if not _early_setting("GATEWATCH_REDIS_URL"):
+            # The embedded Redis is a unix socket: serve resolves no host name, and eventlet's
+            # green resolver (dnspython) took ~0.2 s of every start to import.
+            os.environ.setdefault("EVENTLET_NO_GREENDNS", "yes")
         import eventlet
 
         eventlet.monkey_patch()

@@ -92,6 +92,10 @@ class PersonalRows:
     record: Callable  # subject -> key parts of the hash holding its wrapped data key ("dk")
     fields: tuple  # entry keys sealed
     masked: dict = field(default_factory=dict)  # field -> function(value): the clear, anonymous form
+    # entry -> bool: whether a section may still show it (None: always). The sections' reads
+    # (live and replayed) open only these: e.g. of every visitor of the retention period, the
+    # ones on site. Only for entries no event shows again unless it writes them whole.
+    shown: Callable | None = None
 
 
 @dataclass(frozen=True)

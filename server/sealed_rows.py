@@ -88,11 +88,17 @@ class RowsOpener:
         # whose key was erased never opens from here.
         self._opened_cache = {}
 
-    def __call__(self, projections, lookup):
-        """Open {name: {field: decoded entry}} in place, one `lookup` for all; return it."""
+    def __call__(self, projections, lookup, shown_only=False):
+        """Open {name: {field: decoded entry}} in place, one `lookup` for all; return it.
+
+        `shown_only` (the sections' reads): an entry its `PersonalRows.shown` says no section
+        shows is not opened; it reads as a purged one does (its masked forms, the rest "").
+        """
         sealed = [(name, fld, entry, self.specs[name]) for name, entries in projections.items()
                   if name in self.specs for fld, entry in entries.items()
                   if isinstance(entry, dict) and SEALED in entry]
+        if shown_only:
+            sealed = [item for item in sealed if self._shown(projections, *item)]
         sealed = [(name, fld, entry, spec, _record(spec, entry)) for name, fld, entry, spec in sealed]
         sealed = [item for item in sealed if item[4]]
         if not sealed:
@@ -115,6 +121,16 @@ class RowsOpener:
         if failed:  # one line per read, not one per entry: a missing master key hits them all
             log.error("%d sealed projection entries do not open (%s); they read erased", len(failed), failed[0])
         return projections
+
+    @staticmethod
+    def _shown(projections, name, fld, entry, spec):
+        """Tell whether a section may show an entry; if not, leave it in place unopened."""
+        if spec.shown is None or spec.shown(entry):
+            return True
+        del entry[SEALED]  # in place: the entry was decoded for this read only
+        for f in spec.fields:
+            entry.setdefault(f, "")
+        return False
 
     def _open(self, entry, data_key, context, failed):
         """Return the sealed fields of an entry, or None when its key is gone or does not open."""

@@ -112,7 +112,8 @@ def read(ctx, *, recent_events=0):
     now = ev.utc_now()
     names, recent = reads_needed(ctx.registry)
     windows = [(kind, value, int((now - span).timestamp() * 1000)) for kind, value, span in recent]
-    cursor, projections, last, ids = ctx.store.snapshot(names, recent=recent_events, indexes=windows)
+    cursor, projections, last, ids = ctx.store.snapshot(names, recent=recent_events, indexes=windows,
+                                                        shown_only=True)  # only the sections read them
     return cursor, Reads(projections=projections, now=now, recent=ids), last
 
 

@@ -198,9 +198,12 @@ class Store:
         return bool(self.redis.scard(key))
 
     # -- projections ---------------------------------------------------------------------
-    def open_rows(self, projections):
-        """Return decoded projections ({name: {field: entry}}) with their sealed entries opened."""
-        return self.rows_opener(projections, self.lookup) if self.rows_opener else projections
+    def open_rows(self, projections, shown_only=False):
+        """Return decoded projections ({name: {field: entry}}) with their sealed entries opened
+        (shown_only: those a section may show, for the sections' reads; server/sealed_rows.py)."""
+        if not self.rows_opener:
+            return projections
+        return self.rows_opener(projections, self.lookup, **({"shown_only": True} if shown_only else {}))
 
     def projection_fields(self, name, fields):
         """Return {field: json or None} for some fields of a projection (sealed entries opened)."""
@@ -240,11 +243,12 @@ class Store:
         raw = self.redis.hgetall(self.keys.projection(name))
         return self.open_rows({name: {k: json.loads(v) for k, v in raw.items()}})[name]
 
-    def snapshot(self, names, recent=0, indexes=()):
+    def snapshot(self, names, recent=0, indexes=(), shown_only=False):
         """Return (cursor, {name: projection}[, recent events newest first, index ids]) atomically.
 
         `recent` newest events come along (a wall screen's feed is not empty on load), and for
         each (kind, value, since_ms) in `indexes` the ids of that timeline index from since_ms on.
+        `shown_only`: open only the sealed entries a section may show (see open_rows).
         """
         pipe = self.redis.pipeline(transaction=True)
         pipe.xrevrange(self.keys.stream, count=max(recent, 1))
@@ -258,7 +262,7 @@ class Store:
             found[(kind, value)] = rest.pop()
         cursor = last[0][0] if last else "0-0"
         projections = self.open_rows({name: {k: json.loads(v) for k, v in h.items()}
-                                      for name, h in zip(names, rest)})
+                                      for name, h in zip(names, rest)}, shown_only)
         if not (recent or indexes):
             return cursor, projections
         return cursor, projections, self.decode_all(last[:recent]), found

@@ -10,6 +10,9 @@ import redis
 
 # A stream id larger than any real sequence part: "every id of this millisecond".
 LAST_SEQ = 2**64 - 1
+INDEX_IDS_BETWEEN = ("local ids = {} "
+                     "for i, entry in ipairs(redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2])) do ids[i] = entry[1] end "
+                     "return ids")
 
 
 class Checkpoints:
@@ -24,8 +27,18 @@ class Checkpoints:
         return self.store.keys.of("ckpt", version)
 
     def before(self, version, cursor, count=3):
-        """Return up to `count` checkpoints at or before cursor, newest first: [(id, fields)]."""
-        return self.store.binary.xrevrange(self.key(version), max=cursor, min="-", count=count)
+        """Yield up to `count` checkpoints at or before cursor, newest first: (id, fields).
+
+        One at a time: the newest is nearly always sound, and each is a whole state.
+        """
+        upper = cursor
+        for _ in range(count):
+            found = self.store.binary.xrevrange(self.key(version), max=upper, min="-", count=1)
+            if not found:
+                return
+            yield found[0]
+            oldest = found[0][0]
+            upper = "(" + (oldest.decode() if isinstance(oldest, bytes) else oldest)  # exclusive
 
     def newest(self, version):
         """Return the newest checkpoint (id, fields), or None."""
@@ -70,5 +83,5 @@ class Checkpoints:
 
     def index_between(self, kind, value, since_ms, cursor):
         """Return the ids of one timeline index from since_ms up to cursor (inclusive), oldest first."""
-        entries = self.redis.xrange(self.store.keys.index(kind, value), min=f"{since_ms}-0", max=cursor)
-        return [i for i, _ in entries]
+        # Only the ids come back (an hour of check-ins may be thousands of entries).
+        return self.redis.eval(INDEX_IDS_BETWEEN, 1, self.store.keys.index(kind, value), f"{since_ms}-0", cursor)

@@ -127,11 +127,12 @@ class ScriptArgs:
         return self.index[name]
 
 
-def build_args(keys, commit, idem):
-    """Lay out KEYS and ARGV for one commit."""
+def build_args(keys, commit, idem, body=None):
+    """Lay out KEYS and ARGV for one commit (`body`: the answer's JSON, when the caller made it)."""
     idem_key = keys.idempotency(idem.scope, idem.key) if idem else keys.of("idem", "-")
     args = ScriptArgs(idem_key, keys.stream)
-    body = dumps(commit.body) if commit.body is not None else ""
+    if body is None:
+        body = dumps(commit.body) if commit.body is not None else ""
     stored = dumps(commit.stored_body) if commit.stored_body is not None else body
     argv = [idem.request_hash if idem else "", str(commit.status), stored,
             str(IDEMPOTENCY_TTL) if idem else "0", commit.nonce, str(len(commit.absent)),
@@ -180,8 +181,8 @@ def stored_answer(idem, record, expand):
 
 def run_commit(redis_client, script, keys, commit, idem, expand):
     """Run the commit script and interpret its answer."""
-    key_list, argv = build_args(keys, commit, idem)
     body = dumps(commit.body) if commit.body is not None else ""
+    key_list, argv = build_args(keys, commit, idem, body)  # the body is serialised once
     answer = script(keys=key_list, args=argv, client=redis_client)
     kind = answer[0]
     if kind == "replay":

@@ -13,7 +13,8 @@ VISITOR_PLATE = Personal(subject=lambda data: data.get("visitor_id"), record=rec
 # The same plate in the vehicle's entry (keyed by `plate_key`), sealed under the same key. A staff
 # or delivery vehicle (no visitor) names no visitor: its plate stays in the clear, as in its events.
 ENTRY_PERSONAL = PersonalRows(NAME, subject=lambda entry: entry.get("visitor_id"), record=record,
-                              fields=("plate",))
+                              fields=("plate",),
+                              shown=lambda entry: bool(entry.get("on_site")))  # a new entry writes it whole
 
 
 def rows(ctx, reads):

@@ -18,7 +18,8 @@ LEFT_PERSONAL = Personal(subject=lambda data: data["visitor_id"], record=record,
                          fields=("name", "note"), masked={"name": mask_name})
 # The same fields of the visitors' entries, sealed under the same key in the projection.
 ENTRY_PERSONAL = PersonalRows(NAME, subject=lambda entry: entry.get("visitor_id"), record=record,
-                              fields=fold.PERSONAL, masked={"name": mask_name})
+                              fields=fold.PERSONAL, masked={"name": mask_name},
+                              shown=lambda entry: bool(entry.get("on_site")))  # a visitor never comes back on site
 
 
 def rows(ctx, reads):

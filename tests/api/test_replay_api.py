@@ -118,3 +118,22 @@ def test_the_leading_watcher_writes_missing_checkpoints_and_a_second_one_adds_no
     assert checkpoints.catch_up(ctx, budget=100) == 0
     newest_id, fields = Checkpoints(ctx.store).newest(checkpoints.version())
     assert Checkpoints(ctx.store).add(checkpoints.version(), newest_id.decode(), fields) is False
+
+
+def test_from_a_checkpoint_the_visitor_on_site_reads_whole_and_one_who_left_is_not_opened(crew, ctx, monkeypatch):
+    gone, _, _ = visit(crew, ctx)  # left: no section shows them again
+    inside = crew["guard"].post("/api/v1/visitors", json={**VISITOR, "name": "王五"}).get_json()
+    inside = inside["visitor"]["visitor_id"]
+    monkeypatch.setattr(ctx.settings, "checkpoint_every", 1)
+    checkpoints.rebuild(ctx, list(ctx.store.scan_events()))
+    cursor = ctx.store.last_id()
+    status, then = state(crew["commander"], cursor)
+    assert status == 200 and then["sections"]["visitors"][inside]["name"] == "王五"
+    assert then["sections"]["visitors"][inside]["host"] == "李四"
+    assert gone not in then["sections"]["visitors"]
+    # The replay opened only what a section shows: the one who left reads as stored (masked).
+    state_then = checkpoints.state_at(ctx, cursor)
+    assert state_then["visitors"][gone]["name"] == "张*" and state_then["visitors"][gone]["host"] == ""
+    assert state_then["visitors"][inside]["host"] == "李四"
+    # Every other reader still reads the one who left whole.
+    assert crew["operator"].client.get(f"/api/v1/visitors/{gone}").get_json()["visitor"]["host"] == "李四"
