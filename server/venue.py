@@ -167,6 +167,12 @@ def _declared_sections():
     return {key: parse for concept in registry().concepts for key, parse in concept.venue_sections.items()}
 
 
+def _declared_checks():
+    """Return the cross-section checks (venue) -> None the concepts declare."""
+    from server.concepts import registry
+    return [check for concept in registry().concepts for check in concept.venue_checks]
+
+
 def _at(where, key):
     """Join a key path: _at('checkpoints[3]', 'zone_id') -> 'checkpoints[3].zone_id'."""
     return f"{where}.{key}" if where else str(key)
@@ -198,7 +204,7 @@ class _Parser:
                 raise _Invalid(f"entrances[{i}].id", f"entrance {gate.id!r} has no checkpoint with the same id")
         agencies = self.items("agencies", doc["agencies"], self.agency)
         self.agency_ids = {a.id for a in agencies}
-        return Venue(
+        venue = Venue(
             id=self.ident("id", doc["id"]), name=self.name("name", doc["name"]),
             timezone=self.timezone("timezone", doc["timezone"]),
             default_phase=self.ref("default_phase", doc["default_phase"], self.phase_ids, "phase"),
@@ -209,6 +215,9 @@ class _Parser:
             sections={key: parse(doc.get(key)) for key, parse in declared.items()},
             rules={k: {n: self.number(f"{k}.{n}", x, positive=True)
                        for n, x in self.fields(k, doc[k], (), RULES[k]).items()} for k in RULES if k in doc})
+        for check in _declared_checks():  # sections a concept declares, against zones and the rest
+            check(venue)
+        return venue
 
     def fields(self, where, value, required, optional=()):
         """Check a mapping has every required key and no unknown one (a typo must not pass)."""
