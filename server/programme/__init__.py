@@ -1,11 +1,14 @@
 """The meeting programme: the event's days and meetings (venue file), each meeting's state, the
 zones its check and its clearance cover, and the phase it proposes to a commander."""
-from server.clearance.fold import NAME as CLEARANCE
 from server.concept import AlertCause, Concept, Section
 from server.phase.fold import NAME as PHASE
 from server.phase.service import current
 from server.programme import service, settings
 from server.programme.models import ProgrammeRow
+
+# The clearance fold's projection (server/clearance/fold.py NAME), read by name: the clearance
+# concept imports this one for its scope, so importing it back would make a cycle.
+CLEARANCE = "clearance"
 
 
 def rows(ctx, reads):
