@@ -218,7 +218,7 @@ def flat(state):
 def programme_venue(name, meetings, now=None):
     """Write the default venue with a programme for today around `now`; return (path, local now).
 
-    meetings: [(id, start, end, zones, check_before_min)] with start and end in minutes from now.
+    meetings: [(id, start, end, zones, check_before_min[, {zh-CN, en}])], start and end in minutes from now.
     The venue's time zone is chosen so that now is about noon there: the meetings stay inside
     the venue-local day at whatever hour the suite runs.
     """
@@ -233,8 +233,9 @@ def programme_venue(name, meetings, now=None):
         return moment.strftime("%H:%M")
 
     day = {"date": local.date().isoformat(), "meetings": [
-        {"id": mid, "name": {"zh-CN": f"会议{mid}", "en": f"Meeting {mid}"}, "start": hm(start), "end": hm(end),
-         "zones": list(zones), "check_before_min": before} for mid, start, end, zones, before in meetings]}
+        {"id": mid, "name": (name or [{"zh-CN": f"会议{mid}", "en": f"Meeting {mid}"}])[0], "start": hm(start),
+         "end": hm(end), "zones": list(zones), "check_before_min": before}
+        for mid, start, end, zones, before, *name in meetings]}
 
     def change(data):
         data.update(timezone=zone, programme=[day])
