@@ -78,3 +78,16 @@ def phase_followed(entry, alert):
         return "phase_changed"
     until = alert.get("due_until")
     return "meeting_passed" if until and ev.utc_now() >= ev.parse_iso(until) else None
+
+
+def meeting_window(venue, meeting_id):
+    """Return (from_ms, to_ms) inclusive of a meeting's events, or None for an unknown meeting.
+
+    From its security check's start to the next meeting's check (the last meeting of a day: to
+    the venue-local midnight), so the check, the session and the clearance after it are inside.
+    """
+    found = schedule.windows(venue, meeting_id)
+    if not found:
+        return None
+    start, end = found
+    return int(start.timestamp() * 1000), int(end.timestamp() * 1000) - 1

@@ -7,7 +7,7 @@ import pytest
 
 from server import events as ev
 from server.alerts import closing
-from server.programme import service, settings
+from server.programme import schedule, service, settings
 from server.venue import SectionError, VenueError, load_venue
 from support import VENUE, programme_venue, settings_for, venue_file
 
@@ -181,3 +181,26 @@ def test_a_venue_without_a_programme_has_no_meetings_no_scope_and_no_proposal(ct
     assert chief.post("/api/v1/phase", json={"phase": "post_event"}).status_code == 201
     zones = [z["zone_id"] for z in chief.client.get("/api/v1/clearance").get_json()["zones"]]
     assert zones == [z.id for z in ctx.venue.zones]
+
+
+# Group sessions that began an hour ago and end in 10 minutes, then a plenary this afternoon.
+TWO = [("groups", -60, 10, ("meeting_rooms",), 30), ("plenary", 120, 200, ("main_hall", "lobby"), 60)]
+
+
+@pytest.mark.meetings(TWO)
+def test_the_timeline_and_the_report_take_a_meeting(ctx, login_as):
+    chief = login_as("chief", "commander")
+    assert chief.post("/api/v1/phase", json={"phase": "post_event"}).status_code == 201  # now: inside groups' window
+    groups = sections(chief)["programme"]["today"]["meetings"][0]["meeting_id"]
+    plenary = groups.replace(".groups", ".plenary")
+    of_groups = chief.client.get(f"/api/v1/events?meeting={groups}&type=phase.changed").get_json()["events"]
+    assert [e["data"]["phase"] for e in of_groups] == ["post_event", "pre_event"]  # the bootstrap too: both now
+    assert chief.client.get(f"/api/v1/events?meeting={plenary}").get_json()["events"] == []
+    unknown = chief.client.get("/api/v1/events?meeting=2026-01-01.nothing")
+    assert unknown.status_code == 400 and "meeting" in unknown.get_json()["error"]["fields"]
+
+    report = chief.client.get(f"/api/v1/reports?meeting={groups}")
+    assert report.status_code == 200, report.get_json()
+    window = schedule.windows(ctx.venue, groups)
+    assert (report.get_json()["start"], report.get_json()["end"]) == (ev.iso(window[0]), ev.iso(window[1]))
+    assert chief.client.get("/api/v1/reports?meeting=nope").status_code == 400

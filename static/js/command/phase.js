@@ -9,7 +9,7 @@
 import { get, newKey, post } from "../api.js";
 import { errorText, h, loadVenue, page, venueIndex } from "../common.js";
 import { dateTime, loc, t, timeHM } from "../i18n.js";
-import { renderProgramme } from "./programme.js";
+import { fillMeetingFilter, renderProgramme } from "./programme.js";
 
 const root = document.querySelector("[data-phase-control]");
 const $ = (sel) => root.querySelector(sel);
@@ -75,6 +75,7 @@ function renderProposal() {
 function render() {
   renderProposal();
   renderProgramme(document.querySelector("[data-programme]"), programme, index);
+  fillMeetingFilter(document.querySelector("[data-meeting-filter]"), programme);
   $("[data-phase-now]").textContent = index.phaseName(phase?.phase);
   $("[data-phase-since]").textContent = phase?.since ? t("phasectl.since", { time: dateTime(phase.since) }) : "";
   renderVerdict();

@@ -24,3 +24,15 @@ export function renderProgramme(card, today, index) {
   list.replaceChildren(...(meetings.length ? meetings.map((m) => meetingItem(m, index))
     : [h("li", { class: "muted" }, t("programme.none"))]));
 }
+
+// Offer today's meetings to the timeline's filter (events of a meeting's window, server-side).
+export function fillMeetingFilter(label, today) {
+  if (!label) return;
+  const meetings = today?.meetings || [];
+  label.hidden = meetings.length === 0;
+  const select = label.querySelector("select");
+  const chosen = select.value;
+  select.replaceChildren(select.options[0], ...meetings.map((m) =>
+    h("option", { value: m.meeting_id }, `${m.start_local} ${loc(m.name)}`)));
+  if (meetings.some((m) => m.meeting_id === chosen)) select.value = chosen;
+}
