@@ -155,8 +155,12 @@ def load_venue(path=DEFAULT_PATH):
 
 def venue_from_dict(data, source="<venue>"):
     """Validate an already parsed venue mapping and return the Venue, or raise VenueError."""
+    from server.concepts import registry  # here, not at the top: the concepts' modules use the venue
     try:
-        return _Parser().venue(data, source)
+        venue = _Parser().venue(data, source)
+        for check in (c for concept in registry().concepts for c in concept.venue_checks):
+            check(venue)  # a section a concept declares, against zones and the rest of the venue
+        return venue
     except (_Invalid, SectionError) as exc:
         raise VenueError(f"{source}: {exc}") from None
 
@@ -165,12 +169,6 @@ def _declared_sections():
     """Return {key: parse} of the optional venue sections the concepts declare."""
     from server.concepts import registry  # here, not at the top: the concepts' modules use the venue
     return {key: parse for concept in registry().concepts for key, parse in concept.venue_sections.items()}
-
-
-def _declared_checks():
-    """Return the cross-section checks (venue) -> None the concepts declare."""
-    from server.concepts import registry
-    return [check for concept in registry().concepts for check in concept.venue_checks]
 
 
 def _at(where, key):
@@ -204,7 +202,7 @@ class _Parser:
                 raise _Invalid(f"entrances[{i}].id", f"entrance {gate.id!r} has no checkpoint with the same id")
         agencies = self.items("agencies", doc["agencies"], self.agency)
         self.agency_ids = {a.id for a in agencies}
-        venue = Venue(
+        return Venue(
             id=self.ident("id", doc["id"]), name=self.name("name", doc["name"]),
             timezone=self.timezone("timezone", doc["timezone"]),
             default_phase=self.ref("default_phase", doc["default_phase"], self.phase_ids, "phase"),
@@ -215,9 +213,6 @@ class _Parser:
             sections={key: parse(doc.get(key)) for key, parse in declared.items()},
             rules={k: {n: self.number(f"{k}.{n}", x, positive=True)
                        for n, x in self.fields(k, doc[k], (), RULES[k]).items()} for k in RULES if k in doc})
-        for check in _declared_checks():  # sections a concept declares, against zones and the rest
-            check(venue)
-        return venue
 
     def fields(self, where, value, required, optional=()):
         """Check a mapping has every required key and no unknown one (a typo must not pass)."""
