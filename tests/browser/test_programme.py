@@ -8,7 +8,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from support import LiveServer, programme_venue
+from support import VENUE, LiveServer, programme_venue
 from .pw_helpers import PASSWORD, sign_in_api
 
 WALL = {"width": 1920, "height": 1080}
@@ -33,7 +33,8 @@ def shot(page, name):
 def live_server(live_redis, tmp_path, request):
     """A server on a venue whose programme the test's `meetings` mark gives, on a flushed Redis."""
     live_redis.client().flushall()
-    venue, local = programme_venue(f"browser-{request.node.name[:30]}", request.node.get_closest_marker("meetings").args[0])
+    marker = request.node.get_closest_marker("meetings")
+    venue, local = programme_venue(f"browser-{request.node.name[:30]}", marker.args[0]) if marker else (VENUE, None)
     server = LiveServer(live_redis, tmp_path, venue=venue).start()
     server.local_now = local
     server.add_user("pg_chief", "commander", PASSWORD)
@@ -101,6 +102,13 @@ def test_the_programme_proposes_the_phase_and_the_commander_confirms_it(make_con
     expect(card.locator('[data-meeting$=".plenary"] [data-meeting-state]')).to_have_text(
         "未开始" if lang == "zh-CN" else "Upcoming")
     shot(page, f"command-programme-{lang}")
+    wall_context = make_context(viewport=WALL, lang=lang)
+    sign_in_api(wall_context, "pg_op")
+    wall = wall_context.new_page()
+    wall.goto("/control" + ("?lang=en" if lang == "en" else ""))
+    raised = wall.locator('[data-alert][data-kind="phase_due"]')  # the live server's watcher proposes
+    expect(raised).to_contain_text(f"日程提示：分组会议 {hm(live_server, -5)}，请指挥员确认进入“会议进行中”" if lang == "zh-CN"
+                                   else f"Programme: Group sessions at {hm(live_server, -5)} — a commander confirms In session")
     assert phase_now(live_server, chief) == "pre_event"  # proposed, not changed
 
     proposal.locator("[data-phase-proposal-confirm]").click()
@@ -113,3 +121,20 @@ def test_the_programme_proposes_the_phase_and_the_commander_confirms_it(make_con
     expect(control.locator("[data-phase-now]")).to_have_text("会议进行中" if lang == "zh-CN" else "In session")
     expect(proposal).to_be_hidden()
     assert phase_now(live_server, chief) == "in_session"
+    expect(raised).to_have_count(0)  # the proposal closed itself once the phase changed
+
+
+def test_without_a_programme_the_wall_and_the_desk_look_as_before(make_context, live_server):
+    context = make_context(viewport=WALL)
+    sign_in_api(context, "pg_chief")
+    wall = context.new_page()
+    wall.goto("/control")
+    expect(wall.locator("[data-conn]")).to_have_attribute("data-state", "live")
+    expect(wall.locator("[data-phase]")).to_have_text("会前准备")
+    expect(wall.locator("[data-next-meeting]")).to_be_hidden()
+    desk = context.new_page()
+    desk.goto("/command")
+    expect(desk.locator("[data-phase-control]")).to_have_attribute("data-loaded", "true")
+    expect(desk.locator("[data-programme]")).to_be_hidden()
+    expect(desk.locator("[data-phase-proposal]")).to_be_hidden()
+    expect(desk.locator("[data-meeting-filter]")).to_be_hidden()
