@@ -109,6 +109,10 @@ def test_the_programme_proposes_the_phase_and_the_commander_confirms_it(make_con
     raised = wall.locator('[data-alert][data-kind="phase_due"]')  # the live server's watcher proposes
     expect(raised).to_contain_text(f"日程提示：分组会议 {hm(live_server, -5)}，请指挥员确认进入“会议进行中”" if lang == "zh-CN"
                                    else f"Programme: Group sessions at {hm(live_server, -5)} — a commander confirms In session")
+    expect(wall.locator("[data-next-meeting]")).to_have_text(
+        f"当前 分组会议 进行中，至 {hm(live_server, 60)}" if lang == "zh-CN"
+        else f"Now Group sessions in session until {hm(live_server, 60)}")
+    shot(wall, f"control-phase-due-{lang}")
     assert phase_now(live_server, chief) == "pre_event"  # proposed, not changed
 
     proposal.locator("[data-phase-proposal-confirm]").click()
