@@ -26,8 +26,12 @@ def today_row(venue, now, phase, round_entry):
             "next_is_tomorrow": bool(upcoming and not schedule.at_hand(venue, now)),
             "proposal": proposed and {"phase": proposed["phase"], "meeting_id": proposed["meeting"]["meeting_id"],
                                       "name": proposed["meeting"]["name"], "at": ev.iso(proposed["at"]),
-                                      "at_local": proposed["meeting"]["start_local" if proposed["phase"] ==
-                                                                       schedule.IN_SESSION else "end_local"]}}
+                                      "at_local": _local_moment(proposed)}}
+
+
+def _local_moment(proposed):
+    """Return the venue-local HH:MM a proposal is for: the meeting's start (in_session) or end."""
+    return proposed["meeting"]["start_local" if proposed["phase"] == schedule.IN_SESSION else "end_local"]
 
 
 def readiness_scope(venue, now):
@@ -56,10 +60,9 @@ def propose_phase(ctx, now):
         return []
     meeting = proposed["meeting"]
     alert_id = f"phase-due-{meeting['meeting_id']}-{proposed['phase']}"
-    local = meeting["start_local" if proposed["phase"] == schedule.IN_SESSION else "end_local"]
     event = ev.draft(RAISED, actor=ev.SYSTEM_ACTOR, locations=meeting["zones"][:2], data={
         "alert_id": alert_id, "kind": PHASE_DUE, "severity": ALERT_SEVERITY, "meeting_id": meeting["meeting_id"],
-        "meeting_name": meeting["name"], "proposed_phase": proposed["phase"], "meeting_at": local,
+        "meeting_name": meeting["name"], "proposed_phase": proposed["phase"], "meeting_at": _local_moment(proposed),
         "due_until": (ev.iso(meeting["end"]) if proposed["phase"] == schedule.IN_SESSION
                       else _next_start(ctx, meeting, now))})
     committed = ledger.record(ctx, [event], idem=ledger.system_idempotency(alert_id, {"meeting": meeting["meeting_id"]}))
