@@ -1,4 +1,5 @@
 """Test support: a real redis-server and a real `gatewatch serve` process (no fakes)."""
+import hashlib
 import os
 import pathlib
 import shutil
@@ -21,15 +22,16 @@ sys.path.insert(0, str(ROOT))
 
 
 def venue_file(name, change):
-    """Write the default venue changed by change(dict) to a temp file (same content, same path)."""
+    """Write the default venue changed by change(dict) to a temp file; return its path."""
     import yaml
     data = yaml.safe_load(DEFAULT_VENUE.read_text(encoding="utf-8"))
     change(data)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     folder = pathlib.Path(tempfile.gettempdir()) / f"gatewatch-test-venues-{os.getuid()}"
     folder.mkdir(exist_ok=True)
-    path = folder / f"{name}.yaml"
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
+    # Named by content: two checkouts (or a changed default venue) never overwrite each other's file.
+    path = folder / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.yaml"
+    if not path.exists():
         part = folder / f".{name}.{uuid.uuid4().hex}.yaml"
         part.write_text(text, encoding="utf-8")
         part.replace(path)  # atomic: parallel test processes never read half a file
