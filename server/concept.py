@@ -179,5 +179,8 @@ class Concept:
     # Optional sections of the venue file: {key: parse(raw, or None when absent) -> value}, raising
     # server.venue.SectionError; the loader stores the value for Venue.section(key).
     venue_sections: dict = field(default_factory=dict)
+    # (venue) -> None, raising server.venue.SectionError: checks of those sections against the rest
+    # of the venue (zone ids…), run by the loader once the venue is built.
+    venue_checks: tuple = ()
     # AlertCause: alert kinds this concept raises that close themselves when their cause is gone.
     alert_causes: tuple = ()

@@ -6,14 +6,14 @@ from pydantic import ValidationError
 from server import events as ev
 from server import sealed_rows, sealing, visibility
 from server import (accounts, activity, alerts, audit, broadcasts, clearance, expected, incidents, inspections, patrols,
-                    phase, photos, posts, reports, vehicles, visitors, watchlist)
+                    phase, photos, posts, programme, reports, vehicles, visitors, watchlist)
 from server.concept import ROLE_PARENTS
 
 # Order matters only for folds: a concept's fold sees the events in stream order either way.
 CONCEPTS = (phase.CONCEPT, patrols.CONCEPT, alerts.CONCEPT, activity.CONCEPT, accounts.CONCEPT,
             incidents.CONCEPT, visitors.CONCEPT, vehicles.CONCEPT, expected.CONCEPT, inspections.CONCEPT,
             clearance.CONCEPT, broadcasts.CONCEPT, photos.CONCEPT, watchlist.CONCEPT, posts.CONCEPT, reports.CONCEPT,
-            audit.CONCEPT)
+            audit.CONCEPT, programme.CONCEPT)
 
 
 class InvalidEvent(Exception):

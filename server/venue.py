@@ -155,8 +155,12 @@ def load_venue(path=DEFAULT_PATH):
 
 def venue_from_dict(data, source="<venue>"):
     """Validate an already parsed venue mapping and return the Venue, or raise VenueError."""
+    from server.concepts import registry  # here, not at the top: the concepts' modules use the venue
     try:
-        return _Parser().venue(data, source)
+        venue = _Parser().venue(data, source)
+        for check in (c for concept in registry().concepts for c in concept.venue_checks):
+            check(venue)  # a section a concept declares, against zones and the rest of the venue
+        return venue
     except (_Invalid, SectionError) as exc:
         raise VenueError(f"{source}: {exc}") from None
 

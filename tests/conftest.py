@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from support import VENUE, LiveServer, RedisServer, settings_for  # noqa: E402
+from support import DEFAULT_VENUE, VENUE, LiveServer, RedisServer, settings_for  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +51,8 @@ def runner(redis_server, tmp_path, monkeypatch):
     from server.cli import main
     monkeypatch.setenv("GATEWATCH_REDIS_URL", redis_server.url)
     monkeypatch.setenv("GATEWATCH_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("GATEWATCH_VENUE", str(VENUE))
+    # The CLI reads the default venue file itself (its programme changes no projection or command here).
+    monkeypatch.setenv("GATEWATCH_VENUE", str(DEFAULT_VENUE))
     monkeypatch.setenv("GATEWATCH_SECRET_KEY", "test-secret")
 
     def run(*argv):

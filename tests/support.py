@@ -1,4 +1,5 @@
 """Test support: a real redis-server and a real `gatewatch serve` process (no fakes)."""
+import hashlib
 import os
 import pathlib
 import shutil
@@ -15,9 +16,32 @@ import redis as redis_lib
 import requests
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-VENUE = ROOT / "venues" / "default.yaml"
+DEFAULT_VENUE = ROOT / "venues" / "default.yaml"
 FAST_VENUE = ROOT / "tests" / "fixtures" / "fast_venue.yaml"
 sys.path.insert(0, str(ROOT))
+
+
+def venue_file(name, change):
+    """Write the default venue changed by change(dict) to a temp file; return its path."""
+    import yaml
+    data = yaml.safe_load(DEFAULT_VENUE.read_text(encoding="utf-8"))
+    change(data)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    folder = pathlib.Path(tempfile.gettempdir()) / f"gatewatch-test-venues-{os.getuid()}"
+    folder.mkdir(exist_ok=True)
+    # Named by content: two checkouts (or a changed default venue) never overwrite each other's file.
+    path = folder / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.yaml"
+    if not path.exists():
+        part = folder / f".{name}.{uuid.uuid4().hex}.yaml"
+        part.write_text(text, encoding="utf-8")
+        part.replace(path)  # atomic: parallel test processes never read half a file
+    return path
+
+
+# The tests' venue: the default one without its programme, whose meetings follow the wall clock
+# and would scope readiness and raise phase proposals at whatever hour the suite runs
+# (tests/api/test_programme.py builds venues with a programme of its own).
+VENUE = venue_file("default-without-programme", lambda data: data.pop("programme", None))
 
 
 def redis_binary():
@@ -191,3 +215,30 @@ def flat(state):
             out[name] = list(rows.values())
     out.setdefault("watchlist_hits", [])
     return out
+
+
+def programme_venue(name, meetings, now=None):
+    """Write the default venue with a programme for today around `now`; return (path, local now).
+
+    meetings: [(id, start, end, zones, check_before_min[, {zh-CN, en}])], start and end in minutes from now.
+    The venue's time zone is chosen so that now is about noon there: the meetings stay inside
+    the venue-local day at whatever hour the suite runs.
+    """
+    import datetime as dt
+    now = now or dt.datetime.now(dt.timezone.utc)
+    offset = (12 - now.hour + 12) % 24 - 12  # hours: -12..11
+    zone = "Etc/GMT" + ("" if offset == 0 else f"{'-' if offset > 0 else '+'}{abs(offset)}")  # POSIX signs
+    local = (now + dt.timedelta(hours=offset)).replace(second=0, microsecond=0, tzinfo=None)
+
+    def hm(minutes):
+        moment = local + dt.timedelta(minutes=minutes)
+        return moment.strftime("%H:%M")
+
+    day = {"date": local.date().isoformat(), "meetings": [
+        {"id": mid, "name": (name or [{"zh-CN": f"会议{mid}", "en": f"Meeting {mid}"}])[0], "start": hm(start),
+         "end": hm(end), "zones": list(zones), "check_before_min": before}
+        for mid, start, end, zones, before, *name in meetings]}
+
+    def change(data):
+        data.update(timezone=zone, programme=[day])
+    return venue_file(name, change), local

@@ -41,6 +41,11 @@ class AlertFields(BaseModel):
     post_id: str | None = Field(None, description="the post, for staffing alerts")
     needed: int | None = Field(None, description="guards the post needs, for staffing alerts")
     on_duty_count: int | None = Field(None, description="guards on duty when the alert was raised")
+    meeting_id: str | None = Field(None, description="the meeting (DATE.MEETING), for programme alerts")
+    meeting_name: dict[str, str] | None = Field(None, description="the meeting's {zh-CN, en} name")
+    meeting_at: str | None = Field(None, description="HH:MM venue-local: when the programme says the phase is due")
+    proposed_phase: str | None = Field(None, description="the phase the programme proposes, for phase_due")
+    due_until: str | None = Field(None, description="when a phase_due proposal lapses (the meeting's moment passed)")
     missing: Annotated[list[str] | None, PEOPLE] = Field(None, description="who has not acknowledged a message")
 
 

@@ -7,6 +7,7 @@ from server.auth import authorize
 from server.api.models import EventsAnswer, State, StateQuery, TimelineQuery, VenueAnswer
 from server.api.spec import operation
 from server.errors import Text, check
+from server.programme import service as programme
 from server.store import timeline
 from server.visibility import Viewer
 
@@ -40,9 +41,15 @@ def _query_args(query):
     fields = {}
     if query.location and query.location not in gw().venue.location_ids():
         fields["location"] = Text("unknown location", "未知地点")
+    window = query.meeting and programme.meeting_window(gw().venue, query.meeting)
+    if query.meeting and not window:
+        fields["meeting"] = Text("unknown meeting (DATE.MEETING of the programme)", "未知会议（日程中的 日期.会议）")
     check(fields)
     ms = {name: int(getattr(query, name).timestamp() * 1000) if getattr(query, name) else None
           for name in ("from_", "to")}
+    if window:  # within the meeting's window (and the from/to given, if any)
+        ms["from_"] = max(ms["from_"] or 0, window[0])
+        ms["to"] = min(ms["to"] if ms["to"] is not None else window[1], window[1])
     return dict(after=query.after, before=query.before, from_ms=ms["from_"], to_ms=ms["to"],
                 type_=query.type, location=query.location, actor=query.actor, limit=query.limit,
                 order=query.order)

@@ -26,6 +26,8 @@ class TimelineQuery(QueryModel):
     type: str | None = Field(None, max_length=64, description="event type, e.g. patrol.checkin")
     location: str | None = Field(None, max_length=64, description="checkpoint, entrance, zone or area id")
     actor: str | None = Field(None, max_length=64, description="username")
+    meeting: str | None = Field(None, max_length=80, description="a meeting of the programme, DATE.MEETING: the "
+                                "events from its security check's start to the next meeting's (or midnight)")
     order: Literal["asc", "desc"] | None = None
     limit: int = Field(100, ge=1, le=1000)
 

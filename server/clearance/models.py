@@ -54,6 +54,8 @@ class Round(BaseModel):
     """The clearance round: its zones, and whether the venue is cleared."""
 
     round_id: str | None = Field(description="null before the venue first entered post_event")
+    meeting_id: str | None = Field(None, description="the meeting the round follows (programme): only its zones "
+                                                     "are swept; null: every zone")
     open: bool = Field(description="true while the venue is in post_event")
     started_at: str | None = None
     started_by: str | None = None

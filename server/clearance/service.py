@@ -5,6 +5,7 @@ from server.clearance import fold
 from server.clearance.fold import COMPLETED, CONFIRMED, NAME
 from server.errors import Busy, Conflict, NotFound, Text
 from server.identity.records import VISITORS
+from server.programme import service as programme
 
 ATTEMPTS = 8
 NO_ROUND = Text("No clearance round is open: the venue is not in its post-event phase.",
@@ -15,9 +16,11 @@ class _Changed(Exception):
     """The round changed between drafting and the guarded commit: draft again."""
 
 
-def zone_ids(ctx):
-    """Return the venue's zone ids in the venue file's order."""
-    return [z.id for z in ctx.venue.zones]
+def zone_ids(ctx, entry=None):
+    """Return the zones a round covers, in the venue file's order: the zones of the meeting it
+    follows when the venue has a programme (server/programme/), else every zone."""
+    scope = programme.clearance_scope(ctx.venue, entry)
+    return [z.id for z in ctx.venue.zones if not scope or z.id in scope["zones"]]
 
 
 def verdict(entry, visitors_left):
@@ -44,8 +47,9 @@ def board(ctx, entry, visitors_left=None):
     if visitors_left is None:
         visitors_left = on_roll(ctx.store.projection(VISITORS))
     zones = entry.get("zones") or {}
-    rows = [{"zone_id": z, "state": "open", **(zones.get(z) or {})} for z in zone_ids(ctx)]
-    return {"round_id": entry.get("round_id"), "open": bool(entry.get("open")),
+    rows = [{"zone_id": z, "state": "open", **(zones.get(z) or {})} for z in zone_ids(ctx, entry)]
+    scope = programme.clearance_scope(ctx.venue, entry)
+    return {"round_id": entry.get("round_id"), "meeting_id": scope and scope["meeting_id"], "open": bool(entry.get("open")),
             "started_at": entry.get("started_at"), "started_by": entry.get("started_by"),
             "completed_at": entry.get("completed_at"), "took_s": entry.get("took_s"),
             "venue_cleared": bool(entry.get("completed_at")), "visitors_left": visitors_left,
@@ -64,11 +68,11 @@ def _draft(ctx, actor, entry, zone_id, people_found, note):
     events = [ev.draft(CONFIRMED, actor=actor, locations=[zone_id],
                        data={"round_id": round_id, "zone_id": zone_id, "people_found": people_found,
                              "note": note or ""})]
-    if entry and people_found == 0 and fold.uncleared(entry, zone_ids(ctx)) == [zone_id]:
+    if entry and people_found == 0 and fold.uncleared(entry, zone_ids(ctx, entry)) == [zone_id]:
         took = max(0, int((ev.utc_now() - ev.parse_iso(entry["started_at"])).total_seconds()))
         events.append(ev.draft(COMPLETED, actor=ev.SYSTEM_ACTOR,
                                data={"round_id": round_id, "started_at": entry["started_at"],
-                                     "took_s": took, "zones": len(zone_ids(ctx))}))
+                                     "took_s": took, "zones": len(zone_ids(ctx, entry))}))
     return events
 
 
@@ -90,6 +94,10 @@ def confirm_zone(ctx, *, actor, zone_id, people_found, note=None, idem=None):
             entry = state[NAME].get("round")
             if not entry or not entry["open"]:
                 raise Conflict(NO_ROUND, code="no_round", current={"status": "no_round"})
+            if zone_id not in zone_ids(ctx, entry):
+                raise Conflict(Text(f"Zone {zone_id} is not part of this round (the meeting did not use it).",
+                                    f"区域 {zone_id} 不在本轮清场范围内（本场会议未使用）。"),
+                               code="zone_not_in_round", current={"status": "not_in_round"})
             if (entry["zones"].get(zone_id) or {}).get("state") == fold.CLEARED:
                 raise Conflict(Text(f"Zone {zone_id} is already cleared in this round.",
                                     f"区域 {zone_id} 在本轮清场中已确认清空。"),

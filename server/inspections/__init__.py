@@ -23,7 +23,7 @@ def involves(row, viewer):
 
 def readiness_rows(ctx, reads):
     """Return today's readiness board as one row, key `today`."""
-    return {"today": readiness.board(ctx.venue, reads.projections, reads.now)}
+    return {"today": readiness.scoped(ctx.venue, reads.projections, reads.now)}
 
 
 def _type(name, data, doc, audience=feed_and_actor):
@@ -50,6 +50,7 @@ CONCEPT = Concept(
     sections=(Section("hazards", Hazard, hazard_rows, "open hazards, keyed by id (a guard: those they found "
                       "or were sent to fix)", reads=(fold.hazards.NAME,), mine=involves, all_rows=FEED_ROLES),
               Section("readiness", Board, readiness_rows, "one row, key `today`: today's readiness board "
-                      "and gate", reads=tuple(f.NAME for f in fold.FOLDS))),
+                      "and gate (the meeting at hand's zones when the venue has a programme)",
+                      reads=tuple(f.NAME for f in fold.FOLDS), timed=True)),
     gates=(readiness.gate,),
 )

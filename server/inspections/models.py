@@ -206,6 +206,8 @@ class Board(BaseModel):
     cells: list[Cell]
     missing: list[Missing]
     override: Override | None
+    meeting_id: str | None = Field(None, description="the meeting whose check this is (programme); null: every area")
+    zones: list[str] | None = Field(None, description="the zones the board covers (the meeting's); null: every area")
 
 
 class InspectionAnswer(BaseModel):

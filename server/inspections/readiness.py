@@ -5,11 +5,16 @@ day) and no critical hazard is open. A cell is `passed` once inspected today wit
 that checklist and area still open; `open_hazards` while one is (from any day); otherwise
 `not_inspected`. After a commander's override, each item still missing that the override named
 is marked `overridden` for the rest of the venue-local day, so the wall keeps showing it.
+
+With a programme (server/programme/), the board covers the meeting at hand: only the areas of
+its zones, inspected since its check opened (start − check_before_min); hazards elsewhere do not
+gate it. Without one, every area of the day, as before.
 """
 from server import events as ev
 from server.inspections.fold import hazards as hazard_fold, inspections as inspection_fold
 from server.inspections.fold import readiness as readiness_fold
 from server.inspections.settings import local_day
+from server.programme import service as programme
 
 GATED = "in_session"  # the phase the gate guards
 
@@ -40,24 +45,28 @@ def _hazard_missing(venue, hazard):
             "en": f"critical hazard open: {label['en']}", "zh": f"重大隐患未整改：{label['zh']}"}
 
 
-def board(venue, projections, now):
-    """Return today's board, whether the venue is ready, what is missing and today's override."""
+def board(venue, projections, now, scope=None):
+    """Return today's board, whether the venue is ready, what is missing and today's override.
+
+    scope: {meeting_id, zones, since} of the meeting at hand (server.programme.service), or None.
+    """
     day = local_day(venue, now)
+    zones, since = (set(scope["zones"]), scope["since"]) if scope else (None, "")
     inspected = {}
     for entry in projections[inspection_fold.NAME].values():
-        if entry and entry["day"] == day:
+        if entry and entry["day"] == day and entry["recorded_at"] >= since:
             key = (entry["checklist_id"], entry["area_id"])
             inspected[key] = max(inspected.get(key, ""), entry["recorded_at"])
     open_by_cell, critical = {}, []
     for hazard in projections[hazard_fold.NAME].values():
-        if hazard and hazard["status"] == "open":
+        if hazard and hazard["status"] == "open" and (zones is None or hazard["area_id"] in zones):
             key = (hazard["checklist_id"], hazard["area_id"])
             open_by_cell[key] = open_by_cell.get(key, 0) + 1
             if hazard["critical"]:
                 critical.append(hazard)
     cells = []
     for checklist in venue.checklists:
-        for area in checklist.areas:
+        for area in (a for a in checklist.areas if zones is None or a in zones):
             key = (checklist.id, area)
             state = "open_hazards" if open_by_cell.get(key) else "passed" if key in inspected else "not_inspected"
             cells.append({"checklist_id": checklist.id, "area_id": area, "required": checklist.required,
@@ -71,14 +80,19 @@ def board(venue, projections, now):
     for item in missing:  # the wall keeps showing what the commander overrode, marked so
         item["overridden"] = item["key"] in waived
     return {"day": day, "gates": GATED, "ready": not missing, "cells": cells, "missing": missing,
-            "override": override}
+            "override": override, "meeting_id": scope and scope["meeting_id"], "zones": scope and scope["zones"]}
+
+
+def scoped(venue, projections, now):
+    """Return the board of the meeting at hand (every area when the venue has no programme)."""
+    return board(venue, projections, now, programme.readiness_scope(venue, now))
 
 
 def current(ctx, now=None):
     """Return the board as the store holds it now."""
     names = [f.NAME for f in (inspection_fold, hazard_fold, readiness_fold)]
     _, projections = ctx.store.snapshot(names)
-    return board(ctx.venue, projections, now or ev.utc_now())
+    return scoped(ctx.venue, projections, now or ev.utc_now())
 
 
 def gate(ctx, target_phase):

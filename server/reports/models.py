@@ -17,6 +17,8 @@ class ReportQuery(RequestModel):
 
     from_: str | None = Field(None, alias="from", pattern=DATE, description="first venue-local day, YYYY-MM-DD")
     to: str | None = Field(None, pattern=DATE, description="last venue-local day (included); default: `from`")
+    meeting: str | None = Field(None, max_length=80, description="a meeting of the programme (DATE.MEETING): "
+                                "report its window instead of days, from its check's start to the next meeting's")
     format: Literal["json", "csv", "html", "xlsx"] = Field("json", description="csv: a zip of one file per part")
     lang: str | None = Field(None, max_length=16, description="html, csv, xlsx: zh-CN (default) or en")
 

@@ -6,6 +6,7 @@ other reads are the phase in force before the window, expected-list imports (any
 display names and the audit chain's head. `gather` does that I/O; `compose` is pure (CPU only), so
 views run it through server/offload.run_heavy, which must not touch Redis or Flask.
 """
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -13,7 +14,9 @@ from server import events as ev
 from server import visibility
 from server.audit import actions as audit_actions
 from server.audit import service as audit
+from server.errors import Text, check
 from server.expected.fold import IMPORTED as EXPECTED_IMPORTED
+from server.programme import schedule
 from server.reports import clearance, guards, incidents, inspections, patrols, read, visitors
 from server.reports.figures import Window, when
 from server.reports.models import TABLE_ROWS, Row
@@ -65,13 +68,27 @@ def display_names(ctx):
     return {u["username"]: u.get("display_name") or u["username"] for u in ctx.accounts.list_users()}
 
 
-def gather(ctx, first=None, last=None, now=None, actor=None, fmt="json"):
+def meeting_window(ctx, meeting_id, now):
+    """Return the Window of a programme meeting (its day, narrowed to the meeting's events), or raise."""
+    found = schedule.windows(ctx.venue, meeting_id)
+    if not found:
+        check({"meeting": Text("unknown meeting (DATE.MEETING of the programme)", "未知会议（日程中的 日期.会议）")})
+    day = dt.date.fromisoformat(meeting_id.partition(".")[0])
+    return dataclasses.replace(Window.of(day, day, ctx.venue.timezone, now), start=found[0], end=found[1])
+
+
+def gather(ctx, first=None, last=None, now=None, actor=None, fmt="json", meeting=None):
     """Read what the report of the given days (no days: the whole event) is computed from.
 
     With an `actor`, the download is audited first (its entry is the head the report prints).
+    With a `meeting` (DATE.MEETING of the programme), the window is that meeting's.
     """
     now = now or ev.utc_now()
-    if first is None:
+    if meeting:
+        window = meeting_window(ctx, meeting, now)
+        events, before = read.events_of(ctx.store, window)
+        first = last = meeting
+    elif first is None:
         (window, events), before = whole_event(ctx, now), None
     else:
         window = window_of(ctx, first, last, now)

@@ -19,7 +19,8 @@ bp = Blueprint("reports", __name__, url_prefix="/api/v1")
 @operation("reports.read", tag="reports", query=ReportQuery, answer=Report,
            formats=tuple(MEDIA[f] for f in ("csv", "html", "xlsx")))
 def report(user, query):
-    """Return the after-action report of venue-local days (no dates: the whole event).
+    """Return the after-action report of venue-local days (no dates: the whole event), or of one
+    meeting of the programme (`meeting=DATE.MEETING`: its check, session and clearance).
 
     `format`: json (default), html (printable on A4), xlsx (one sheet per part) or csv (a zip
     of one UTF-8 file per part). html, xlsx and csv speak the reader's language (`lang`, else
@@ -28,7 +29,7 @@ def report(user, query):
     ctx = gw()
     lang = normalise(query.lang) or select_language()
     # The reads (and the download's audit entry), here on the loop.
-    inputs = service.gather(ctx, query.from_, query.to, actor=user.actor(), fmt=query.format)
+    inputs = service.gather(ctx, query.from_, query.to, actor=user.actor(), fmt=query.format, meeting=query.meeting)
     built, encoded = run_heavy(ctx, produce, ctx.venue, inputs, Viewer(user.role, user.username), query.format,
                                lang, kind="report")
     if query.format == "json":

@@ -23,7 +23,7 @@ let shown = [];
 function readFilters() {
   const fd = new FormData(form);
   const q = {};
-  for (const name of ["type", "location", "actor"]) {
+  for (const name of ["type", "location", "actor", "meeting"]) {
     const v = String(fd.get(name) || "").trim();
     if (v) q[name] = v;
   }

@@ -3,9 +3,13 @@
 // POST /api/v1/phase after a confirmation step; when the board gates the target phase and is not
 // ready, the confirmation asks for the override's reason (required). One Idempotency-Key per
 // request body: a retry after a network error sends the same key, a changed body a new one.
+// With a programme, the card says what the programme proposes ("the programme proposes: 会议进行中
+// for 全体会议 at 09:00") and a commander confirms it through the same confirmation step: the
+// phase never follows the programme silently.
 import { get, newKey, post } from "../api.js";
 import { errorText, h, loadVenue, page, venueIndex } from "../common.js";
-import { dateTime, t, timeHM } from "../i18n.js";
+import { dateTime, loc, t, timeHM } from "../i18n.js";
+import { fillMeetingFilter, renderProgramme } from "./programme.js";
 
 const root = document.querySelector("[data-phase-control]");
 const $ = (sel) => root.querySelector(sel);
@@ -14,6 +18,7 @@ const en = document.documentElement.lang === "en";
 let index = null;
 let phase = null; // {phase, since}
 let board = null; // the readiness board (sections.readiness.today)
+let programme = null; // today's programme (sections.programme.today)
 let pending = null; // {body, key}: the last request sent, for a retry with the same key
 
 // Return the readiness board's verdict for entering a phase: [] when nothing is missing.
@@ -55,7 +60,22 @@ function renderTargets() {
   if (others.includes(chosen)) select.value = chosen;
 }
 
+// Say what the programme proposes now (nothing when the phase already follows it).
+function renderProposal() {
+  const proposal = programme?.proposal;
+  const box = $("[data-phase-proposal]");
+  box.hidden = !proposal;
+  if (!proposal) return;
+  box.dataset.proposed = proposal.phase;
+  $("[data-phase-proposal-text]").textContent = t("phasectl.proposal", {
+    phase: index.phaseName(proposal.phase), meeting: loc(proposal.name), time: proposal.at_local });
+  $("[data-phase-proposal-confirm]").hidden = !canChange;
+}
+
 function render() {
+  renderProposal();
+  renderProgramme(document.querySelector("[data-programme]"), programme, index);
+  fillMeetingFilter(document.querySelector("[data-meeting-filter]"), programme);
   $("[data-phase-now]").textContent = index.phaseName(phase?.phase);
   $("[data-phase-since]").textContent = phase?.since ? t("phasectl.since", { time: dateTime(phase.since) }) : "";
   renderVerdict();
@@ -71,6 +91,7 @@ async function load() {
   const state = await get("/api/v1/state");
   phase = state.sections?.phase?.venue || null;
   board = state.sections?.readiness?.today || null;
+  programme = state.sections?.programme?.today || null;
   render();
 }
 
@@ -152,6 +173,10 @@ async function start() {
     e.preventDefault();
     await load(); // judge on the board as it is now
     ask($("[data-phase-target]").value);
+  });
+  $("[data-phase-proposal-confirm]").addEventListener("click", async () => {
+    await load(); // judge on the programme and the board as they are now
+    if (programme?.proposal) ask(programme.proposal.phase);
   });
   $("[data-phase-confirm-btn]").addEventListener("click", send);
   $("[data-phase-cancel]").addEventListener("click", () => {

@@ -28,6 +28,10 @@ export function alertText(alert, index, lookup = null) {
   if (alert.kind === "patrol_overdue" && alert.checkpoint_id) {
     return t("alert.patrol_overdue", { checkpoint: index.label(alert.checkpoint_id) });
   }
+  if (alert.kind === "phase_due") { // the programme proposes a phase; a commander confirms on /command
+    return t("alert.phase_due", { meeting: loc(alert.meeting_name), time: alert.meeting_at || "",
+      phase: index?.phaseName?.(alert.proposed_phase) || alert.proposed_phase || "" });
+  }
   const spot = alert.entrance_id || alert.area_id || alert.location_id;
   const place = spot ? index?.label?.(spot) || spot : "";
   const visitor = alert.visitor_id ? lookup?.("visitors", alert.visitor_id)?.name || "" : "";

@@ -7,8 +7,9 @@ import * as clearance from "./clearance.js";
 import * as incidents from "./incidents.js";
 import * as phoneSetup from "./phone_setup.js";
 import * as posts from "./posts.js";
+import * as programme from "./programme.js";
 import * as readiness from "./readiness.js";
 import * as visitors from "./visitors.js";
 import * as watchlist from "./watchlist.js";
 
-export const PANELS = [watchlist, readiness, incidents, posts, visitors, clearance, phoneSetup];
+export const PANELS = [programme, watchlist, readiness, incidents, posts, visitors, clearance, phoneSetup];
