@@ -129,5 +129,7 @@ def test_the_live_patches_rebuild_every_snapshot(day, ctx):
     ok(g1.post(f"/api/v1/clearance/{zone}", json={"people_found": 0}))
     day.step()
     assert visitor2
-    missing = {s.name for s in snapshot.all_sections(ctx.registry)} - day.patched
+    # The test venue has no programme (tests/support.VENUE strips it so no test depends on the hour it
+    # runs): its one row never changes here; tests/api/test_programme.py drives it with a programme.
+    missing = {s.name for s in snapshot.all_sections(ctx.registry)} - day.patched - {"programme"}
     assert not missing, f"the script never changes {missing}: add a step for it"

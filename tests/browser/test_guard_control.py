@@ -53,7 +53,8 @@ def test_checkin_on_phone_appears_live_on_control_screen(make_context, live_serv
     expect(phone.locator("[data-outbox-badge]")).to_be_hidden()
 
     expect(marker).to_have_attribute("data-status", "fresh")
-    first_line = control.locator("[data-feed] li").first
+    # The newest check-in line (the overdue alert it closed may be listed above it).
+    first_line = control.locator('[data-feed] li[data-type="patrol.checkin"]').first
     expect(first_line).to_contain_text("E3 南门（车辆入口）")
     expect(first_line).to_contain_text("巡查签到 正常")
     expect(first_line).to_contain_text("张三")  # the guard's name, not the login
