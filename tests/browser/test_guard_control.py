@@ -61,11 +61,9 @@ def test_checkin_on_phone_appears_live_on_control_screen(make_context, live_serv
     expect(control.locator('[data-patrols] li[data-checkpoint="E3"]')).to_contain_text("张三")
     assert control.url.endswith("/control")  # no reload happened
 
-    # The overdue alert the server raised for E3 still needs a human: acknowledge it.
-    alert = control.locator('[data-alerts] li[data-kind="patrol_overdue"]').filter(has_text="E3").first
-    expect(alert).to_be_visible()
-    alert.locator("[data-ack]").click()
-    expect(control.locator('[data-alerts] li[data-kind="patrol_overdue"]').filter(has_text="E3")).to_have_count(0)
+    # The overdue alert the server raised for E3 closes itself: its cause (no visit) is gone.
+    expect(control.locator('[data-alerts] li[data-kind="patrol_overdue"]').filter(has_text="E3")).to_have_count(
+        0, timeout=30000)
 
 
 def test_control_shows_venue_name_in_each_language(make_context, live_server):
