@@ -96,18 +96,15 @@ def test_guard_over_https_registers_its_service_worker_and_reopens_offline(phone
     sign_in_page(page, GUARD)
     expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=40000)
     assert page.evaluate("window.isSecureContext") and page.evaluate("location.hostname") == NAME
-    ready = """async () => {
+    # The guard is told when every file the page loaded is kept: only then is reopening offline promised.
+    expect(page.locator("[data-offline-ready]")).to_have_attribute("data-state", "ready", timeout=60000)
+    kept = """async () => {
         const reg = await navigator.serviceWorker.ready;
         const cache = await caches.open("gatewatch-shell-v1");
         return Boolean(reg.active) && Boolean(await cache.match("/guard"))
             && Boolean(await cache.match("/static/js/guard.js"));
     }"""
-    for _ in range(100):
-        if page.evaluate(ready):
-            break
-        page.wait_for_timeout(200)
-    else:
-        raise AssertionError("the service worker did not register and keep the app over HTTPS")
+    assert page.evaluate(kept), "the service worker did not register and keep the app over HTTPS"
     context.set_offline(True)
     page.reload()
     expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=40000)
