@@ -41,7 +41,7 @@ def _query_args(query):
     fields = {}
     if query.location and query.location not in gw().venue.location_ids():
         fields["location"] = Text("unknown location", "未知地点")
-    window = query.meeting and programme.meeting_window(gw().venue, query.meeting)
+    window = query.meeting and programme.meeting_window(programme.planned(gw()), query.meeting)
     if query.meeting and not window:
         fields["meeting"] = Text("unknown meeting (DATE.MEETING of the programme)", "未知会议（日程中的 日期.会议）")
     check(fields)

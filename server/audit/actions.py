@@ -31,6 +31,9 @@ PRIVILEGED = {
     "watchlist.entry_added": lambda d: ("watchlist.add", d["entry_id"], {"action": d.get("action")}),
     "watchlist.entry_removed": lambda d: ("watchlist.remove", d["entry_id"], {}),
     "phase.changed": _phase,
+    "programme.day_set": lambda d: ("programme.edit", d["date"], {"meetings": len(d["meetings"]),
+                                                                  "reason": d.get("reason")}),
+    "programme.day_reset": lambda d: ("programme.reset", d["date"], {"reason": d.get("reason")}),
     "visitor.purged": lambda d: ("purge.visitors", d["before"], {"count": d["count"]}),
     "visitor.expected_purged": lambda d: ("purge.expected", d["date"], {"count": d["count"]}),
 }
@@ -42,7 +45,7 @@ IMPORT = "archive.import"
 REPORT_DOWNLOAD = "report.download"
 
 ACTIONS = sorted({"id.reveal", "user.create", "user.disable", "user.enable", "user.password_reset",
-                  "watchlist.add", "watchlist.remove", "phase.change", "phase.override",
+                  "watchlist.add", "watchlist.remove", "phase.change", "phase.override", "programme.edit", "programme.reset",
                   "purge.visitors", "purge.expected", TOKEN_ISSUE, EXPORT, IMPORT, REPORT_DOWNLOAD})
 
 

@@ -3,6 +3,7 @@ from server.clearance import fold, service
 from server.clearance.models import CompletedData, Round, ZoneConfirmedData
 from server.concept import Concept, EventType, Section, feed_and_guards
 from server.identity.records import VISITORS
+from server.programme.fold import NAME as PROGRAMME
 
 NAME = fold.NAME
 
@@ -10,7 +11,8 @@ NAME = fold.NAME
 def rows(ctx, reads):
     """Return the clearance board as one row, key `round` (every zone; open before the first round)."""
     left = service.on_roll(reads.projections[VISITORS])
-    return {"round": service.board(ctx, reads.projections[NAME].get("round"), visitors_left=left)}
+    return {"round": service.board(ctx, reads.projections[NAME].get("round"), visitors_left=left,
+                                   edits=reads.projections[PROGRAMME])}
 
 
 CONCEPT = Concept(
@@ -27,5 +29,5 @@ CONCEPT = Concept(
     permissions={"clearance.read": ("guard", "display"), "clearance.confirm": ("guard",)},
     sections=(Section("clearance", Round, rows, "one row, key `round`: each zone's state, who cleared it and "
                       "when, venue_cleared (every zone swept clear), visitors_left (on the roll) and the verdict "
-                      "(cleared only when both)", reads=(NAME, VISITORS)),),
+                      "(cleared only when both)", reads=(NAME, VISITORS, PROGRAMME)),),
 )

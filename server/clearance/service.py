@@ -6,6 +6,7 @@ from server.clearance.fold import COMPLETED, CONFIRMED, NAME
 from server.errors import Busy, Conflict, NotFound, Text
 from server.identity.records import VISITORS
 from server.programme import service as programme
+from server.programme.fold import NAME as PROGRAMME
 
 ATTEMPTS = 8
 NO_ROUND = Text("No clearance round is open: the venue is not in its post-event phase.",
@@ -16,10 +17,10 @@ class _Changed(Exception):
     """The round changed between drafting and the guarded commit: draft again."""
 
 
-def zone_ids(ctx, entry=None):
+def zone_ids(ctx, entry=None, edits=None):
     """Return the zones a round covers, in the venue file's order: the zones of the meeting it
-    follows when the venue has a programme (server/programme/), else every zone."""
-    scope = programme.clearance_scope(ctx.venue, entry)
+    follows when the venue has a programme (server/programme/, `edits`: its projection), else every zone."""
+    scope = programme.clearance_scope(programme.planned(ctx, edits), entry)
     return [z.id for z in ctx.venue.zones if not scope or z.id in scope["zones"]]
 
 
@@ -41,14 +42,15 @@ def on_roll(visitor_entries):
     return sum(1 for v in visitor_entries.values() if v and v.get("on_site"))
 
 
-def board(ctx, entry, visitors_left=None):
+def board(ctx, entry, visitors_left=None, edits=None):
     """Return the round as the board shows it: every zone of the venue, cleared or not."""
     entry = entry or {}
     if visitors_left is None:
         visitors_left = on_roll(ctx.store.projection(VISITORS))
     zones = entry.get("zones") or {}
-    rows = [{"zone_id": z, "state": "open", **(zones.get(z) or {})} for z in zone_ids(ctx, entry)]
-    scope = programme.clearance_scope(ctx.venue, entry)
+    edits = ctx.store.projection(PROGRAMME) if edits is None else edits
+    rows = [{"zone_id": z, "state": "open", **(zones.get(z) or {})} for z in zone_ids(ctx, entry, edits)]
+    scope = programme.clearance_scope(programme.planned(ctx, edits), entry)
     return {"round_id": entry.get("round_id"), "meeting_id": scope and scope["meeting_id"], "open": bool(entry.get("open")),
             "started_at": entry.get("started_at"), "started_by": entry.get("started_by"),
             "completed_at": entry.get("completed_at"), "took_s": entry.get("took_s"),

@@ -118,10 +118,12 @@ def run_day(base, *, speed=60.0, password="demo-guard-2026", verify=True, seed=N
     meeting.medical_call(day)
     clock.until("10:30", day.patrol_tick)
     meeting.suspicious_bag(day)
+    moved = day.move_tomorrows_groups()
 
     clock.until("12:00", day.patrol_tick)
     meeting.departures(day, "12:30")
     meeting.clearance(day)
+    day.restore_tomorrow(moved)
     clock.until("13:00", day.patrol_tick)
     meeting.close_day(day)
     for person in [*cast["guards"], cast["operator"], cast["commander"], cast["admin"]]:

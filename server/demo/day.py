@@ -142,3 +142,19 @@ class Day:
         self.watch_entry = alert["entry"]["entry_id"]
         self.log(f"expected list imported ({len(rows)}); watchlist: an alert and a deny entry")
         return rows
+
+    # -- the programme ------------------------------------------------------------------------
+
+    def move_tomorrows_groups(self):
+        """A speaker is delayed: the commander moves tomorrow's group sessions to 15:00."""
+        tomorrow = self.cmd.get("/programme")["days"][1]
+        meetings = [dict(m, start="15:00", end="18:00") if m["id"] == "groups" else m for m in tomorrow["meetings"]]
+        self.cmd.post("/programme/days", {"date": tomorrow["date"], "meetings": meetings,
+                                          "reason": "分组会议主讲人航班延误 / the groups' speaker is delayed"})
+        self.log(f"programme: group sessions of {tomorrow['date']} moved to 15:00")
+        return tomorrow["date"]
+
+    def restore_tomorrow(self, date):
+        """The speaker's flight is back on time: tomorrow's programme is the venue file's again."""
+        self.cmd.post(f"/programme/days/{date}/reset", {"reason": "主讲人航班恢复 / the flight is on time again"})
+        self.log(f"programme: {date} back as planned")

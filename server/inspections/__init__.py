@@ -2,6 +2,7 @@
 (立行立改), and the readiness gate the phase change to in_session asks."""
 from server.concept import FEED_ROLES, AlertCause, Audience, Concept, EventType, Section, feed_and_actor
 from server.inspections import fold, readiness, service
+from server.programme.fold import NAME as PROGRAMME
 from server.inspections.models import AssignedData, Board, Hazard, OpenedData, RecordedData, RectifiedData
 
 
@@ -51,6 +52,6 @@ CONCEPT = Concept(
                       "or were sent to fix)", reads=(fold.hazards.NAME,), mine=involves, all_rows=FEED_ROLES),
               Section("readiness", Board, readiness_rows, "one row, key `today`: today's readiness board "
                       "and gate (the meeting at hand's zones when the venue has a programme)",
-                      reads=tuple(f.NAME for f in fold.FOLDS), timed=True)),
+                      reads=(*(f.NAME for f in fold.FOLDS), PROGRAMME), timed=True)),
     gates=(readiness.gate,),
 )

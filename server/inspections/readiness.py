@@ -14,7 +14,8 @@ from server import events as ev
 from server.inspections.fold import hazards as hazard_fold, inspections as inspection_fold
 from server.inspections.fold import readiness as readiness_fold
 from server.inspections.settings import local_day
-from server.programme import service as programme
+from server.programme import schedule, service as programme
+from server.programme.fold import NAME as PROGRAMME
 
 GATED = "in_session"  # the phase the gate guards
 
@@ -85,12 +86,13 @@ def board(venue, projections, now, scope=None):
 
 def scoped(venue, projections, now):
     """Return the board of the meeting at hand (every area when the venue has no programme)."""
-    return board(venue, projections, now, programme.readiness_scope(venue, now))
+    planned = schedule.edited(venue, projections.get(PROGRAMME))  # with the commanders' edits
+    return board(venue, projections, now, programme.readiness_scope(planned, now))
 
 
 def current(ctx, now=None):
     """Return the board as the store holds it now."""
-    names = [f.NAME for f in (inspection_fold, hazard_fold, readiness_fold)]
+    names = [f.NAME for f in (inspection_fold, hazard_fold, readiness_fold)] + [PROGRAMME]
     _, projections = ctx.store.snapshot(names)
     return scoped(ctx.venue, projections, now or ev.utc_now())
 

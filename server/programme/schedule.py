@@ -4,11 +4,12 @@ A meeting of a date is one occurrence, id `DATE.MEETING` (e.g. `2026-05-18.plena
 template's plenary on two dates is two meetings. Times are venue-local in the file and UTC here.
 Pure: the venue, a moment and projection entries in; no I/O.
 """
+import dataclasses
 import datetime as dt
 import zoneinfo
 
 from server import events as ev
-from server.programme.settings import KEY
+from server.programme.settings import KEY, edited_day
 
 IN_SESSION, POST_EVENT = "in_session", "post_event"
 UPCOMING, CHECK_DUE, CLEARING, DONE = "upcoming", "check_due", "clearing", "done"
@@ -19,6 +20,15 @@ def programme(venue):
     return venue.section(KEY)
 
 
+def edited(venue, edits):
+    """Return the venue with the commanders' edits (the programme projection's entries) in force:
+    an edited date (or the `daily` template) replaces the file's."""
+    days = [edited_day(e["date"], e["meetings"]) for e in (edits or {}).values() if e]
+    if not days:
+        return venue
+    return dataclasses.replace(venue, sections={**venue.sections, KEY: programme(venue).with_days(days)})
+
+
 def _local(venue, date, minutes):
     """Return the aware UTC moment of a venue-local date and minutes after midnight."""
     tz = zoneinfo.ZoneInfo(venue.timezone)
@@ -26,7 +36,7 @@ def _local(venue, date, minutes):
     return naive.replace(tzinfo=tz).astimezone(dt.timezone.utc)
 
 
-def _hm(minutes):
+def hm(minutes):
     """Return minutes after midnight as HH:MM."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -40,7 +50,7 @@ def occurrences(venue, date):
                       "zones": list(m.zones), "check_before_min": m.check_before_min,
                       "start": _local(venue, date, m.start), "end": _local(venue, date, m.end),
                       "check_from": _local(venue, date, check_from),
-                      "start_local": _hm(m.start), "end_local": _hm(m.end), "check_from_local": _hm(check_from)})
+                      "start_local": hm(m.start), "end_local": hm(m.end), "check_from_local": hm(check_from)})
     return found
 
 

@@ -61,6 +61,11 @@ class Programme:
     def __bool__(self):
         return bool(self.days)
 
+    def with_days(self, days):
+        """Return the programme with these days in place of the file's (a commander's edits)."""
+        mine = {d.date for d in days}
+        return Programme(tuple(d for d in self.days if d.date not in mine) + tuple(days))
+
     def meetings_on(self, date):
         """Return the meetings of a venue-local date: its dated day's, else the daily template's."""
         by_date = {d.date: d for d in self.days}
@@ -130,13 +135,13 @@ def _date(where, value):
         raise SectionError(where, f"expected a date YYYY-MM-DD or 'daily', got {value!r}"[:120]) from None
 
 
-def _day(where, value):
+def _day(where, value, may_be_empty=False):
     """Parse one day: its date and its meetings, which may not overlap."""
     if not isinstance(value, dict) or set(value) - {"date", "meetings"} or "date" not in value:
         raise SectionError(where, "expected a mapping with date and meetings")
     date = _date(f"{where}.date", value["date"])
     raw = value.get("meetings")
-    if not isinstance(raw, list) or not raw:
+    if not isinstance(raw, list) or not (raw or may_be_empty):
         raise SectionError(f"{where}.meetings", "expected a non-empty list of meetings")
     meetings = [_meeting(f"{where}.meetings[{i}]", m) for i, m in enumerate(raw)]
     seen = {}
@@ -150,6 +155,15 @@ def _day(where, value):
             i = meetings.index(later)
             raise SectionError(f"{where}.meetings[{i}].start", f"overlaps meeting {earlier.id!r} (one meeting at a time)")
     return Day(date, tuple(ordered), tuple(meetings))
+
+
+def edited_day(date, meetings):
+    """Parse a commander's day (no meetings: that date has none), or raise SectionError naming
+    the key (`meetings[1].start`) of the first problem."""
+    try:
+        return _day("", {"date": date, "meetings": meetings}, may_be_empty=True)
+    except SectionError as err:
+        raise SectionError(err.where.lstrip("."), err.message) from None
 
 
 def parse(value, where=KEY):
@@ -167,11 +181,19 @@ def parse(value, where=KEY):
     return Programme(tuple(days))
 
 
+def unknown_zone(venue, day, where):
+    """Return (key, zone) of the first zone a day names that the venue lacks, or None."""
+    zones = {z.id for z in venue.zones}
+    for j, meeting in enumerate(day.listed):
+        for k, zone in enumerate(meeting.zones):
+            if zone not in zones:
+                return f"{where}meetings[{j}].zones[{k}]", zone
+    return None
+
+
 def check(venue):
     """Check the programme against the rest of the venue: every zone it names exists."""
-    zones = {z.id for z in venue.zones}
     for i, day in enumerate(venue.section(KEY).days):
-        for j, meeting in enumerate(day.listed):
-            for k, zone in enumerate(meeting.zones):
-                if zone not in zones:
-                    raise SectionError(f"{KEY}[{i}].meetings[{j}].zones[{k}]", f"unknown zone {zone!r}")
+        found = unknown_zone(venue, day, f"{KEY}[{i}].")
+        if found:
+            raise SectionError(found[0], f"unknown zone {found[1]!r}")

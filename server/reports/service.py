@@ -17,6 +17,7 @@ from server.audit import service as audit
 from server.errors import Text, check
 from server.expected.fold import IMPORTED as EXPECTED_IMPORTED
 from server.programme import schedule
+from server.programme.service import planned
 from server.reports import clearance, guards, incidents, inspections, patrols, read, visitors
 from server.reports.figures import Window, when
 from server.reports.models import TABLE_ROWS, Row
@@ -70,7 +71,7 @@ def display_names(ctx):
 
 def meeting_window(ctx, meeting_id, now):
     """Return the Window of a programme meeting (its day, narrowed to the meeting's events), or raise."""
-    found = schedule.windows(ctx.venue, meeting_id)
+    found = schedule.windows(planned(ctx), meeting_id)
     if not found:
         check({"meeting": Text("unknown meeting (DATE.MEETING of the programme)", "未知会议（日程中的 日期.会议）")})
     day = dt.date.fromisoformat(meeting_id.partition(".")[0])

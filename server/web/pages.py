@@ -162,7 +162,7 @@ def command():
     venue = venue_public()
     types = current_app.extensions["gatewatch"].registry.types
     return render_page("command.html", "command", user, locations=floorplan.locations(venue),
-                       event_types=tuple(types))
+                       event_types=tuple(types), can_edit_programme=can(user.role, "programme.edit"))
 
 
 @bp.route("/admin")

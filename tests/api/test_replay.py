@@ -104,8 +104,18 @@ class Day:
             **VISITOR, "id_type": "passport", "id_number": "E12345678", "name": "Watch Me", "plate": ""}))
             ["visitor"]["visitor_id"])
 
+    def programme(self):
+        # A commander gives the day a meeting in one zone, or takes the edit back (404 when none).
+        if self.rng.random() < 0.6:
+            zone = self.rng.choice(self.ctx.venue.zones).id
+            ok(self.u["chief"].post("/api/v1/programme/days", json={"date": "daily", "meetings": [
+                {"id": "m", "name": {"zh-CN": "会议", "en": "Meeting"}, "start": "00:00", "end": "23:59",
+                 "zones": [zone]}]}))
+        else:
+            self.u["chief"].post("/api/v1/programme/days/daily/reset", json={})
+
     MOVES = ("checkin", "visitor_in", "visitor_out", "vehicle", "incident", "incident_action", "inspection",
-             "rectify", "overdue", "alert_ack", "phase", "clearance", "watchlist")
+             "rectify", "overdue", "alert_ack", "phase", "clearance", "watchlist", "programme")
 
     def play(self, steps):
         """Make every move once in a random order, then random moves; keep the state after each."""

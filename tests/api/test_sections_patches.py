@@ -130,6 +130,12 @@ def test_the_live_patches_rebuild_every_snapshot(day, ctx):
     day.step()
     assert visitor2
     # The test venue has no programme (tests/support.VENUE strips it so no test depends on the hour it
-    # runs): its one row never changes here; tests/api/test_programme.py drives it with a programme.
-    missing = {s.name for s in snapshot.all_sections(ctx.registry)} - day.patched - {"programme"}
+    # runs): a commander gives it one for the whole day, then takes it back.
+    whole_day = {"id": "plenary", "name": {"zh-CN": "全体会议", "en": "Plenary"}, "start": "00:00", "end": "23:59",
+                 "zones": ["main_hall"]}
+    ok(chief.post("/api/v1/programme/days", json={"date": "daily", "meetings": [whole_day]}))
+    day.step()
+    ok(chief.post("/api/v1/programme/days/daily/reset", json={}))
+    day.step()
+    missing = {s.name for s in snapshot.all_sections(ctx.registry)} - day.patched
     assert not missing, f"the script never changes {missing}: add a step for it"

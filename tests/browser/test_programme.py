@@ -142,3 +142,57 @@ def test_without_a_programme_the_wall_and_the_desk_look_as_before(make_context, 
     expect(desk.locator("[data-programme]")).to_be_hidden()
     expect(desk.locator("[data-phase-proposal]")).to_be_hidden()
     expect(desk.locator("[data-meeting-filter]")).to_be_hidden()
+
+
+@pytest.mark.meetings(CHECK_DUE)
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_commander_edits_todays_programme_and_the_wall_follows(make_context, live_server, lang):
+    suffix = "?lang=en" if lang == "en" else ""
+    wall_context = make_context(viewport=WALL, lang=lang)
+    sign_in_api(wall_context, "pg_op")
+    wall = wall_context.new_page()
+    wall.goto("/control" + suffix)
+    next_text = wall.locator("[data-next-meeting] [data-next-text]")
+    expect(next_text).to_contain_text(hm(live_server, 40))
+    context = make_context(viewport=DESK, lang=lang)
+    sign_in_api(context, "pg_chief")
+    page = context.new_page()
+    page.goto("/command" + suffix)
+    editor = page.locator("[data-programme-edit]")
+    expect(editor).to_have_attribute("data-loaded", "true")
+    editor.locator("summary").click()  # folded under its title until opened
+    day = editor.locator("[data-programme-day]")
+    expect(day.locator(".programme-meeting")).to_have_count(2)
+    expect(day.locator("[data-programme-source]")).to_have_text("来自场馆文件" if lang == "zh-CN" else "from the venue file")
+    first = day.locator(".programme-meeting").first
+    first.locator('[name="meetings.0.end"]').fill(hm(live_server, 30))  # before its start: refused, named
+    day.locator("[data-programme-save]").click()
+    error = first.locator('[data-error-for="meetings.0.end"]')
+    expect(error).to_have_text("结束时间应晚于开始时间" if lang == "zh-CN" else "must be after start (a meeting ends on the day it starts)")
+    expect(first.locator('[name="meetings.0.end"]')).to_have_attribute("aria-invalid", "true")
+    first.locator('[name="meetings.0.start"]').fill(hm(live_server, 50))
+    first.locator('[name="meetings.0.end"]').fill(hm(live_server, 170))
+    first.locator('[data-zone="lobby"]').uncheck()
+    day.locator("[data-programme-reason]").fill("开幕推迟十分钟 <b>x</b>")
+    day.locator("[data-programme-save]").click()
+    expect(day.locator("[data-programme-done]")).to_have_text("日程已保存" if lang == "zh-CN" else "Programme saved")
+    expect(day.locator("[data-programme-source]")).to_contain_text("pg_chief")
+    expect(day.locator("[data-programme-source]")).to_contain_text("开幕推迟十分钟 <b>x</b>")  # text, not markup
+    expect(day.locator("[data-programme-reset]")).to_be_visible()
+    expect(next_text).to_contain_text(hm(live_server, 50))  # the wall, live
+    expect(next_text).to_contain_text(hm(live_server, -10))
+    shot(page, f"command-programme-edit-{lang}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    day.locator("[data-programme-reset]").click()
+    expect(day.locator("[data-programme-done]")).to_have_text(
+        "已恢复场馆文件中的安排" if lang == "zh-CN" else "The venue file's day is back")
+    expect(next_text).to_contain_text(hm(live_server, 40))
+
+
+def test_an_operator_sees_no_programme_editor(make_context, live_server):
+    context = make_context(viewport=DESK)
+    sign_in_api(context, "pg_op")
+    page = context.new_page()
+    page.goto("/command")
+    expect(page.locator("[data-phase-control]")).to_have_attribute("data-loaded", "true")
+    expect(page.locator("[data-programme-edit]")).to_have_count(0)

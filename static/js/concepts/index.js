@@ -10,11 +10,12 @@ import * as inspections from "./inspections.js";
 import * as patrols from "./patrols.js";
 import * as phase from "./phase.js";
 import * as posts from "./posts.js";
+import * as programme from "./programme.js";
 import * as vehicles from "./vehicles.js";
 import * as visitors from "./visitors.js";
 import * as watchlist from "./watchlist.js";
 
-export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance, broadcasts, watchlist, posts];
+export const CONCEPTS = [phase, patrols, alerts, accounts, incidents, visitors, vehicles, inspections, clearance, broadcasts, watchlist, posts, programme];
 
 // Return the concept module that handles an event type.
 export const conceptOf = (() => {
