@@ -2,9 +2,11 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from server.auth.roles import can
+from server.errors import InvalidInput
+from server.programme import service as programme
 from server.reports.models import MAX_DAYS
 
 from .i18n import select_language, translate
@@ -32,11 +34,28 @@ def chosen_days():
     return first, last, understood
 
 
-def links(first, last):
-    """Return {format: URL of the report} for the chosen days in the page's language."""
-    base = {"from": first.isoformat(), "to": last.isoformat()} if first else {}
+def links(first, last, meeting=None):
+    """Return {format: URL of the report} for the chosen days (or meeting) in the page's language."""
+    base = {"meeting": meeting["meeting_id"]} if meeting else \
+        {"from": first.isoformat(), "to": last.isoformat()} if first else {}
     return {fmt: "/api/v1/reports?" + urlencode({**base, "format": fmt, "lang": select_language()})
             for fmt in FORMATS}
+
+
+def meetings_of(first, last):
+    """Return the programme's meetings of the chosen days (none chosen: today's), by date and start."""
+    ctx = current_app.extensions["gatewatch"]
+    try:
+        found = programme.days(ctx, first=first, last=last if first else None)["days"]
+    except InvalidInput:  # dates the programme does not cover (before 2000, after 2999)
+        return []
+    return [m for day in (found if first else found[:1]) for m in day["occurrences"]]
+
+
+def meeting_label(meeting):
+    """Return "2026-05-18 09:00 全体会议" in the page's language."""
+    name = meeting["name"].get("en" if select_language() == "en" else "zh-CN")
+    return f"{meeting['date']} {meeting['start_local']} {name}"
 
 
 @bp.route("/command/reports")
@@ -48,8 +67,13 @@ def reports_page():
     if not can(user.role, "reports.read"):
         return render_page("error.html", "error", user, code=403), 403
     first, last, understood = chosen_days()
-    asked = "from" in request.args
-    period = (first.isoformat() + ("" if last == first else f" – {last.isoformat()}")) if first \
+    asked = "from" in request.args or "meeting" in request.args
+    meetings = meetings_of(first, last) if understood else []
+    meeting = next((m for m in meetings if m["meeting_id"] == request.args.get("meeting")), None)
+    period = meeting_label(meeting) if meeting else \
+        (first.isoformat() + ("" if last == first else f" – {last.isoformat()}")) if first \
         else translate("reports.whole_event")
     return render_page("reports/page.html", "reports", user, first=first, last=last, understood=understood,
-                       asked=asked, period=period, links=links(first, last) if understood and asked else None)
+                       asked=asked, period=period, meetings=[(m["meeting_id"], meeting_label(m)) for m in meetings],
+                       meeting=meeting and meeting["meeting_id"],
+                       links=links(first, last, meeting) if understood and asked else None)

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from server import events as ev
 from server.programme import schedule
 from support import programme_venue, settings_for
 
@@ -147,3 +148,17 @@ def test_the_daily_template_can_be_edited_and_the_state_at_an_earlier_moment_kee
     then = chief.client.get(f"/api/v1/state?at={before}").get_json()["sections"]["programme"]["today"]
     assert [m["meeting_id"] for m in then["meetings"]] == [f"{today}.groups"]  # replay: the day as it was
     assert schedule.windows(ctx.venue, f"{today}.groups")  # the file itself is untouched
+
+
+def test_the_report_page_offers_the_chosen_days_meetings(venue, login_as):
+    ctx, local = venue
+    chief = login_as("chief", "commander")
+    today = local.date().isoformat()
+    page = chief.client.get(f"/command/reports?from={today}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert f'<option value="{today}.groups">{today} {hm(local, 30)} 会议groups</option>' in page
+    chosen = chief.client.get(f"/command/reports?from={today}&meeting={today}.groups&lang=en").get_data(as_text=True)
+    assert f"selected>{today} {hm(local, 30)} Meeting groups</option>" in chosen
+    link = f"/api/v1/reports?meeting={today}.groups&amp;format=json"
+    assert link in chosen
+    report = chief.client.get(link.replace("&amp;", "&")).get_json()
+    assert report["start"] == ev.iso(schedule.windows(ctx.venue, f"{today}.groups")[0])

@@ -196,3 +196,23 @@ def test_an_operator_sees_no_programme_editor(make_context, live_server):
     page.goto("/command")
     expect(page.locator("[data-phase-control]")).to_have_attribute("data-loaded", "true")
     expect(page.locator("[data-programme-edit]")).to_have_count(0)
+
+
+@pytest.mark.meetings(CHECK_DUE)
+def test_the_phone_puts_the_meetings_areas_first_in_the_check(make_context, live_server):
+    from .pw_helpers import PHONE
+    live_server.add_user("pg_guard", "guard", PASSWORD)
+    context = make_context(viewport=PHONE, mobile=True)
+    sign_in_api(context, "pg_guard")
+    phone = context.new_page()
+    phone.goto("/guard")
+    expect(phone.locator("body")).to_have_attribute("data-ready", "true")
+    phone.locator('a[data-go="inspection"]').click()
+    expect(phone.locator("[data-meeting-scope]")).to_have_text("本场会议的安全检查：主会场、大堂")
+    phone.locator('[data-checklist="electrical"]').click()
+    areas = phone.locator("[data-areas] [data-area]")
+    assert areas.evaluate_all("els => els.map(e => e.dataset.area)")[:2] == ["main_hall", "lobby"]
+    expect(phone.locator('[data-area="power_room"]')).to_have_attribute("data-scope", "outside")
+    expect(phone.locator('[data-area="power_room"] small')).to_have_text("本场会议不需要")
+    expect(phone.locator('[data-area="main_hall"] small')).to_have_text("未检查")
+    shot(phone, "guard-inspection-meeting-zh-CN")

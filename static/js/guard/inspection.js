@@ -16,6 +16,7 @@ let area = null;
 let answers = []; // per item: {ok, note, file}
 let at = 0; // index of the item shown
 let board = new Map(); // "checklist@area" -> today's state
+let scope = null; // the zones of the meeting at hand (the board's), or null: every area counts
 
 const $ = (sel) => root.querySelector(sel);
 const checklists = () => shell.index?.venue?.checklists || [];
@@ -34,18 +35,32 @@ function where() {
   return `${loc(checklist.name)} · ${zoneName(area)}`;
 }
 
+const inScope = (id) => !scope || scope.includes(id);
+
+// With a meeting at hand, what its check needs comes first: its checklists and areas, then the rest.
+function ordered(items, needed) {
+  return [...items.filter(needed), ...items.filter((x) => !needed(x))];
+}
+
 // Draw the checklist buttons, and the areas of the chosen one with today's state.
 function renderPick() {
-  $("[data-checklists]").replaceChildren(...checklists().map((c) => h("button", {
+  $("[data-checklists]").replaceChildren(...ordered(checklists(), (c) => c.areas.some(inScope)).map((c) => h("button", {
     type: "button", "data-checklist": c.id, "aria-pressed": checklist?.id === c.id ? "true" : "false",
+    "data-scope": c.areas.some(inScope) ? "meeting" : "outside",
     onclick: () => { checklist = c; area = null; renderPick(); },
   }, loc(c.name), h("small", {}, t("inspection.items", { n: c.items.length })))));
   $("[data-area-label]").hidden = !checklist;
-  $("[data-areas]").replaceChildren(...(checklist ? checklist.areas : []).map((id) => {
+  $("[data-areas]").replaceChildren(...ordered(checklist ? checklist.areas : [], inScope).map((id) => {
     const state = board.get(`${checklist.id}@${id}`) || "not_inspected";
-    return h("button", { type: "button", "data-area": id, "data-state": state, onclick: () => start(id) },
-      zoneName(id), h("small", {}, t(`inspection.state.${state}`)));
+    return h("button", { type: "button", "data-area": id, "data-state": state, "data-scope": inScope(id) ? "meeting" : "outside",
+      onclick: () => start(id) },
+    zoneName(id), h("small", {}, inScope(id) ? t(`inspection.state.${state}`) : t("inspection.not_for_meeting")));
   }));
+  const note = $("[data-meeting-scope]");
+  if (note) {
+    note.hidden = !scope;
+    note.textContent = scope ? t("inspection.meeting_scope", { zones: scope.map(zoneName).join(document.documentElement.lang === "en" ? ", " : "、") }) : "";
+  }
 }
 
 // Begin walking the chosen checklist in an area.
@@ -184,6 +199,7 @@ export async function refresh() {
     const [ready, mine] = await Promise.all([get("/api/v1/readiness"),
       get("/api/v1/hazards", { status: "open", assignee: page.username })]);
     board = new Map(ready.cells.map((c) => [`${c.checklist_id}@${c.area_id}`, c.state]));
+    scope = ready.zones || null;
     if (!$("[data-step=pick]").hidden) renderPick();
     renderMine(mine.hazards);
   } catch (err) {
