@@ -11,7 +11,7 @@ import zoneinfo
 from server import events as ev
 from server.programme.settings import KEY, edited_day
 
-IN_SESSION, POST_EVENT = "in_session", "post_event"
+PRE_EVENT, IN_SESSION, POST_EVENT = "pre_event", "in_session", "post_event"
 UPCOMING, CHECK_DUE, CLEARING, DONE = "upcoming", "check_due", "clearing", "done"
 
 
@@ -111,7 +111,8 @@ def proposal(venue, now, phase):
     """Return the phase change the programme proposes now ({phase, meeting, at}), or None.
 
     In a meeting's hours the programme proposes in_session; after a meeting ended (before the
-    next starts) while the venue is still in session, post_event. A commander confirms; the
+    next starts) while the venue is still in session, post_event; once the next meeting's check
+    is due while the venue is in post_event or closed, pre_event. A commander confirms; the
     watcher only raises the proposal.
     """
     meetings = today(venue, now)
@@ -120,6 +121,10 @@ def proposal(venue, now, phase):
     if running:
         return {"phase": IN_SESSION, "meeting": running, "at": running["start"]} \
             if phase != IN_SESSION and IN_SESSION in phases else None
+    checking = next((m for m in meetings if m["check_from"] <= now < m["start"]), None)
+    if checking and phase not in (PRE_EVENT, IN_SESSION) and PRE_EVENT in phases:
+        # the next meeting's check is due while the venue is still cleared or closed
+        return {"phase": PRE_EVENT, "meeting": checking, "at": checking["check_from"]}
     ended = [m for m in meetings if m["end"] <= now]
     if ended and phase == IN_SESSION and POST_EVENT in phases:
         return {"phase": POST_EVENT, "meeting": ended[-1], "at": ended[-1]["end"]}

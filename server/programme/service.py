@@ -36,8 +36,9 @@ def today_row(venue, now, phase, round_entry):
 
 
 def _local_moment(proposed):
-    """Return the venue-local HH:MM a proposal is for: the meeting's start (in_session) or end."""
-    return proposed["meeting"]["start_local" if proposed["phase"] == schedule.IN_SESSION else "end_local"]
+    """Return the venue-local HH:MM a proposal is for: the meeting's check (pre_event), start (in_session) or end."""
+    return proposed["meeting"][{schedule.PRE_EVENT: "check_from_local", schedule.IN_SESSION: "start_local"}.get(
+        proposed["phase"], "end_local")]
 
 
 def readiness_scope(venue, now):
@@ -75,10 +76,19 @@ def propose_phase(ctx, now):
     event = ev.draft(RAISED, actor=ev.SYSTEM_ACTOR, locations=meeting["zones"][:2], data={
         "alert_id": alert_id, "kind": PHASE_DUE, "severity": ALERT_SEVERITY, "meeting_id": meeting["meeting_id"],
         "meeting_name": meeting["name"], "proposed_phase": proposed["phase"], "meeting_at": _local_moment(proposed),
-        "due_until": (ev.iso(meeting["end"]) if proposed["phase"] == schedule.IN_SESSION
-                      else _next_start(venue, meeting, now))})
+        "due_until": _due_until(venue, proposed, now)})
     committed = ledger.record(ctx, [event], idem=ledger.system_idempotency(alert_id, {"meeting": meeting["meeting_id"]}))
     return [] if committed.replayed else [alert_id]
+
+
+def _due_until(venue, proposed, now):
+    """Return when a proposal lapses: the meeting's start (pre_event), its end (in_session), the next start."""
+    meeting = proposed["meeting"]
+    if proposed["phase"] == schedule.PRE_EVENT:
+        return ev.iso(meeting["start"])
+    if proposed["phase"] == schedule.IN_SESSION:
+        return ev.iso(meeting["end"])
+    return _next_start(venue, meeting, now)
 
 
 def _next_start(venue, meeting, now):

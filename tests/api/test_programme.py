@@ -204,3 +204,18 @@ def test_the_timeline_and_the_report_take_a_meeting(ctx, login_as):
     window = schedule.windows(ctx.venue, groups)
     assert (report.get_json()["start"], report.get_json()["end"]) == (ev.iso(window[0]), ev.iso(window[1]))
     assert chief.client.get("/api/v1/reports?meeting=nope").status_code == 400
+
+
+@pytest.mark.meetings(CHECK_DUE)
+def test_once_the_next_meetings_check_is_due_the_programme_proposes_pre_event(ctx, login_as):
+    chief, op = login_as("chief", "commander"), login_as("op", "operator")
+    assert service.propose_phase(ctx, ev.utc_now()) == []  # the venue opens in pre_event: nothing to propose
+    assert chief.post("/api/v1/phase", json={"phase": "post_event"}).status_code == 201  # the last meeting's clearance
+    assert len(service.propose_phase(ctx, ev.utc_now())) == 1
+    alert, = phase_due(op)
+    assert alert["proposed_phase"] == "pre_event" and alert["meeting_id"].endswith(".plenary")
+    assert alert["meeting_at"] == sections(chief)["programme"]["today"]["meetings"][0]["check_from_local"]
+    assert sections(chief)["programme"]["today"]["proposal"]["phase"] == "pre_event"
+    assert chief.post("/api/v1/phase", json={"phase": "pre_event"}).status_code == 201
+    assert closing.close_resolved(ctx, ev.utc_now()) == [alert["alert_id"]]
+    assert sections(chief)["programme"]["today"]["proposal"] is None
