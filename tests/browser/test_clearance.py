@@ -27,10 +27,7 @@ def test_a_round_swept_on_the_phone_turns_every_zone_green_and_the_venue_cleared
     phone = phone_context.new_page()
     phone.goto("/guard")
     expect(phone.locator("body")).to_have_attribute("data-ready", "true")
-    # The list re-fetches once the live socket connects; a form opened before that reply would be
-    # redrawn under the guard's finger (a race the phone should settle itself — noted in issue 13).
-    phone.wait_for_timeout(1500)
-    phone.locator('[data-go="clearance"]').click()
+    phone.locator('[data-go="clearance"]').click()  # at once: the live connection's refresh keeps open forms
     todo = phone.locator("[data-clr-todo]")
     expect(todo.locator("[data-zone]")).to_have_count(len(zones))
 
@@ -55,3 +52,29 @@ def test_a_round_swept_on_the_phone_turns_every_zone_green_and_the_venue_cleared
     expect(control.locator("[data-feed]")).to_contain_text("全部区域清场完毕")
     control.reload()  # the snapshot tells the same
     expect(control.locator("[data-clr-done]")).to_contain_text("清场完毕")
+
+
+def test_a_form_being_filled_in_survives_the_boards_redraw(make_context, live_server):
+    """Another guard's confirmation redraws the list: the count and note typed here stay, focused."""
+    live_server.add_user("clr_chief2", "commander", PASSWORD)
+    live_server.add_user("clr_g1", "guard", PASSWORD)
+    live_server.add_user("clr_g2", "guard", PASSWORD)
+    moved = live_server.post("/api/v1/phase", live_server.token("clr_chief2"), {"phase": "post_event"})
+    assert moved.status_code in (200, 201), moved.text
+    context = make_context(viewport=PHONE, mobile=True)
+    sign_in_api(context, "clr_g1")
+    phone = context.new_page()
+    phone.goto("/guard#clearance")
+    kitchen = phone.locator('[data-clr-todo] [data-zone="canteen_kitchen"]')
+    kitchen.locator("[data-found]").click()
+    kitchen.locator('[name="note"]').fill("两名厨师仍在清洗")
+    kitchen.locator('[name="people_found"]').fill("2")
+    other = live_server.post("/api/v1/clearance/parking", live_server.token("clr_g2"), {"people_found": 0})
+    assert other.status_code == 201, other.text
+    expect(phone.locator('[data-clr-done] [data-zone="parking"]')).to_be_visible()  # redrawn, live
+    expect(kitchen.locator("[data-found-form]")).to_be_visible()
+    expect(kitchen.locator('[name="people_found"]')).to_have_value("2")
+    expect(kitchen.locator('[name="note"]')).to_have_value("两名厨师仍在清洗")
+    expect(kitchen.locator('[name="people_found"]')).to_be_focused()
+    kitchen.locator('button[type="submit"]').click()
+    expect(kitchen).to_have_attribute("data-state", "people_found")

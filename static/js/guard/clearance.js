@@ -33,8 +33,41 @@ function zoneCard(zone) {
   return li;
 }
 
-// Redraw the whole screen from the board.
+// Return the "people found" forms a guard has open, with what they typed, by zone: a redraw
+// (another guard's confirmation, the live connection's refresh) must not throw that away.
+function openForms() {
+  const kept = new Map();
+  for (const form of root.querySelectorAll("[data-zone] [data-found-form]:not([hidden])")) {
+    kept.set(form.closest("[data-zone]").dataset.zone, {
+      people: form.elements.people_found.value, note: form.elements.note.value,
+      focus: form.contains(document.activeElement) ? document.activeElement.name : null,
+    });
+  }
+  return kept;
+}
+
+// Reopen the forms kept by openForms() on zones still to confirm (a queued or cleared zone's closes).
+function reopen(kept) {
+  for (const [zone, typed] of kept) {
+    const card = root.querySelector(`[data-clr-todo] [data-zone="${CSS.escape(zone)}"]`);
+    if (!card || card.dataset.state === "queued") continue;
+    const form = card.querySelector("[data-found-form]");
+    form.hidden = false;
+    card.querySelector("[data-zone-actions]").hidden = true;
+    form.elements.people_found.value = typed.people;
+    form.elements.note.value = typed.note;
+    if (typed.focus) form.elements[typed.focus]?.focus();
+  }
+}
+
+// Redraw the whole screen from the board (keeping any form a guard is filling in).
 function render() {
+  const kept = openForms();
+  draw();
+  reopen(kept);
+}
+
+function draw() {
   const open = board && board.round_id && (board.open || board.venue_cleared);
   root.querySelector("[data-clr-none]").hidden = Boolean(open);
   root.querySelector("[data-clr-round]").hidden = !open;
