@@ -160,3 +160,38 @@ def test_every_panel_heading_is_on_screen_and_every_list_counts_what_it_leaves_o
         assert seen["whole"] >= 1, (name, seen)  # the most urgent row is always there
         assert seen["whole"] + more == total, (name, total, seen)
 
+
+@pytest.fixture(scope="module")
+def overridden_and_clearing(live_server, busy):
+    """A commander overrides readiness into the session, then the meeting ends: the wall shows what
+    the override skipped and the clearance round with forty visitors still on the roll."""
+    live_server.add_user("wallfit_chief", "commander", PASSWORD)
+    chief = live_server.token("wallfit_chief")
+    created(live_server.post("/api/v1/phase", chief, {"phase": "in_session", "override_reason": "领导要求准时开会"}))
+    created(live_server.post("/api/v1/phase", chief, {"phase": "post_event"}))
+    import requests
+    board = requests.get(live_server.url + "/api/v1/readiness", headers={"Authorization": f"Bearer {chief}"}, timeout=10)
+    return len(board.json()["missing"])
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_the_overridden_items_and_the_roll_count_what_they_leave_out(make_context, live_server,
+                                                                     overridden_and_clearing, lang):
+    page = wall(make_context, lang)
+    expect(page.locator("[data-clearance-panel]")).to_be_visible()
+    expect(page.locator("[data-missing-list] > li").first).to_be_attached()
+    page.wait_for_timeout(300)
+    shot(page, f"wall-fits-clearing-{lang}")
+    for name, rows, note, total in (("missing", "[data-missing-list] > li", '[data-fit-more="missing"]',
+                                     overridden_and_clearing),
+                                    ("roll", "[data-clr-roll] > li", '[data-fit-more="roll"]', 40)):
+        seen = page.evaluate(ROWS, [rows, note])
+        more = int("".join(ch for ch in seen["note"] if ch.isdigit()) or 0)
+        assert seen["whole"] >= 1, (name, seen)
+        assert seen["whole"] + more == total, (name, total, seen)
+    # the visitors panel steps aside for the roll; the counter keeps the total
+    expect(page.locator("[data-visitors-panel]")).to_be_hidden()
+    expect(page.locator('[data-counter="visitors"]')).to_have_text("40")
+    # the visitors panel steps aside for the roll; the counter keeps the total
+    expect(page.locator("[data-visitors-panel]")).to_be_hidden()
+    expect(page.locator('[data-counter="visitors"]')).to_have_text("40")

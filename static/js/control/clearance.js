@@ -37,11 +37,12 @@ function colourPlan(screen, round, on) {
 function chip(screen, round, zone) {
   const z = zoneOf(round, zone.id);
   const state = z.state || "open";
-  let detail = t(`clearance.state.${state}`);
-  if (state === "people_found") detail = t("clearance.still_inside", { n: z.people_found });
-  else if (state === "cleared") detail = timeHM(z.at);
-  return h("li", { "data-zone": zone.id, "data-state": state },
-    h("b", {}, screen.index.name(zone.id)), h("span", {}, detail));
+  // A zone not swept yet is its name and the ○ mark (the legend under the chips says what marks mean):
+  // one line, so eight zones and the first visitors on the roll fit the wall's column.
+  const detail = state === "people_found" ? t("clearance.still_inside", { n: z.people_found })
+    : state === "cleared" ? timeHM(z.at) : "";
+  return h("li", { "data-zone": zone.id, "data-state": state, title: t(`clearance.state.${state}`) },
+    h("b", {}, screen.index.name(zone.id)), detail ? h("span", {}, detail) : "");
 }
 
 // Show the elapsed time while the round runs (called every second).

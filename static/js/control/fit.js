@@ -54,4 +54,33 @@ export function fitColumns(root) {
   }
   const cuts = lists.map((list) => (list.getClientRects().length ? overflowing(list) : []));
   lists.forEach((list, i) => leaveOut(list, cuts[i], root));
+  // Hiding rows and writing the notes moves things (a panel's heading gets shorter or longer, a
+  // shrunk panel settles at its floor): give back, most urgent first, each row that fits now.
+  lists.forEach((list, i) => refill(list, cuts[i], root));
+  // A row given back may have grown its panel at a neighbour's expense: hide what now spills over.
+  for (const list of lists) {
+    const spilled = list.getClientRects().length ? overflowing(list).filter((li) => !li.hidden) : [];
+    if (spilled.length) leaveOut(list, [...spilled, ...[...list.children].filter((li) => li.hidden)], root);
+  }
+}
+
+// Tell whether a list's column (the wall's .c-side) runs past its box: a row given back may grow
+// its panel, which then takes height the other panels, at their floors, cannot give.
+function columnOverflows(list) {
+  const column = list.closest(".c-side");
+  return Boolean(column) && column.scrollHeight > column.clientHeight + 1;
+}
+
+// Show again the hidden rows that fit after the first pass, in order; recount the rest.
+function refill(list, hidden, root) {
+  let shown = 0;
+  for (const li of hidden) {
+    li.hidden = false;
+    if (li.getBoundingClientRect().bottom > limitOf(list) + 1 || columnOverflows(list)) {
+      li.hidden = true;
+      break;
+    }
+    shown += 1;
+  }
+  if (shown) leaveOut(list, hidden.slice(shown), root);
 }

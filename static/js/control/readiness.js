@@ -91,12 +91,12 @@ function renderMissing(board) {
   const all = board.override ? [...board.missing].sort((a, b) => (b.code === "critical_hazard") - (a.code === "critical_hazard")) : [];
   const items = all.slice(0, SHOWN);
   list.hidden = all.length === 0;
-  const more = all.length > SHOWN ? [h("li", { class: "c-miss-more" }, t("readiness.more", { n: all.length - SHOWN }))] : [];
+  list.dataset.fitExtra = String(Math.max(0, all.length - SHOWN)); // fit.js counts these with the rows it hides
   list.replaceChildren(...items.map((m) => h("li", {
     "data-missing": m.key, "data-code": m.code, "data-overridden": m.overridden ? "true" : "false" },
   h("span", { class: "c-miss-mark", "aria-hidden": "true" }, m.code === "critical_hazard" ? "⚠" : "○"),
   h("span", { class: "c-miss-text" }, lang === "en" ? m.en : m.zh),
-  m.overridden ? h("span", { class: "c-miss-tag" }, t("readiness.overridden")) : "")), ...more);
+  m.overridden ? h("span", { class: "c-miss-tag" }, t("readiness.overridden")) : "")));
 }
 
 // Redraw the board and the zone colours from the rows.

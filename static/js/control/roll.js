@@ -7,7 +7,7 @@ import { newKey, post } from "../api.js";
 import { errorText, h } from "../common.js";
 import { localInputToIso, t, timeHM, zonedParts } from "../i18n.js";
 
-const SHOWN = 6; // rows that fit under the zone chips; the rest are counted
+const SHOWN = 6; // rows built at most; the rest are counted (fit.js: "+N more")
 const open = new Map(); // visitor_id -> the row whose form is open (kept across redraws)
 
 // Return the venue-local "YYYY-MM-DDTHH:MM" of an instant (a datetime-local value).
@@ -100,7 +100,7 @@ export function renderRoll(screen, list) {
   const visitors = screen.store.rows("visitors").sort((a, b) => String(a.registered_at).localeCompare(String(b.registered_at)));
   for (const id of [...open.keys()]) if (!visitors.some((v) => v.visitor_id === id)) open.delete(id);
   list.hidden = visitors.length === 0;
-  const rows = visitors.slice(0, SHOWN).map((v) => visitorRow(screen, v));
-  if (visitors.length > SHOWN) rows.push(h("li", { class: "c-roll-more" }, t("clearance.more_visitors", { n: visitors.length - SHOWN })));
-  list.replaceChildren(...rows);
+  // Built: at most SHOWN; fit.js hides those the panel has no room for and counts both in the note.
+  list.dataset.fitExtra = String(Math.max(0, visitors.length - SHOWN));
+  list.replaceChildren(...visitors.slice(0, SHOWN).map((v) => visitorRow(screen, v)));
 }
