@@ -12,7 +12,7 @@ SPEED ?= 60
 SERVE_TLS := $(if $(TLS),--tls,)
 SCHEME := $(if $(TLS),https,http)
 
-.PHONY: run test bench bench-million install assets check lint clean demo
+.PHONY: run test bench bench-million install assets check clean demo
 
 run: install assets ## Install everything, start the embedded Redis and serve (TLS=1: HTTPS, after `gatewatch tls init`)
 	$(if $(TLS),test -s $${GATEWATCH_DATA_DIR:-var}/tls/server.pem || $(VENV)/bin/gatewatch tls init,)

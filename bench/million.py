@@ -8,8 +8,10 @@ real `server.sealing.seal_events` (people's data keys written as the commit writ
 appended with their stream ids in pipelines together with their timeline index entries — what
 commit.lua writes per event, minus the idempotency record and the optimistic guards. The
 projections are then recomputed by the same fold `gatewatch rebuild` runs. Then it measures:
-export (events/s), `gatewatch serve` ready time on the store (AOF replay), and a one-hour
-timeline page with two filters (location + actor), median of 20 on one keep-alive connection.
+export (events/s), `gatewatch serve` ready time on the store (AOF replay), a one-hour
+timeline page with two filters (location + actor), median of 20 on one keep-alive connection,
+the state at nine moments spread over the store (`/api/v1/state?at=`, from the fold checkpoints
+`gatewatch serve` keeps) and the JSON report of the second day.
 """
 import argparse
 import json
@@ -139,6 +141,14 @@ def export_rate(ctx, workdir, redis_pid):
             "export_cpu_s": cpu, "export_cpu_rate": counts["events"] / cpu, "export_mb": path.stat().st_size / 1e6}
 
 
+def day_of(ctx, ms):
+    """Return the venue-local date (YYYY-MM-DD) of a moment."""
+    import datetime as dt
+    import zoneinfo
+    moment = dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc)
+    return moment.astimezone(zoneinfo.ZoneInfo(ctx.venue.timezone)).date().isoformat()
+
+
 def busiest_pair(ctx, low_ms, high_ms):
     """Return (location, actor, candidates) of the hour: the busiest checkpoint and its busiest guard."""
     r, keys = ctx.store.redis, ctx.store.keys
@@ -160,6 +170,35 @@ def timeline(base, token, query, requests=20):
     return statistics.median(times), times[int(0.9 * (len(times) - 1))], len(json.loads(body)["events"])
 
 
+def states_at(base, token, moments):
+    """Time GET /api/v1/state?at= once per moment (each a different point of the store); return
+    (median ms, max ms): a replay jump lands anywhere, so no answer is warmed by the one before."""
+    times = []
+    for moment in moments:
+        took, _body = timed_pages(base, token, {"at": moment}, 1, endpoint="/api/v1/state")
+        times.append(took[0] * 1000)
+    return statistics.median(times), max(times)
+
+
+def day_report(base, token, day, requests=3):
+    """Time the JSON report of one venue-local day (the busiest of the filled ones); return (median s, max s)."""
+    times, body = timed_pages(base, token, {"from": day, "to": day, "format": "json"}, requests,
+                              endpoint="/api/v1/reports")
+    json.loads(body)  # a whole report came back
+    return statistics.median(times), max(times)
+
+
+def moments(ctx, first_ms, count=9):
+    """Return `count` stream cursors spread over the filled span (not at checkpoint boundaries)."""
+    last = int(ctx.store.redis.xrevrange(ctx.store.keys.stream, count=1)[0][0].split("-")[0])
+    step = (last - first_ms) // (count + 1)
+    found = []
+    for k in range(1, count + 1):
+        entry = ctx.store.redis.xrange(ctx.store.keys.stream, f"{first_ms + k * step}-0", "+", count=1)
+        found.append(entry[0][0])
+    return found
+
+
 def fill_store(ctx, args, fig):
     """Fill the store, add the operator who reads the timeline, fold the projections."""
     ctx.store.redis.config_set("appendfsync", "no")  # filling only; restored before serving
@@ -167,9 +206,16 @@ def fill_store(ctx, args, fig):
     from server.auth import users  # after the fill: its event is newer than every filled one
     users.add_user(ctx, actor={"username": "bench", "role": "admin"}, username="benchop", role="operator",
                    password="bench-operator-1")
+    users.add_user(ctx, actor={"username": "bench", "role": "admin"}, username="benchchief", role="commander",
+                   password="bench-commander-1")
     harness.say(f"filled {args.events:,} events in {fig['fill_s']:.1f} s")
     fig["rebuild_s"] = rebuild_projections(ctx)
     harness.say(f"projections folded in {fig['rebuild_s']:.1f} s")
+    from server import checkpoints  # what `gatewatch rebuild` writes (a running watcher keeps them up)
+    started = time.perf_counter()
+    fig["checkpoints"] = checkpoints.rebuild(ctx, list(ctx.store.scan_events(batch=10_000)))
+    fig["checkpoints_s"] = time.perf_counter() - started
+    harness.say(f"{fig['checkpoints']} fold checkpoints written in {fig['checkpoints_s']:.1f} s")
 
 
 def main(argv=None):
@@ -193,8 +239,9 @@ def main(argv=None):
             fig.update(json.loads((workdir / "fill.json").read_text()))
         else:
             fill_store(ctx, args, fig)
-            (workdir / "fill.json").write_text(json.dumps({k: fig[k] for k in ("fill_s", "rebuild_s")}))
+            (workdir / "fill.json").write_text(json.dumps({k: fig[k] for k in ("fill_s", "rebuild_s", "checkpoints_s")}))
         token = ctx.accounts.create_token("benchop", "bench")
+        chief = ctx.accounts.create_token("benchchief", "bench")  # replay and reports: a commander's
         fig["stored"] = ctx.store.count_events()
         fig.update(export_rate(ctx, workdir, proc.popen.pid))
         harness.say(f"export: {fig['export_events']:,} events in {fig['export_s']:.2f} s = "
@@ -205,6 +252,8 @@ def main(argv=None):
         high = low + 3_600_000
         loc, actor, pair_n, loc_n = busiest_pair(ctx, low, high)
         fig.update(page_location=loc, page_actor=actor, page_pair_events=pair_n, page_location_events=loc_n)
+        at = moments(ctx, first)
+        report_day = day_of(ctx, first + 36 * 3_600_000)
         ctx.store.redis.config_set("appendfsync", "always")
         ctx.store.rewrite_log(time.sleep, timeout=600)  # as Redis does on its own as the log grows
         ctx.store.close()
@@ -216,6 +265,11 @@ def main(argv=None):
         one = dict(query)
         del one["actor"]
         fig["page1_median_ms"], fig["page1_p90_ms"], fig["page1_events"] = timeline(base, token, one)
+        fig["state_median_ms"], fig["state_max_ms"] = states_at(base, chief, at)
+        harness.say(f"state at 9 moments: median {fig['state_median_ms']:.0f} ms, max {fig['state_max_ms']:.0f} ms")
+        fig["report_day"] = report_day
+        fig["report_median_s"], fig["report_max_s"] = day_report(base, chief, report_day)
+        harness.say(f"report of {report_day}: median {fig['report_median_s']:.2f} s")
     finally:
         if serve:
             harness.stop_serve(serve, data_dir)
@@ -238,11 +292,16 @@ def report(fig):
         f"| timeline page, 1 h, location={fig['page_location']} ({fig['page1_events']} of "
         f"{fig['page_location_events']} events) | median {fig['page1_median_ms']:.1f} ms, "
         f"p90 {fig['page1_p90_ms']:.1f} ms | < 50 ms | {ok(fig['page1_median_ms'] < 50)} |",
+        f"| state at a moment (`GET /api/v1/state?at=`, 9 cursors spread over the store) | median "
+        f"{fig['state_median_ms']:.0f} ms, max {fig['state_max_ms']:.0f} ms | < 1 s | {ok(fig['state_max_ms'] < 1000)} |",
+        f"| a day's report ({fig['report_day']}, JSON) | median {fig['report_median_s']:.2f} s, max "
+        f"{fig['report_max_s']:.2f} s | < 2 s | {ok(fig['report_max_s'] < 2)} |",
         f"| gatewatch serve ready (embedded Redis, AOF replay) | {fig['serve_ready_s']:.2f} s | < 3 s "
         f"| {ok(fig['serve_ready_s'] < 3)} |",
         f"| export | {fig['export_rate']:,.0f} events/s wall; {fig['export_cpu_rate']:,.0f} per CPU-second "
         f"({fig['export_mb']:.0f} MB) | ≥ 50,000 events/s | {ok(fig['export_rate'] >= 50_000)} |",
-        f"| fill (bench only: drafted, sealed, pipelined) | {fig['fill_s']:.0f} s + fold {fig['rebuild_s']:.0f} s | | |",
+        f"| fill (bench only: drafted, sealed, pipelined) | {fig['fill_s']:.0f} s + fold {fig['rebuild_s']:.0f} s "
+        f"+ checkpoints {fig.get('checkpoints_s', 0):.0f} s | | |",
     ])
 
 

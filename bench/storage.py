@@ -117,11 +117,11 @@ def iso_ms(epoch_ms):
     return datetime.fromtimestamp(epoch_ms / 1000, timezone.utc).isoformat(timespec="milliseconds")
 
 
-def timed_pages(base, token, query, count, fresh=False):
-    """GET /api/v1/events?query `count` times, keep-alive (or fresh connections); return (times, last body)."""
+def timed_pages(base, token, query, count, fresh=False, endpoint="/api/v1/events"):
+    """GET endpoint?query `count` times, keep-alive (or fresh connections); return (times, last body)."""
     parts = urllib.parse.urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    path = "/api/v1/events?" + urllib.parse.urlencode(query)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    path = endpoint + "?" + urllib.parse.urlencode(query)
     headers = {"Authorization": f"Bearer {token}"}
     times, body = [], None
     try:

@@ -2,6 +2,7 @@
 import threading
 import time
 
+import requests
 import socketio
 
 
@@ -126,3 +127,21 @@ def device_tokens(server, users):
     for username, role in users.items():
         server.add_user(username, role)
     return {username: server.token(username) for username in users}
+
+
+def events(server, token, type_):
+    """Return the stored events of a type, oldest first, read over the API."""
+    answer = requests.get(server.url + "/api/v1/events", params={"type": type_, "limit": 1000, "order": "asc"},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["events"]
+
+
+def wait_until(predicate, timeout=15.0):
+    """Poll until predicate() is true; return whether it became true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()

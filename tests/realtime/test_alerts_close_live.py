@@ -8,7 +8,7 @@ import requests
 
 from support import FAST_VENUE, LiveServer
 
-from helpers import Listener
+from helpers import Listener, events, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -22,28 +22,10 @@ def pair(live_redis, tmp_path_factory):
         server.stop()
 
 
-def events(server, token, type_):
-    """Return the stored events of a type, oldest first."""
-    answer = requests.get(server.url + "/api/v1/events", params={"type": type_, "limit": 1000, "order": "asc"},
-                          headers={"Authorization": f"Bearer {token}"}, timeout=5)
-    assert answer.status_code == 200, answer.text
-    return answer.json()["events"]
-
-
 def open_alerts(server, token):
     """Return the open alerts as GET /api/v1/alerts lists them."""
     answer = requests.get(server.url + "/api/v1/alerts", headers={"Authorization": f"Bearer {token}"}, timeout=5)
     return answer.json()["alerts"]
-
-
-def wait_until(predicate, timeout=15.0):
-    """Poll until predicate() is true; return whether it became true."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def test_the_escalation_alert_names_the_incident_and_closes_once_when_acknowledged(pair):

@@ -3,9 +3,9 @@ running: escalation, an unaccepted assignment and an unread broadcast each alert
 import time
 
 import pytest
-import requests
 
 from support import FAST_VENUE, LiveServer
+from helpers import events, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -17,24 +17,6 @@ def pair(live_redis, tmp_path_factory):
     yield servers
     for server in servers:
         server.stop()
-
-
-def events(server, token, type_):
-    """Return the stored events of a type, oldest first."""
-    answer = requests.get(server.url + "/api/v1/events", params={"type": type_, "limit": 1000, "order": "asc"},
-                          headers={"Authorization": f"Bearer {token}"}, timeout=5)
-    assert answer.status_code == 200, answer.text
-    return answer.json()["events"]
-
-
-def wait_until(predicate, timeout=15.0):
-    """Poll until predicate() is true; return whether it became true."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def test_each_timer_alerts_once_with_two_watchers(pair):
