@@ -66,7 +66,7 @@ def drafted(ctx, total, hours, start_ms):
 def fill(ctx, total, hours):
     """Append `total` events with ids, indexes and sealed fields; return the seconds it took."""
     from server import sealing
-    from server.store.commit import entry_fields
+    from server.store.commit import entry_fields, index_keys
     started = time.perf_counter()
     r, keys = ctx.store.redis, ctx.store.keys
     start_ms = int(time.time() * 1000) - hours * 3_600_000 - 60_000
@@ -81,10 +81,8 @@ def fill(ctx, total, hours):
         for event in stored:
             fields = entry_fields(event)
             pipe.xadd(keys.stream, dict(zip(fields[::2], fields[1::2])), id=event["id"])
-            pipe.xadd(keys.index("type", event["type"]), {"x": ""}, id=event["id"])
-            pipe.xadd(keys.index("actor", event["actor"]["username"]), {"x": ""}, id=event["id"])
-            for loc in event["_locations"]:
-                pipe.xadd(keys.index("loc", loc), {"x": ""}, id=event["id"])
+            for kind, value in index_keys(event):
+                pipe.xadd(keys.index(kind, value), {"x": ""}, id=event["id"])
         pipe.execute()
         batch.clear()
 

@@ -10,6 +10,7 @@ from server.audit import actions, service as audit
 from server.errors import Conflict, InvalidInput
 from server.store import archive as raw
 from server.store import auditlog
+from server.store.commit import index_keys
 
 IMPORT_BATCH = 5000
 
@@ -147,9 +148,7 @@ def write_rebuilt(ctx, events, state):
     """Replace the projections and timeline indexes with those of the folded stream."""
     indexes = {}
     for event in events:
-        keys = [("type", event["type"]), ("actor", event["actor"]["username"])]
-        keys += [("loc", loc) for loc in event["_locations"]]
-        for key in keys:
+        for key in index_keys(event):
             indexes.setdefault(key, []).append(event["id"])
     ctx.store.replace_projections(sealed_rows.seal_rows(ctx, state, {}), indexes)
 

@@ -4,9 +4,10 @@ import datetime as dt
 
 from server.phase.fold import CHANGED as PHASE_CHANGED
 from server.reports.figures import when
+from server.store.commit import LATE_INDEX
 
 # A phone's outbox may deliver an event up to 7 days after it happened (server/patrols/service.py):
-# the stream is read that far past the window's end so late deliveries count on their own day.
+# deliveries that far past the window's end count on their own day (found by the late index).
 LATE = dt.timedelta(days=7, minutes=10)
 EARLY = dt.timedelta(minutes=10)  # clocks differ a little between the server and Redis
 BATCH = 5000
@@ -18,9 +19,11 @@ def _ms(moment):
 
 
 def stream_events(store, window):
-    """Return the events recorded from the window's start to LATE after its end, oldest first."""
+    """Return the events recorded in the window (give or take EARLY), oldest first, and those an
+    outbox delivered late up to LATE after its end (the late index: a day's report never reads the
+    following days of stream)."""
     cursor = f"{max(_ms(window.start - EARLY) - 1, 0)}-0"
-    upto = f"{_ms(window.end + LATE)}-18446744073709551615"
+    upto = f"{_ms(window.end + EARLY)}-18446744073709551615"
     out = []
     while True:
         chunk = store.events_after(cursor, BATCH, upto=upto)
@@ -28,7 +31,8 @@ def stream_events(store, window):
         if len(chunk) < BATCH:
             break
         cursor = chunk[-1]["id"]
-    return out
+    ids = store.index_ids(*LATE_INDEX, f"({upto}", f"{_ms(window.end + LATE)}-18446744073709551615", False, 1_000_000)
+    return out + store.events_by_ids(ids)
 
 
 def phase_before(store, window):

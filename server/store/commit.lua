@@ -54,6 +54,10 @@ for i = 1, n_events do
       redis.call('XADD', index_prefix .. 'loc:' .. loc, ids[i], 'x', '')
     end
   end
+  -- delivered long after it happened (commit.py delivered_late): reports find it without reading days
+  if f['lt'] then
+    redis.call('XADD', index_prefix .. 'late:delivered', ids[i], 'x', '')
+  end
 end
 local function fill(s)
   for i = 1, n_events do

@@ -1,6 +1,8 @@
 """The atomic commit of one fact: idempotency record + XADD + projections + indexes, in Lua."""
+import datetime as dt
 import json
 import pathlib
+import time
 from dataclasses import dataclass, field
 
 
@@ -78,6 +80,35 @@ def fill_ids(text, ids, nonce):
     return text
 
 
+LATE_AFTER = dt.timedelta(minutes=5)  # a delivery this much after the moment it records is "late"
+LATE_INDEX = ("late", "delivered")  # the timeline index of late deliveries (kind, value)
+
+
+def delivered_late(event):
+    """Tell whether an event reached the stream more than LATE_AFTER after it happened (an outbox
+    sent it later): reports read those through their own index instead of days of stream.
+
+    "Reached" is the stream's time: the event's id once it has one (a rebuild), else the wall clock
+    now, at the commit that is about to append it (not the services' clock, which tests set).
+    """
+    happened = _instant(event.get("observed_at") or event["ts"])
+    sid = event.get("id") or ""
+    recorded_ms = int(sid.split("-")[0]) if sid[:1].isdigit() else time.time() * 1000
+    return recorded_ms - happened.timestamp() * 1000 > LATE_AFTER.total_seconds() * 1000
+
+
+def _instant(text):
+    """Return an ISO 8601 text (Z or an offset) as an aware datetime."""
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def index_keys(event):
+    """Return the (kind, value) timeline indexes an event belongs to (commit.lua writes the same)."""
+    keys = [("type", event["type"]), ("actor", event["actor"]["username"])]
+    keys += [("loc", loc) for loc in event.get("_locations") or ()]
+    return keys + [LATE_INDEX] if delivered_late(event) else keys
+
+
 def entry_fields(event):
     """Encode a drafted event as compact stream entry fields."""
     fields = ["t", event["type"], "ts", event["ts"],
@@ -85,6 +116,8 @@ def entry_fields(event):
               "d", dumps(event["data"])]
     if event.get("observed_at"):
         fields += ["o", event["observed_at"]]
+    if delivered_late(event):
+        fields += ["lt", "1"]  # commit.lua indexes it as late; decode_entry ignores the field
     if event.get("v", 1) != 1:  # version 1 is implied: most events never change shape
         fields += ["v", str(event["v"])]
     if event.get("_locations"):

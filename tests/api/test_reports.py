@@ -207,3 +207,30 @@ def test_watchlist_hits_and_denials_are_counted_without_names(ctx, app, monkeypa
     assert (summary["watchlist_hits"], summary["watchlist_confirmed"], summary["watchlist_dismissed"],
             summary["denials"], summary["registered"]) == (1, 1, 0, 1, 2)
     assert "李四" not in repr(part) and "王五" not in repr(part)
+
+
+def test_a_late_delivery_counts_on_its_own_day_and_a_days_report_reads_no_later_days(ctx):
+    """An outbox delivers a check-in made two days ago: it counts on that day (found by the late
+    index), while today's ordinary check-ins are not read for that day's report at all."""
+    import datetime as dt
+    from server import events as ev
+    from server.patrols import service as patrols
+    from server.store.commit import LATE_INDEX
+    guard = {"username": "late_guard", "role": "guard"}
+    two_days_ago = ev.utc_now() - dt.timedelta(days=2)
+    late = patrols.record_checkin(ctx, actor=guard, checkpoint_id="E1", status="clear", observed_at=two_days_ago)
+    for _ in range(3):
+        patrols.record_checkin(ctx, actor=guard, checkpoint_id="E2", status="clear")
+    late_id = late.ids[0]
+    assert ctx.store.index_ids(*LATE_INDEX, "-", "+", False, 10) == [late_id]  # only the late one
+    day = two_days_ago.astimezone(ZONE_OF(ctx)).date().isoformat()
+    report = service.build(ctx, Viewer("commander", "chief"), day)
+    assert report["events_read"] == 1
+    checkins = {r["checkpoint_id"]: r["checkins"] for r in report["parts"]["patrols"]["tables"]["windows"]}
+    assert checkins.get("E1") == 1 and not checkins.get("E2")
+
+
+def ZONE_OF(ctx):  # noqa: N802 - reads like the constant it stands for
+    """Return the venue's time zone."""
+    import zoneinfo
+    return zoneinfo.ZoneInfo(ctx.venue.timezone)
