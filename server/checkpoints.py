@@ -48,9 +48,15 @@ def folds(registry):
     return [f for f in registry.folds if f.NAME in names]
 
 
-def encode(ctx, state, count):
-    """Return the stored fields of a checkpoint: personal entries sealed, compressed, hashed."""
-    stored = sealed_rows.seal_rows(ctx, state, {})
+def encode(ctx, state, count, sealing=None):
+    """Return the stored fields of a checkpoint: personal entries sealed, compressed, hashed.
+
+    `sealing` (a dict kept across the checkpoints of one run) remembers the data keys read and
+    each entry's sealed copy: an entry the events since the last checkpoint left alone is not
+    sealed again (the state grows with the event; re-sealing all of it each time is quadratic).
+    """
+    sealing = {} if sealing is None else sealing
+    stored = sealed_rows.seal_rows(ctx, state, sealing.setdefault("keys", {}), reuse=sealing.setdefault("rows", {}))
     blob = zlib.compress(json.dumps(stored, separators=(",", ":"), ensure_ascii=False).encode(), 1)
     return {"n": str(count), "sha": hashlib.sha256(blob).hexdigest(), "z": blob}
 
@@ -140,14 +146,14 @@ def catch_up(ctx, budget=BUDGET):
     state, count = found if found else ({}, 0)
     chosen = folds(ctx.registry)
     state = ledger.fold_all(chosen, [], state)
-    written = 0
+    written, sealing = 0, {}
     while written < budget:
         batch = ctx.store.events_after(start, n)
         if len(batch) < n:
             return written
         _fold(ctx, chosen, batch, state)
         start, count = batch[-1]["id"], count + n
-        if not cps.add(version(), start, encode(ctx, state, count)):
+        if not cps.add(version(), start, encode(ctx, state, count, sealing)):
             return written  # another process wrote it first
         written += 1
     return written
@@ -156,11 +162,11 @@ def catch_up(ctx, budget=BUDGET):
 def rebuild(ctx, events):
     """Rewrite every checkpoint from these events (the whole stream, oldest first); return how many."""
     n = every(ctx)
-    entries, chosen = [], folds(ctx.registry)
+    entries, chosen, sealing = [], folds(ctx.registry), {}
     state = ledger.fold_all(chosen, [])
     if n > 0:
         for end in range(n, len(events) + 1, n):
             ledger.fold_all(chosen, events[end - n:end], state)
-            entries.append((events[end - 1]["id"], encode(ctx, state, end)))
+            entries.append((events[end - 1]["id"], encode(ctx, state, end, sealing)))
     Checkpoints(ctx.store).replace(version(), entries)
     return len(entries)

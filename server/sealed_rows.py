@@ -32,11 +32,14 @@ def _row_context(record, name, fld):
 
 # -- writing -------------------------------------------------------------------------------
 
-def seal_rows(ctx, projections, keys):
+def seal_rows(ctx, projections, keys, reuse=None):
     """Return {name: {field: value}} as stored: each personal entry's fields sealed.
 
     `keys` ({record: data key or None}) holds the keys already known (those `seal_events`
     made or read for the same commit); the others are read in one round trip and added to it.
+    `reuse` ({(name, field): (entry, stored copy)}), when given, returns the stored copy of an
+    entry that is the very same object as last time (the folds replace an entry they change), and
+    remembers the new ones: successive checkpoints of one growing state seal only what changed.
     """
     specs = ctx.registry.personal_rows
     todo = [(name, fld, value, specs[name], _record(specs[name], value))
@@ -50,7 +53,13 @@ def seal_rows(ctx, projections, keys):
         keys.update({record: _unwrapped(ctx.sealer, found.get((record, DATA_KEY)), record) for record in missing})
     stored = {name: dict(values) for name, values in projections.items()}
     for name, fld, value, spec, record in todo:
-        sealed = _sealed(ctx.sealer, value, spec, keys[record], _row_context(record, name, fld))
+        before = reuse.get((name, fld)) if reuse is not None else None
+        if before is not None and before[0] is value:  # identity, not equality: unchanged since
+            sealed = before[1]
+        else:
+            sealed = _sealed(ctx.sealer, value, spec, keys[record], _row_context(record, name, fld))
+            if reuse is not None:
+                reuse[(name, fld)] = (value, sealed)  # holding `value` keeps its identity unique
         stored[name][fld] = IfNewer(sealed, value.order_key) if isinstance(value, IfNewer) else sealed
     return stored
 
