@@ -57,8 +57,28 @@ def encode(ctx, state, count, sealing=None):
     """
     sealing = {} if sealing is None else sealing
     stored = sealed_rows.seal_rows(ctx, state, sealing.setdefault("keys", {}), reuse=sealing.setdefault("rows", {}))
-    blob = zlib.compress(json.dumps(stored, separators=(",", ":"), ensure_ascii=False).encode(), 1)
+    blob = zlib.compress(_dumps(stored, sealing.setdefault("texts", {})).encode(), 1)
     return {"n": str(count), "sha": hashlib.sha256(blob).hexdigest(), "z": blob}
+
+
+def _dumps(stored, texts):
+    """Return the state as JSON text, each entry encoded once while it stays the same object
+    (`texts`: {(name, field): (entry, its JSON)} kept across the checkpoints of one run)."""
+    parts = []
+    for name, values in stored.items():
+        entries = []
+        for fld, value in values.items():
+            before = texts.get((name, fld))
+            if before is None or before[0] is not value:
+                before = texts[(name, fld)] = (value, _json(value))
+            entries.append(f"{_json(fld)}:{before[1]}")
+        parts.append(f"{_json(name)}:{{{','.join(entries)}}}")
+    return "{" + ",".join(parts) + "}"
+
+
+def _json(value):
+    """Return compact JSON text (UTF-8 kept as it is)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _unpacked(fields, wanted):
