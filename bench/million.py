@@ -173,15 +173,22 @@ def states_at(base, token, moments):
     (median ms, max ms): a replay jump lands anywhere, so no answer is warmed by the one before."""
     times = []
     for moment in moments:
-        took, _body = timed_pages(base, token, {"at": moment}, 1, endpoint="/api/v1/state")
+        try:
+            took, _body = timed_pages(base, token, {"at": moment}, 1, endpoint="/api/v1/state")
+        except TimeoutError:  # the client gives up after 120 s: say so, do not wait out the rest
+            times.append(float("inf"))
+            break
         times.append(took[0] * 1000)
     return statistics.median(times), max(times)
 
 
 def day_report(base, token, day, requests=3):
     """Time the JSON report of one venue-local day (the busiest of the filled ones); return (median s, max s)."""
-    times, body = timed_pages(base, token, {"from": day, "to": day, "format": "json"}, requests,
-                              endpoint="/api/v1/reports")
+    try:
+        times, body = timed_pages(base, token, {"from": day, "to": day, "format": "json"}, requests,
+                                  endpoint="/api/v1/reports")
+    except TimeoutError:  # over the client's 120 s
+        return float("inf"), float("inf")
     json.loads(body)  # a whole report came back
     return statistics.median(times), max(times)
 
@@ -263,6 +270,8 @@ def main(argv=None):
         one = dict(query)
         del one["actor"]
         fig["page1_median_ms"], fig["page1_p90_ms"], fig["page1_events"] = timeline(base, token, one)
+        harness.say(f"timeline pages: two filters median {fig['page_median_ms']:.1f} ms; location only "
+                    f"{fig['page1_median_ms']:.1f} ms")
         fig["state_median_ms"], fig["state_max_ms"] = states_at(base, chief, at)
         harness.say(f"state at 9 moments: median {fig['state_median_ms']:.0f} ms, max {fig['state_max_ms']:.0f} ms")
         fig["report_day"] = report_day

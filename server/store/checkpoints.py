@@ -54,12 +54,24 @@ class Checkpoints:
         return True
 
     def replace(self, version, entries):
-        """Atomically drop every checkpoint (of every version) and write these (id, fields), in order."""
+        """Atomically drop every checkpoint (of every version) and put these (id, fields) in their place.
+
+        They are written first to a key of their own, a few per round trip (a million events'
+        checkpoints are hundreds of megabytes: one transaction of them outlasts the client's
+        timeout, and a retried transaction would run twice), then renamed in one transaction.
+        """
+        staging = self.store.keys.of("ckpt-rebuild", version)
+        self.redis.delete(staging)
+        for start in range(0, len(entries), 5):
+            pipe = self.redis.pipeline(transaction=False)
+            for event_id, fields in entries[start:start + 5]:
+                pipe.xadd(staging, fields, id=event_id)
+            pipe.execute()
         pipe = self.redis.pipeline(transaction=True)
         for key in self.redis.scan_iter(match=self.store.keys.of("ckpt", "*"), count=1000):
             pipe.delete(key)
-        for event_id, fields in entries:
-            pipe.xadd(self.key(version), fields, id=event_id)
+        if entries:
+            pipe.rename(staging, self.key(version))
         pipe.execute()
 
     def count(self, version):
