@@ -138,12 +138,19 @@ def _problem(err):
     return {_field(err.where): Text(err.message, zh)}
 
 
+def _check_editable(ctx, date):
+    """Refuse a date a commander may not change: a past day (the record) or beyond LAST_DAY."""
+    if date == settings.DAILY:
+        return
+    if date < schedule.local_date(ctx.venue, ev.utc_now()).isoformat():
+        check({"date": PAST_DAY})
+    if date > LAST_DAY.isoformat():
+        check({"date": OUT_OF_RANGE})
+
+
 def _checked_day(ctx, date, meetings):
     """Return the parsed Day of a commander's edit, or raise InvalidInput naming the field."""
-    if date != settings.DAILY and date < schedule.local_date(ctx.venue, ev.utc_now()).isoformat():
-        check({"date": PAST_DAY})
-    if date != settings.DAILY and date > LAST_DAY.isoformat():
-        check({"date": OUT_OF_RANGE})
+    _check_editable(ctx, date)
     try:
         day = settings.edited_day(date, meetings)
     except SectionError as err:
@@ -165,8 +172,7 @@ def reset_day(ctx, *, actor, date, reason=None, idem=None):
     """Put the venue file's day back in force for a date a commander edited."""
     if not re.match(r"^(\d{4}-\d{2}-\d{2}|daily)$", date):
         check({"date": Text("expected YYYY-MM-DD or daily", "应为 YYYY-MM-DD 或 daily")})
-    if date != settings.DAILY and date < schedule.local_date(ctx.venue, ev.utc_now()).isoformat():
-        check({"date": PAST_DAY})
+    _check_editable(ctx, date)
 
     def edited(state):
         """Refuse a date nobody edited (after a replay check: a retried reset answers as before)."""
