@@ -1,35 +1,50 @@
-"""Fold checkpoints: the sections' inputs saved every N events, so a past state is cheap.
+"""Fold checkpoints: what the sections can show saved every N events, so a past state is cheap.
 
 The state at any cursor is the fold of every event up to it (DESIGN §1.5). Folding a million
 events for each replay step is too slow, so every `GATEWATCH_CHECKPOINT_EVERY` events (5,000)
-the folds' state after that event is kept in Redis (server/store/checkpoints.py): the state at
-a cursor is then the nearest checkpoint at or before it plus at most N events.
+a position is saved in Redis (server/store/checkpoints.py): the state at a cursor is then the
+nearest position at or before it plus at most N events.
+
+A position does not hold the whole state: of a congress's 80,000 visitors a section shows the
+few on site. A fold may declare `still_shown(entry, venue=, when=)`: whether some section can
+still show an entry at `when` or later without an event writing it again (on site, still open,
+inspected today or later). A position at p keeps the entries still shown at p plus the values
+at p of every entry that the next N events read — each fold's `touches(event)`, exact since the
+live commit guards exactly those — so it answers every cursor in (p, p+N] exactly. Folds
+without the rule are kept whole.
+
+The writer keeps a head: every entry at the newest position, in hashes as the projections
+store them, and moves it one window at a time (`advance`): it reads the window's events and the
+entries they touch, saves the position it leaves, folds, and writes back what changed. Its work
+is the window's, not the state's; a cursor after the head reads the head the same way.
 
 Checkpoints are a cache and never change an answer:
-- they are keyed by a hash of the server's code (`version()`), so new fold code ignores the old
-  ones (and `gatewatch rebuild` or the watcher writes new ones);
-- each holds the SHA-256 of its content and the count of events it covers; one that does not
-  check out is skipped for an older one, or the fold starts from nothing;
+- they are keyed by a hash of the server's code (`version()`); new fold code writes its own
+  and drops the others';
+- each position holds the SHA-256 of its content; one that does not check out is not used and
+  the fold starts from nothing;
 - personal fields are stored sealed under each person's data key like the projections
-  (server/sealed_rows.py), so a purge reaches them: a purged visitor reads erased from a
-  checkpoint exactly as from the events themselves.
+  (server/sealed_rows.py), so a purge reaches them.
 
-Writers: the leader-elected watcher (`catch_up`, one process at a time; a second writer's
-append of the same checkpoint is refused, checkpoints being at deterministic positions — every
-N events from the start) and `gatewatch rebuild` (`rebuild`, which rewrites them all).
+Writers: the leader-elected watcher (`catch_up`) and `gatewatch rebuild` (`rebuild`); the
+head moves in a transaction that fails if another writer moved it first.
 """
+import datetime as dt
 import functools
 import hashlib
 import json
 import logging
 import pathlib
 import zlib
+from dataclasses import dataclass, field
 
-from server import ledger, offload, sealed_rows, snapshot
+from server import events as ev
+from server import ledger, merge, offload, sealed_rows, snapshot
 from server.store.checkpoints import Checkpoints
 
 log = logging.getLogger("gatewatch.checkpoints")
-BUDGET = 4  # checkpoints the watcher writes per tick at most (it catches up over several ticks)
+BUDGET = 4  # windows the watcher moves the head per tick at most (it catches up over several ticks)
+ATTEMPTS = 3  # reads of the head while the writer moves it, before folding from the start
 
 
 @functools.cache
@@ -48,145 +63,228 @@ def folds(registry):
     return [f for f in registry.folds if f.NAME in names]
 
 
-def encode(ctx, state, count, sealing=None):
-    """Return the stored fields of a checkpoint: personal entries sealed, compressed, hashed.
-
-    `sealing` (a dict kept across the checkpoints of one run) remembers the data keys read and
-    each entry's sealed copy: an entry the events since the last checkpoint left alone is not
-    sealed again (the state grows with the event; re-sealing all of it each time is quadratic).
-    """
-    sealing = {} if sealing is None else sealing
-    stored = sealed_rows.seal_rows(ctx, state, sealing.setdefault("keys", {}), reuse=sealing.setdefault("rows", {}))
-    blob = zlib.compress(_dumps(stored, sealing.setdefault("texts", {})).encode(), 1)
-    return {"n": str(count), "sha": hashlib.sha256(blob).hexdigest(), "z": blob}
+def every(ctx):
+    """Return N: events between checkpoints (0: none are kept)."""
+    return ctx.settings.checkpoint_every
 
 
-def _dumps(stored, texts):
-    """Return the state as JSON text, each entry encoded once while it stays the same object
-    (`texts`: {(name, field): (entry, its JSON)} kept across the checkpoints of one run)."""
-    parts = []
-    for name, values in stored.items():
-        entries = []
-        for fld, value in values.items():
-            before = texts.get((name, fld))
-            if before is None or before[0] is not value:
-                before = texts[(name, fld)] = (value, _json(value))
-            entries.append(f"{_json(fld)}:{before[1]}")
-        parts.append(f"{_json(name)}:{{{','.join(entries)}}}")
-    return "{" + ",".join(parts) + "}"
+@dataclass
+class Head:
+    """The newest saved position: its id, the events it covers, what the sections can show there."""
 
+    at: str = "0-0"
+    n: int = 0
+    shown: dict = field(default_factory=dict)  # {name: {field: entry as stored}}
+
+
+# -- encoding --------------------------------------------------------------------------
 
 def _json(value):
     """Return compact JSON text (UTF-8 kept as it is)."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+def _packed(stored):
+    """Return the stored fields of a state as stored: compressed, hashed."""
+    blob = zlib.compress(_json(stored).encode(), 1)
+    return {"sha": hashlib.sha256(blob).hexdigest(), "z": blob}
+
+
 def _unpacked(fields, wanted):
-    """Return (state as stored, count) of a checkpoint's fields; None if it does not check out."""
-    fields = {k.decode() if isinstance(k, bytes) else k: v for k, v in fields.items()}
-    blob = fields.get("z") or b""
-    sha = fields.get("sha", b"")
-    sha = sha.decode() if isinstance(sha, bytes) else sha
-    if not blob or hashlib.sha256(blob).hexdigest() != sha:
+    """Return the state as stored in fields (sha, z); None if it does not check out."""
+    blob, sha = fields.get("z") or b"", fields.get("sha") or b""
+    if not blob or hashlib.sha256(blob).hexdigest() != (sha.decode() if isinstance(sha, bytes) else sha):
         return None
     try:
         state = json.loads(zlib.decompress(blob))
-        count = int(fields.get("n", b"0"))
     except (ValueError, zlib.error):
         return None
-    if not isinstance(state, dict) or set(state) != wanted:
+    return state if isinstance(state, dict) and set(state) == wanted else None
+
+
+def _fields(raw):
+    """Return a stored hash's fields keyed by str."""
+    return {(k.decode() if isinstance(k, bytes) else k): v for k, v in raw.items()}
+
+
+def _head(ctx, raw):
+    """Return the Head of stored meta fields ({}: a fresh Head); None if it does not check out."""
+    if not raw:
+        return Head(shown={f.NAME: {} for f in folds(ctx.registry)})
+    shown = offload.run_heavy(ctx, _unpacked, raw, {f.NAME for f in folds(ctx.registry)}, kind="replay")
+    try:
+        return Head(at=raw["at"].decode(), n=int(raw["n"]), shown=shown) if shown is not None else None
+    except (KeyError, ValueError):
         return None
-    return state, count
 
 
-def decode(ctx, fields, shown_only=False):
-    """Return (state, count) of a stored checkpoint, personal entries opened; None if it does not check out.
+def _still_shown(ctx, state, when):
+    """Return the entries of a stored state some section can still show at `when` or later."""
+    out = {}
+    for fold in folds(ctx.registry):
+        rule, entries = getattr(fold, "still_shown", None), state.get(fold.NAME, {})
+        out[fold.NAME] = entries if rule is None else {
+            k: v for k, v in entries.items() if v and rule(v, venue=ctx.venue, when=when)}
+    return out
 
-    shown_only (a replay): only the entries a section may show are opened (server/sealed_rows.py);
-    a checkpoint written from the state keeps every entry whole, so catch_up opens them all.
-    """
-    wanted = {f.NAME for f in folds(ctx.registry)}
-    found = offload.run_heavy(ctx, _unpacked, fields, wanted, kind="replay")
-    return (ctx.store.open_rows(found[0], shown_only), found[1]) if found else None
 
+def _trimmed(ctx):
+    """Return the names of the folds whose positions keep only what can still be shown."""
+    return {f.NAME for f in folds(ctx.registry) if getattr(f, "still_shown", None)}
+
+
+def _window_reads(ctx, head, events):
+    """Return the state as stored that a window's events read: the head's shown entries and
+    the trimmed folds' entries they touch (whole projections where one says WHOLE)."""
+    trimmed = _trimmed(ctx)
+    wanted, whole = ledger.touched(folds(ctx.registry), events)
+    wanted = {name: fields for name, fields in wanted.items() if name in trimmed}
+    raw = Checkpoints(ctx.store).head_entries(version(), wanted, sorted(whole & trimmed))
+    stored = {name: dict(entries) for name, entries in head.shown.items()}
+    for name, entries in raw.items():
+        stored[name].update({k: json.loads(v) for k, v in entries.items() if v})
+    return stored
+
+
+# -- moving the head -----------------------------------------------------------------------
+
+def _fold_window(folds_, events, state):
+    """Fold events onto state in place; return {name: fields written}."""
+    written = {}
+    for event in events:
+        for fold in folds_:
+            current = state.setdefault(fold.NAME, {})
+            for fld, value in fold.apply(current, event).items():
+                merge.apply(current, fld, value)
+                written.setdefault(fold.NAME, set()).add(fld)
+    return written
+
+
+def advance(ctx, head, events):
+    """Move the head over one window of events; return the new Head, or None if another writer did."""
+    stored = _window_reads(ctx, head, events)
+    saved = None
+    if head.at != "0-0":  # the state before the first event is empty: nothing to save
+        saved = (head.at, {"n": str(head.n), "until": events[-1]["id"], **_packed(stored)})
+    state = ctx.store.open_rows({name: dict(entries) for name, entries in stored.items()})
+    written = offload.run_heavy(ctx, _fold_window, folds(ctx.registry), events, state, kind="replay")
+    values = {name: {f: state[name][f] for f in fields if f in state[name]} for name, fields in written.items()}
+    sealed = sealed_rows.seal_rows(ctx, values, {})
+    trimmed, shown = _trimmed(ctx), {name: dict(entries) for name, entries in head.shown.items()}
+    changes = {}
+    for name, fields in written.items():
+        for fld in fields:
+            value = sealed.get(name, {}).get(fld)
+            value = dict(value) if value is not None else None  # an IfNewer is stored as its dict
+            if name in trimmed:
+                changes.setdefault(name, {})[fld] = _json(value) if value is not None else None
+            shown.setdefault(name, {}).pop(fld, None)
+            if value is not None:
+                shown[name][fld] = value
+    when = dt_of(events[-1]["id"])
+    after = Head(at=events[-1]["id"], n=head.n + len(events), shown=_still_shown(ctx, shown, when))
+    meta = {"at": after.at, "n": str(after.n), **offload.run_heavy(ctx, _packed, after.shown, kind="replay")}
+    moved = Checkpoints(ctx.store).advance(version(), head.at, saved=saved, changes=changes, meta=meta)
+    return after if moved else None
+
+
+def dt_of(event_id):
+    """Return the time of a stream id."""
+    return dt.datetime.fromtimestamp(ev.id_ms(event_id) / 1000, dt.timezone.utc)
+
+
+def catch_up(ctx, budget=BUDGET):
+    """Move the head over the whole windows the stream has grown by (at most `budget`); return how many."""
+    n = every(ctx)
+    if n <= 0:
+        return 0
+    cps = Checkpoints(ctx.store)
+    raw = cps.head(version())
+    head = _head(ctx, raw)
+    if head is None:
+        log.warning("the fold checkpoints' head does not check out; `gatewatch rebuild` rewrites them")
+        return 0
+    if not raw:
+        cps.drop(keep=version())  # other fold code's checkpoints are never read again
+    moved = 0
+    # The stream is never trimmed: its length says whether N more events came (no decoding).
+    while moved < budget and ctx.store.count_events() - head.n >= n:
+        events = ctx.store.events_after(head.at, n)
+        if len(events) < n:
+            break
+        head = advance(ctx, head, events)
+        if head is None:
+            break  # another writer moved it first
+        moved += 1
+    return moved
+
+
+def rebuild(ctx, events):
+    """Rewrite every checkpoint from these events (the whole stream, oldest first); return how many."""
+    n, cps = every(ctx), Checkpoints(ctx.store)
+    cps.drop()
+    head = _head(ctx, {})
+    while n > 0 and head.n + n <= len(events):
+        head = advance(ctx, head, events[head.n:head.n + n]) or _head(ctx, cps.head(version()))
+        if head is None:
+            break  # a damaged head written meanwhile: what was saved stays right
+    return cps.count(version())
+
+
+# -- reading -----------------------------------------------------------------------------
 
 def _fold(ctx, chosen, events, state):
     """Fold events onto state off the request loop (pure CPU); return the state."""
     return offload.run_heavy(ctx, ledger.fold_all, chosen, events, state, kind="replay")
 
 
-def nearest(ctx, cursor):
-    """Return (checkpoint id, state) of the newest sound checkpoint at or before cursor, or ("0-0", None)."""
-    for event_id, fields in Checkpoints(ctx.store).before(version(), cursor):
-        found = decode(ctx, fields, shown_only=True)
-        if found is not None:
-            return event_id.decode() if isinstance(event_id, bytes) else event_id, found[0]
-        log.warning("checkpoint %s does not check out; skipped", event_id)
-    return "0-0", None
+def _from_head(ctx, cursor):
+    """Return (state as stored, events after it up to cursor) from the head, or None."""
+    cps = Checkpoints(ctx.store)
+    for _ in range(ATTEMPTS):
+        head = _head(ctx, cps.head(version()))
+        if head is None or head.n == 0 or ev.id_key(cursor) < ev.id_key(head.at):
+            return None
+        events = ctx.store.events_after(head.at, max(ctx.store.count_events() - head.n, 1), upto=cursor)
+        stored = _window_reads(ctx, head, events)
+        if cps.head_at(version()) == head.at:  # else the writer moved it meanwhile: read again
+            return stored, events
+    return None
+
+
+def _from_saved(ctx, cursor):
+    """Return (state as stored, its position) of the saved position covering cursor, or None."""
+    found = Checkpoints(ctx.store).at_or_before(version(), cursor)
+    if found is None:
+        return None
+    fields = _fields(found[1])
+    until = fields.get("until", b"0-0")
+    until = until.decode() if isinstance(until, bytes) else until
+    stored = offload.run_heavy(ctx, _unpacked, fields, {f.NAME for f in folds(ctx.registry)}, kind="replay")
+    if stored is None or not ev.valid_id(until) or ev.id_key(until) < ev.id_key(cursor):
+        log.warning("checkpoint %s does not check out; folding from the start", found[0])
+        return None
+    return stored, found[0]
 
 
 def state_at(ctx, cursor):
-    """Return the folds' state after the event `cursor`: a checkpoint plus the events since it."""
-    start, state = nearest(ctx, cursor)
-    chosen = folds(ctx.registry)
-    state = ledger.fold_all(chosen, [], state)
-    while True:
+    """Return the folds' state after the event `cursor`: a saved position plus the events since it."""
+    chosen, start, state, events = folds(ctx.registry), "0-0", None, []
+    if every(ctx) > 0 and cursor != "0-0":
+        found = _from_head(ctx, cursor)
+        if found:
+            state, events = found
+            start = events[-1]["id"] if events else cursor
+        elif found := _from_saved(ctx, cursor):
+            state, start = found
+    # Only the entries a section may show are opened (server/sealed_rows.py).
+    state = ledger.fold_all(chosen, [], ctx.store.open_rows(state, True) if state else None)
+    if events:
+        _fold(ctx, chosen, events, state)
+    while start != cursor:
         batch = ctx.store.events_after(start, 2000, upto=cursor)
         if not batch:
-            return state
+            break
         _fold(ctx, chosen, batch, state)
         start = batch[-1]["id"]
-
-
-def every(ctx):
-    """Return N: events between checkpoints (0: none are kept)."""
-    return ctx.settings.checkpoint_every
-
-
-def _count(fields):
-    """Return the count of events a stored checkpoint covers (without decoding it)."""
-    raw = fields.get(b"n", fields.get("n", b"0"))
-    return int(raw)
-
-
-def catch_up(ctx, budget=BUDGET):
-    """Write the checkpoints missing since the newest one (at most `budget`); return how many."""
-    n = every(ctx)
-    if n <= 0:
-        return 0
-    cps = Checkpoints(ctx.store)
-    newest = cps.newest(version())
-    # The stream is never trimmed: its length says whether N more events came (no decoding).
-    if ctx.store.count_events() - (_count(newest[1]) if newest else 0) < n:
-        return 0
-    found = decode(ctx, newest[1]) if newest else None
-    if newest and found is None:
-        return 0  # a damaged newest checkpoint: `gatewatch rebuild` rewrites them; answers stay right
-    start = (newest[0].decode() if isinstance(newest[0], bytes) else newest[0]) if newest else "0-0"
-    state, count = found if found else ({}, 0)
-    chosen = folds(ctx.registry)
-    state = ledger.fold_all(chosen, [], state)
-    written, sealing = 0, {}
-    while written < budget:
-        batch = ctx.store.events_after(start, n)
-        if len(batch) < n:
-            return written
-        _fold(ctx, chosen, batch, state)
-        start, count = batch[-1]["id"], count + n
-        if not cps.add(version(), start, encode(ctx, state, count, sealing)):
-            return written  # another process wrote it first
-        written += 1
-    return written
-
-
-def rebuild(ctx, events):
-    """Rewrite every checkpoint from these events (the whole stream, oldest first); return how many."""
-    n = every(ctx)
-    entries, chosen, sealing = [], folds(ctx.registry), {}
-    state = ledger.fold_all(chosen, [])
-    if n > 0:
-        for end in range(n, len(events) + 1, n):
-            ledger.fold_all(chosen, events[end - n:end], state)
-            entries.append((events[end - 1]["id"], encode(ctx, state, end, sealing)))
-    Checkpoints(ctx.store).replace(version(), entries)
-    return len(entries)
+    return state

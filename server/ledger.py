@@ -40,7 +40,7 @@ def fold_changes(ctx, events, rule=None, idem=None):
     attempt whose values the commit guards, so a rule checked here cannot be raced.
     """
     folds = ctx.registry.folds
-    wanted, whole = _touched(folds, events)
+    wanted, whole = touched(folds, events)
     if wanted or whole or rule:
         raw, answer = ctx.store.read_fields(wanted, idem, whole=whole)
     else:
@@ -71,7 +71,7 @@ def fold_changes(ctx, events, rule=None, idem=None):
     return {k: v for k, v in changes.items() if v}, expected
 
 
-def _touched(folds, events):
+def touched(folds, events):
     """Return ({projection: fields the events depend on}, projections they depend on whole)."""
     wanted, whole = {}, set()
     for event in events:

@@ -12,6 +12,11 @@ def touches(event):
     return []
 
 
+def still_shown(entry, *, venue, when):
+    """Tell whether a section can still show an alert: open (only an event reopens one)."""
+    return entry.get("status") == "open"
+
+
 def apply(state, event):
     """Fold an alert being raised, acknowledged, or closed because its cause is gone."""
     alert_id = event["data"].get("alert_id")

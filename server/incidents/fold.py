@@ -26,6 +26,11 @@ def touches(event):
     return [data["incident_id"], data["of"]] if event["type"] == DUPLICATE else [data["incident_id"]]
 
 
+def still_shown(entry, *, venue, when):
+    """Tell whether a section can still show an incident: open (a reopening is an event)."""
+    return lc.is_open(entry.get("status"))
+
+
 def _reported(event):
     """Return the entry of a new incident."""
     data = event["data"]

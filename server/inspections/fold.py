@@ -1,6 +1,8 @@
 """Inspections and hazards as folds of events (pure: no I/O)."""
 from types import SimpleNamespace
 
+from server.inspections.settings import local_day
+
 RECORDED = "inspection.recorded"
 OPENED, ASSIGNED, RECTIFIED = "hazard.opened", "hazard.assigned", "hazard.rectified"
 ALERT_RAISED = "alert.raised"
@@ -63,8 +65,20 @@ def _readiness_apply(state, event):
                          "phase": data["phase"], "at": event["ts"], "by": event["actor"]["username"]}}
 
 
-inspections = SimpleNamespace(NAME="inspections", touches=_inspections_touches, apply=_inspections_apply)
-hazards = SimpleNamespace(NAME="hazards", touches=_hazards_touches, apply=_hazards_apply)
+def _inspections_shown(entry, *, venue, when):
+    """Tell whether the readiness board can still show an inspection: of that day or later."""
+    return entry.get("day", "") >= local_day(venue, when)
+
+
+def _hazards_shown(entry, *, venue, when):
+    """Tell whether a section can still show a hazard: open (only an event changes that)."""
+    return entry.get("status") == "open"
+
+
+inspections = SimpleNamespace(NAME="inspections", touches=_inspections_touches, apply=_inspections_apply,
+                              still_shown=_inspections_shown)
+hazards = SimpleNamespace(NAME="hazards", touches=_hazards_touches, apply=_hazards_apply,
+                          still_shown=_hazards_shown)
 readiness = SimpleNamespace(NAME="readiness", touches=_readiness_touches, apply=_readiness_apply)
 FOLDS = (inspections, hazards, readiness)
 

@@ -1,10 +1,15 @@
 """Fold checkpoints in Redis: the sections' inputs saved every N events, a cache for replay.
 
-One Redis stream per fold-code version (`ckpt:<version>`): each entry's id is the id of the
-event after which the state was taken, so `XREVRANGE … COUNT 1` finds the nearest checkpoint at
-or before any cursor, and a second writer of the same checkpoint is refused by XADD (ids only
-grow) — the watcher of two processes may overlap without harm. Entries hold the state as JSON,
-compressed, and its SHA-256; the reader (server/checkpoints.py) checks and decodes them.
+Per fold-code version:
+- `ckpt:<version>`, a stream of saved positions: each entry's id is the id of the event after
+  which the state was taken, so `XREVRANGE … COUNT 1` finds the nearest one at or before any
+  cursor. An entry holds only what the sections can still show plus the entries the next N
+  events read (server/checkpoints.py), as JSON, compressed, with its SHA-256.
+- `ckpt-head:<version>`, a hash: the newest position (`at`, `n` events covered) and what the
+  sections can show there (`z`, `sha`); and `ckpt-head:<version>:<projection>`, hashes holding
+  every entry of the folds' state at that position, as the projections store them. The writer
+  moves the head one window of N events at a time in one transaction guarded by WATCH, so two
+  writers never both move it, and it reads only the entries a window's events touch.
 """
 import redis
 
@@ -15,6 +20,11 @@ INDEX_IDS_BETWEEN = ("local ids = {} "
                      "return ids")
 
 
+def _text(value):
+    """Return bytes read from Redis as str (None stays None)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class Checkpoints:
     """Reads and writes of fold checkpoints, and the stream reads replay needs."""
 
@@ -23,64 +33,100 @@ class Checkpoints:
         self.redis = store.redis
 
     def key(self, version):
-        """Return the key of one fold-code version's checkpoints."""
+        """Return the key of one fold-code version's saved positions."""
         return self.store.keys.of("ckpt", version)
 
-    def before(self, version, cursor, count=3):
-        """Yield up to `count` checkpoints at or before cursor, newest first: (id, fields).
+    def head_key(self, version, name=None):
+        """Return the key of a version's head: its meta hash, or one projection's entries."""
+        return self.store.keys.of("ckpt-head", version, *((name,) if name else ()))
 
-        One at a time: the newest is nearly always sound, and each is a whole state.
-        """
-        upper = cursor
-        for _ in range(count):
-            found = self.store.binary.xrevrange(self.key(version), max=upper, min="-", count=1)
-            if not found:
-                return
-            yield found[0]
-            oldest = found[0][0]
-            upper = "(" + (oldest.decode() if isinstance(oldest, bytes) else oldest)  # exclusive
+    # -- saved positions -----------------------------------------------------------------
+    def at_or_before(self, version, cursor):
+        """Return the newest saved position at or before cursor: (id, fields), or None."""
+        found = self.store.binary.xrevrange(self.key(version), max=cursor, min="-", count=1)
+        return (_text(found[0][0]), found[0][1]) if found else None
 
     def newest(self, version):
-        """Return the newest checkpoint (id, fields), or None."""
+        """Return the newest saved position (id, fields), or None."""
         found = self.store.binary.xrevrange(self.key(version), count=1)
-        return found[0] if found else None
-
-    def add(self, version, event_id, fields):
-        """Append a checkpoint after event_id; False when one at or after it exists (another writer)."""
-        try:
-            self.redis.xadd(self.key(version), fields, id=event_id)
-        except redis.ResponseError:
-            return False
-        return True
-
-    def replace(self, version, entries):
-        """Atomically drop every checkpoint (of every version) and put these (id, fields) in their place.
-
-        They are written first to a key of their own, a few per round trip (a million events'
-        checkpoints are hundreds of megabytes: one transaction of them outlasts the client's
-        timeout, and a retried transaction would run twice), then renamed in one transaction.
-        """
-        staging = self.store.keys.of("ckpt-rebuild", version)
-        self.redis.delete(staging)
-        for start in range(0, len(entries), 5):
-            pipe = self.redis.pipeline(transaction=False)
-            for event_id, fields in entries[start:start + 5]:
-                pipe.xadd(staging, fields, id=event_id)
-            pipe.execute()
-        pipe = self.redis.pipeline(transaction=True)
-        for key in self.redis.scan_iter(match=self.store.keys.of("ckpt", "*"), count=1000):
-            pipe.delete(key)
-        if entries:
-            pipe.rename(staging, self.key(version))
-        pipe.execute()
+        return (_text(found[0][0]), found[0][1]) if found else None
 
     def count(self, version):
-        """Return how many checkpoints a version holds."""
-        return self.redis.xlen(self.key(version))
+        """Return how many positions a version holds: the saved ones and its head."""
+        return self.redis.xlen(self.key(version)) + (1 if self.redis.exists(self.head_key(version)) else 0)
 
     def memory(self, version):
         """Return the bytes Redis uses for a version's checkpoints (0 when none)."""
-        return self.redis.memory_usage(self.key(version)) or 0
+        keys = [self.key(version), self.head_key(version)]
+        keys += list(self.redis.scan_iter(match=self.head_key(version, "*"), count=1000))
+        return sum(self.redis.memory_usage(k) or 0 for k in keys)
+
+    def rewrite(self, version, entries):
+        """Replace a version's saved positions with these (id, fields) (for tests of damage)."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.delete(self.key(version))
+        for event_id, fields in entries:
+            pipe.xadd(self.key(version), fields, id=event_id)
+        pipe.execute()
+
+    # -- the head --------------------------------------------------------------------------
+    def head(self, version):
+        """Return the head's meta fields ({} when none): at, n, sha, z (bytes)."""
+        return {_text(k): v for k, v in self.store.binary.hgetall(self.head_key(version)).items()}
+
+    def head_at(self, version):
+        """Return the head's position, or "0-0"."""
+        return self.redis.hget(self.head_key(version), "at") or "0-0"
+
+    def head_entries(self, version, wanted, whole=()):
+        """Return {name: {field: stored text or None}} of head entries, whole projections too."""
+        pipe = self.redis.pipeline(transaction=False)
+        names = [(name, fields) for name, fields in wanted.items() if fields and name not in whole]
+        for name, fields in names:
+            pipe.hmget(self.head_key(version, name), fields)
+        for name in whole:
+            pipe.hgetall(self.head_key(version, name))
+        found = pipe.execute()
+        out = {name: dict(zip(fields, values)) for (name, fields), values in zip(names, found)}
+        out.update(zip(whole, found[len(names):]))
+        return out
+
+    def advance(self, version, at, *, saved, changes, meta):
+        """Move the head from `at`: save a position, write changed entries and the new meta.
+
+        saved: (id, fields) of the position at `at`, or None; changes: {name: {field: text or
+        None (deleted)}}. False, with nothing written, when the head is no longer at `at`.
+        """
+        with self.redis.pipeline(transaction=True) as pipe:
+            try:
+                pipe.watch(self.head_key(version))
+                if (pipe.hget(self.head_key(version), "at") or "0-0") != at:
+                    pipe.reset()
+                    return False
+                pipe.multi()
+                if saved:
+                    pipe.xadd(self.key(version), saved[1], id=saved[0])
+                for name, values in changes.items():
+                    kept = {f: v for f, v in values.items() if v is not None}
+                    gone = [f for f, v in values.items() if v is None]
+                    if kept:
+                        pipe.hset(self.head_key(version, name), mapping=kept)
+                    if gone:
+                        pipe.hdel(self.head_key(version, name), *gone)
+                pipe.hset(self.head_key(version), mapping=meta)
+                pipe.execute()
+            except (redis.WatchError, redis.ResponseError):
+                return False  # another writer moved it (or saved that position) first
+        return True
+
+    def drop(self, keep=None):
+        """Delete the checkpoints of every fold-code version but `keep` (None: all of them)."""
+        kept = (self.key(keep), self.head_key(keep)) if keep else ()
+        doomed = [k for k in self.redis.scan_iter(match=self.store.keys.of("ckpt*"), count=1000)
+                  if not (k in kept or (keep and k.startswith(self.head_key(keep) + ":")))]
+        for start in range(0, len(doomed), 100):
+            self.redis.unlink(*doomed[start:start + 100])
+        return len(doomed)
 
     # -- the stream, as replay reads it --------------------------------------------------
     def last_id_at(self, ms):

@@ -42,6 +42,11 @@ def touches(event):
     return []
 
 
+def still_shown(entry, *, venue, when):
+    """Tell whether a section can still show a vehicle: on site (a new entry writes it whole)."""
+    return bool(entry.get("on_site"))
+
+
 def apply(state, event):
     """Fold a vehicle entering or leaving through a gate, or its visitor purged."""
     data = event["data"]

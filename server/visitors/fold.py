@@ -26,6 +26,11 @@ def touches(event):
     return []
 
 
+def still_shown(entry, *, venue, when):
+    """Tell whether a section can still show a visitor: on site (one who left never comes back)."""
+    return bool(entry.get("on_site"))
+
+
 def apply(state, event):
     """Fold a registration, a check-out, a reveal or a purge into the visitors' entries."""
     data = event["data"]

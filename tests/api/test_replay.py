@@ -6,7 +6,9 @@ afterwards the state at each cursor, as of that time, must equal it — every se
 shaped for every role — folded from nothing, from small checkpoints, and from damaged ones.
 """
 import datetime as dt
+import json
 import random
+import zlib
 
 import pytest
 
@@ -170,6 +172,12 @@ def test_state_at_each_cursor_equals_the_state_the_store_had_then(ctx, users, se
     events = list(ctx.store.scan_events())
     assert checkpoints.rebuild(ctx, events) == written
     assert_replays(ctx, day.kept)
+    # A position keeps what a section can still show and what its window reads, not every
+    # visitor who ever came: those who left before it and are not touched after are not in it.
+    head = Checkpoints(ctx.store).head(checkpoints.version())
+    shown = json.loads(zlib.decompress(head["z"]))["visitors"]
+    left = {vid for vid, entry in ctx.store.projection("visitors").items() if not entry["on_site"]}
+    assert left and all(entry["on_site"] for entry in shown.values()) and not left & set(shown)
 
 
 def test_damaged_or_foreign_checkpoints_never_change_an_answer(ctx, users, monkeypatch):
@@ -183,7 +191,11 @@ def test_damaged_or_foreign_checkpoints_never_change_an_answer(ctx, users, monke
     damaged = [(i.decode(), fields if n % 2 == 0 else {"n": "2", "sha": "0" * 64, "z": b"garbage"})
                for n, (i, fields) in enumerate(stored)]
     damaged[-1] = (damaged[-1][0], {**stored[-1][1], b"z": b"x" + stored[-1][1][b"z"]})
-    cps.replace(checkpoints.version(), damaged)
+    cps.rewrite(checkpoints.version(), damaged)
+    assert_replays(ctx, day.kept)
+    # A head whose content does not match its hash: cursors after it fold from the start.
+    ctx.store.redis.hset(cps.head_key(checkpoints.version()), "sha", "0" * 64)
+    assert checkpoints.catch_up(ctx) == 0
     assert_replays(ctx, day.kept)
     # A checkpoint of other fold code (a wrong state under another version) is not read.
     monkeypatch.setattr(checkpoints, "version", lambda: "other-code")
