@@ -17,6 +17,7 @@ from server.auth import users
 from server.config import ConfigError, load_settings
 from server.errors import GatewatchError
 from server.expected.purge import purge_expected
+from server.reports import cache as report_cache, scheduled as report_days
 from server.store import REDIS_ERROR, UNAVAILABLE
 from server.store.embedded import EmbeddedRedis, StartCancelled
 from server.venue import VenueError
@@ -287,6 +288,8 @@ def cmd_rebuild(ctx, args):
         return 1 if differing else 0
     archive.write_rebuilt(ctx, events, state)
     print(f"projections, timeline indexes and {checkpoints.rebuild(ctx, events)} fold checkpoints rebuilt")
+    days = report_days.precompute(ctx, ev.utc_now(), budget=report_cache.DAYS_BACK)
+    print(f"report figures of {len(days)} finished day(s) kept{': ' + ', '.join(days) if days else ''}")
     return 0
 
 

@@ -18,12 +18,22 @@ def _ms(moment):
     return int(moment.timestamp() * 1000)
 
 
+def stream_range(window):
+    """Return the stream ids (low exclusive, high inclusive) of the events recorded in the window."""
+    return f"{max(_ms(window.start - EARLY) - 1, 0)}-0", f"{_ms(window.end + EARLY)}-18446744073709551615"
+
+
+def late_ids(store, window):
+    """Return the ids of events an outbox delivered up to LATE after the window's end (the late index)."""
+    upto = stream_range(window)[1]
+    return store.index_ids(*LATE_INDEX, f"({upto}", f"{_ms(window.end + LATE)}-18446744073709551615", False, 1_000_000)
+
+
 def stream_events(store, window):
     """Return the events recorded in the window (give or take EARLY), oldest first, and those an
     outbox delivered late up to LATE after its end (the late index: a day's report never reads the
     following days of stream)."""
-    cursor = f"{max(_ms(window.start - EARLY) - 1, 0)}-0"
-    upto = f"{_ms(window.end + EARLY)}-18446744073709551615"
+    cursor, upto = stream_range(window)
     out = []
     while True:
         chunk = store.events_after(cursor, BATCH, upto=upto)
@@ -31,8 +41,7 @@ def stream_events(store, window):
         if len(chunk) < BATCH:
             break
         cursor = chunk[-1]["id"]
-    ids = store.index_ids(*LATE_INDEX, f"({upto}", f"{_ms(window.end + LATE)}-18446744073709551615", False, 1_000_000)
-    return out + store.events_by_ids(ids)
+    return out + store.events_by_ids(late_ids(store, window))
 
 
 def phase_before(store, window):
@@ -51,6 +60,9 @@ def every_of_type(store, event_type):
 
 def events_of(store, window):
     """Return (events by when they happened, the phase change in force before them or None)."""
-    found = stream_events(store, window)
-    found.sort(key=lambda e: (when(e), e["id"]))
-    return found, phase_before(store, window)
+    return by_when(stream_events(store, window)), phase_before(store, window)
+
+
+def by_when(events):
+    """Return events ordered by when they happened (then by id)."""
+    return sorted(events, key=lambda e: (when(e), e["id"]))

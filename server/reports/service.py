@@ -8,6 +8,7 @@ views run it through server/offload.run_heavy, which must not touch Redis or Fla
 """
 import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from server import events as ev
@@ -18,7 +19,8 @@ from server.errors import Text, check
 from server.expected.fold import IMPORTED as EXPECTED_IMPORTED
 from server.programme import schedule
 from server.programme.service import planned
-from server.reports import clearance, guards, incidents, inspections, patrols, read, visitors
+from server.offload import run_heavy
+from server.reports import cache, clearance, guards, incidents, inspections, patrols, read, visitors
 from server.reports.figures import Window, when
 from server.reports.models import TABLE_ROWS, Row
 
@@ -35,6 +37,8 @@ class Inputs:
     imports: list  # every expected-list import
     names: dict  # username -> display name
     audit_head: dict | None
+    kept: object = None  # cache.Kept: the figures, when a settled window's were kept (events not read)
+    slot: object = None  # cache.Slot: where a settled window's figures are kept
 
 
 def downloaded(ctx, actor, first, last, fmt):
@@ -85,17 +89,34 @@ def gather(ctx, first=None, last=None, now=None, actor=None, fmt="json", meeting
     With a `meeting` (DATE.MEETING of the programme), the window is that meeting's.
     """
     now = now or ev.utc_now()
-    if meeting:
-        window = meeting_window(ctx, meeting, now)
-        events, before = read.events_of(ctx.store, window)
-        first = last = meeting
-    elif first is None:
-        (window, events), before = whole_event(ctx, now), None
-    else:
-        window = window_of(ctx, first, last, now)
-        events, before = read.events_of(ctx.store, window)
-    return Inputs(window, events, before, read.every_of_type(ctx.store, EXPECTED_IMPORTED),
-                  display_names(ctx), downloaded(ctx, actor, first, last, fmt))
+    imports, names = read.every_of_type(ctx.store, EXPECTED_IMPORTED), display_names(ctx)
+    head = downloaded(ctx, actor, meeting or first, None if meeting else last, fmt)
+    if first is None and not meeting:
+        (window, events) = whole_event(ctx, now)
+        return Inputs(window, events, None, imports, names, head)
+    window = meeting_window(ctx, meeting, now) if meeting else window_of(ctx, first, last, now)
+    inputs = Inputs(window, [], read.phase_before(ctx.store, window), imports, names, head)
+    where = cache.slot(ctx, inputs, meeting)
+    found = cache.kept(ctx, where) if where else None
+    if found:
+        return dataclasses.replace(inputs, kept=found, slot=where)
+    return dataclasses.replace(inputs, events=read.by_when(read.stream_events(ctx.store, window)), slot=where)
+
+
+def ready(ctx, inputs):
+    """Return inputs with their figures computed (off the loop), kept when the window is settled."""
+    if inputs.kept:
+        return inputs
+    found = run_heavy(ctx, computed, ctx.venue, inputs, kind="report")
+    if inputs.slot:
+        cache.keep(ctx, inputs.slot, run_heavy(ctx, cache.packed, inputs.slot, found, kind="report"))
+    return dataclasses.replace(inputs, kept=found)
+
+
+def computed(venue, inputs):
+    """Return the Kept figures of inputs (pure), as JSON would give them back."""
+    parts = json.loads(json.dumps(figures(venue, inputs), ensure_ascii=False))
+    return cache.Kept(parts=parts, events_read=len(inputs.events))
 
 
 def figures(venue, inputs):
@@ -119,15 +140,15 @@ def shaped(parts, viewer):
 
 def compose(venue, inputs, viewer):
     """Return the report as this viewer may read it (pure: CPU only)."""
-    window = inputs.window
+    window, found = inputs.window, inputs.kept or computed(venue, inputs)
     return {"venue": {"id": venue.id, "name": venue.name, "timezone": venue.timezone},
             "first_day": window.first.isoformat(), "last_day": window.last.isoformat(),
             "start": ev.iso(window.start), "end": ev.iso(window.end), "generated_at": ev.iso(window.now),
             "generated_for": {"username": viewer.username, "role": viewer.role},
-            "events_read": len(inputs.events), "audit_chain_head": inputs.audit_head,
-            "parts": shaped(figures(venue, inputs), viewer)}
+            "events_read": found.events_read, "audit_chain_head": inputs.audit_head,
+            "parts": shaped(found.parts, viewer)}
 
 
 def build(ctx, viewer, first=None, last=None, now=None):
     """Return the report of the given days (or the whole event) for this viewer, inline."""
-    return compose(ctx.venue, gather(ctx, first, last, now), viewer)
+    return compose(ctx.venue, ready(ctx, gather(ctx, first, last, now)), viewer)

@@ -30,6 +30,7 @@ def report(user, query):
     lang = normalise(query.lang) or select_language()
     # The reads (and the download's audit entry), here on the loop.
     inputs = service.gather(ctx, query.from_, query.to, actor=user.actor(), fmt=query.format, meeting=query.meeting)
+    inputs = service.ready(ctx, inputs)  # the figures, off the loop: kept ones when the days are over
     built, encoded = run_heavy(ctx, produce, ctx.venue, inputs, Viewer(user.role, user.username), query.format,
                                lang, kind="report")
     if query.format == "json":

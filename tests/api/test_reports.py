@@ -234,3 +234,57 @@ def ZONE_OF(ctx):  # noqa: N802 - reads like the constant it stands for
     """Return the venue's time zone."""
     import zoneinfo
     return zoneinfo.ZoneInfo(ctx.venue.timezone)
+
+
+def test_a_settled_days_figures_are_kept_and_computed_again_when_a_late_delivery_changes_them(ctx, day, monkeypatch):
+    import datetime as dt
+    from server import events as ev
+    from server.patrols import service as patrols
+    from server.reports import cache
+    monkeypatch.setattr(ev, "utc_now", lambda: dt.datetime.now(dt.timezone.utc))  # the day is over
+    chief = Viewer("commander", "cmd_wang")
+    first = service.build(ctx, chief, DAY.isoformat())
+    display = service.build(ctx, Viewer("display", None), DAY.isoformat())
+
+    def no_reads(*args, **kwargs):
+        raise AssertionError("the day's events were read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(service.read, "stream_events", no_reads)
+        again = service.build(ctx, chief, DAY.isoformat())
+        # Kept unshaped: a display reads them shaped for a display, not as the commander's.
+        assert service.build(ctx, Viewer("display", None), DAY.isoformat())["parts"] == display["parts"]
+    assert again["parts"] == first["parts"] and again["events_read"] == first["events_read"] > 0
+    assert display["parts"] != first["parts"]
+    # A phone's outbox delivers a check-in of that morning: the kept figures no longer match.
+    patrols.record_checkin(ctx, actor=report_day.GUARD_A, checkpoint_id="E1", status="clear",
+                           observed_at=report_day.at("09:30").astimezone(dt.timezone.utc))
+    late = service.build(ctx, chief, DAY.isoformat())
+    assert window_of(late, "E1", "in_session")["checkins"] == window_of(first, "E1", "in_session")["checkins"] + 1
+    assert late["events_read"] == first["events_read"] + 1
+    # Today is not over: its report is computed each time and never kept.
+    today = ev.utc_now().astimezone(ZONE_OF(ctx)).date().isoformat()
+    service.build(ctx, chief, today)
+    assert not any(name.startswith(today) for name in cache.ReportCache(ctx.store).names(cache.checkpoints.version()))
+
+
+def test_the_watcher_keeps_each_finished_days_figures_ready_once(ctx, day, monkeypatch):
+    import datetime as dt
+    from server import events as ev
+    from server.reports import scheduled
+    from server.watch import Watcher
+    monkeypatch.setattr(ev, "utc_now", lambda: dt.datetime.now(dt.timezone.utc))  # the day is over
+    assert DAY.isoformat() in scheduled.missing_days(ctx, ev.utc_now())
+    watcher = Watcher(ctx)
+    watcher.tick()
+    assert len(scheduled.missing_days(ctx, ev.utc_now())) == 6  # one day per tick: never a week at once
+    for _ in range(6):
+        watcher.tick()
+    assert scheduled.missing_days(ctx, ev.utc_now()) == []
+
+    def no_reads(*args, **kwargs):
+        raise AssertionError("the day's events were read again")
+
+    monkeypatch.setattr(service.read, "stream_events", no_reads)
+    report = service.build(ctx, Viewer("commander", "cmd_wang"), DAY.isoformat())
+    assert window_of(report, "E1", "in_session")["checkins"] == 2
