@@ -11,10 +11,13 @@ still show an entry at `when` or later without an event writing it again (on sit
 inspected today or later). A position at p keeps the entries still shown at p plus the values
 at p of every entry that the next N events read — each fold's `touches(event)`, exact since the
 live commit guards exactly those — so it answers every cursor in (p, p+N] exactly. Folds
-without the rule are kept whole.
+without the rule are kept whole. A fold that also declares `FORGETS = True` promises more: an
+entry it no longer shows is shown again only by an event that writes it whole (a visitor who
+left, a closed alert, a fixed hazard, yesterday's inspection), so whatever an event does to such
+an entry stays unseen, and positions and head keep nothing of it.
 
-The writer keeps a head: every entry at the newest position, in hashes as the projections
-store them, and moves it one window at a time (`advance`): it reads the window's events and the
+The writer keeps a head: the entries still shown at the newest position, and every entry of
+the folds that do not forget in hashes as the projections store them, and moves it one window at a time (`advance`): it reads the window's events and the
 entries they touch, saves the position it leaves, folds, and writes back what changed. Its work
 is the window's, not the state's; a cursor after the head reads the head the same way.
 
@@ -128,18 +131,19 @@ def _still_shown(ctx, state, when):
     return out
 
 
-def _trimmed(ctx):
-    """Return the names of the folds whose positions keep only what can still be shown."""
-    return {f.NAME for f in folds(ctx.registry) if getattr(f, "still_shown", None)}
+def _in_head(ctx):
+    """Return the names of the folds whose every entry the head keeps in hashes: those with a
+    `still_shown` rule that do not forget (an incident closed long ago can be reopened)."""
+    return {f.NAME for f in folds(ctx.registry) if getattr(f, "still_shown", None) and not getattr(f, "FORGETS", False)}
 
 
 def _window_reads(ctx, head, events):
     """Return the state as stored that a window's events read: the head's shown entries and
-    the trimmed folds' entries they touch (whole projections where one says WHOLE)."""
-    trimmed = _trimmed(ctx)
+    the entries of the folds kept in the head that they touch (whole projections where one says WHOLE)."""
+    in_head = _in_head(ctx)
     wanted, whole = ledger.touched(folds(ctx.registry), events)
-    wanted = {name: fields for name, fields in wanted.items() if name in trimmed}
-    raw = Checkpoints(ctx.store).head_entries(version(), wanted, sorted(whole & trimmed))
+    wanted = {name: fields for name, fields in wanted.items() if name in in_head}
+    raw = Checkpoints(ctx.store).head_entries(version(), wanted, sorted(whole & in_head))
     stored = {name: dict(entries) for name, entries in head.shown.items()}
     for name, entries in raw.items():
         stored[name].update({k: json.loads(v) for k, v in entries.items() if v})
@@ -170,13 +174,13 @@ def advance(ctx, head, events):
     written = offload.run_heavy(ctx, _fold_window, folds(ctx.registry), events, state, kind="replay")
     values = {name: {f: state[name][f] for f in fields if f in state[name]} for name, fields in written.items()}
     sealed = sealed_rows.seal_rows(ctx, values, {})
-    trimmed, shown = _trimmed(ctx), {name: dict(entries) for name, entries in head.shown.items()}
+    in_head, shown = _in_head(ctx), {name: dict(entries) for name, entries in head.shown.items()}
     changes = {}
     for name, fields in written.items():
         for fld in fields:
             value = sealed.get(name, {}).get(fld)
             value = dict(value) if value is not None else None  # an IfNewer is stored as its dict
-            if name in trimmed:
+            if name in in_head:
                 changes.setdefault(name, {})[fld] = _json(value) if value is not None else None
             shown.setdefault(name, {}).pop(fld, None)
             if value is not None:

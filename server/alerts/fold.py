@@ -12,6 +12,10 @@ def touches(event):
     return []
 
 
+# An entry no longer shown is shown again only when an event writes it whole (server/checkpoints.py).
+FORGETS = True
+
+
 def still_shown(entry, *, venue, when):
     """Tell whether a section can still show an alert: open (only an event reopens one)."""
     return entry.get("status") == "open"

@@ -76,9 +76,9 @@ def _hazards_shown(entry, *, venue, when):
 
 
 inspections = SimpleNamespace(NAME="inspections", touches=_inspections_touches, apply=_inspections_apply,
-                              still_shown=_inspections_shown)
+                              still_shown=_inspections_shown, FORGETS=True)  # each is new, never touched
 hazards = SimpleNamespace(NAME="hazards", touches=_hazards_touches, apply=_hazards_apply,
-                          still_shown=_hazards_shown)
+                          still_shown=_hazards_shown, FORGETS=True)  # a fixed hazard is never reopened
 readiness = SimpleNamespace(NAME="readiness", touches=_readiness_touches, apply=_readiness_apply)
 FOLDS = (inspections, hazards, readiness)
 

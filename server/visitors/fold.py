@@ -26,6 +26,10 @@ def touches(event):
     return []
 
 
+# An entry no longer shown is shown again only when an event writes it whole (server/checkpoints.py).
+FORGETS = True
+
+
 def still_shown(entry, *, venue, when):
     """Tell whether a section can still show a visitor: on site (one who left never comes back)."""
     return bool(entry.get("on_site"))

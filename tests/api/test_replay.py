@@ -178,6 +178,10 @@ def test_state_at_each_cursor_equals_the_state_the_store_had_then(ctx, users, se
     shown = json.loads(zlib.decompress(head["z"]))["visitors"]
     left = {vid for vid, entry in ctx.store.projection("visitors").items() if not entry["on_site"]}
     assert left and all(entry["on_site"] for entry in shown.values()) and not left & set(shown)
+    # Nor does the head keep them: only folds that can show an entry again (a reopened incident) are.
+    cps = Checkpoints(ctx.store)
+    assert not ctx.store.redis.exists(cps.head_key(checkpoints.version(), "visitors"))
+    assert ctx.store.redis.hlen(cps.head_key(checkpoints.version(), "incidents")) == len(ctx.store.projection("incidents"))
 
 
 def test_damaged_or_foreign_checkpoints_never_change_an_answer(ctx, users, monkeypatch):
