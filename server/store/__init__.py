@@ -238,10 +238,10 @@ class Store:
         found.update(zip(whole, results[len(wanted):]))
         return found, answer
 
-    def projection(self, name):
-        """Return a whole projection as {field: decoded value}."""
+    def projection(self, name, shown_only=False):
+        """Return a whole projection as {field: decoded value} (shown_only: see open_rows)."""
         raw = self.redis.hgetall(self.keys.projection(name))
-        return self.open_rows({name: {k: json.loads(v) for k, v in raw.items()}})[name]
+        return self.open_rows({name: {k: json.loads(v) for k, v in raw.items()}}, shown_only)[name]
 
     def snapshot(self, names, recent=0, indexes=(), shown_only=False):
         """Return (cursor, {name: projection}[, recent events newest first, index ids]) atomically.

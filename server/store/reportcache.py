@@ -13,15 +13,15 @@ class ReportCache:
         return self.store.keys.of("report-figures", version)
 
     def get(self, version, name):
-        """Return the stored bytes of one window's figures, or None."""
-        return self.store.binary.hget(self.key(version), name)
+        """Return the stored text of one window's figures, or None."""
+        return self.redis.hget(self.key(version), name)
 
-    def put(self, version, name, blob):
+    def put(self, version, name, text):
         """Keep one window's figures; drop every other code version's (never read again)."""
         for key in self.redis.scan_iter(match=self.store.keys.of("report-figures", "*"), count=1000):
             if key != self.key(version):
                 self.redis.unlink(key)
-        self.redis.hset(self.key(version), name, blob)
+        self.redis.hset(self.key(version), name, text)
 
     def names(self, version):
         """Return the windows whose figures are kept."""

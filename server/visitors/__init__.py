@@ -2,7 +2,7 @@
 from server.concept import AlertCause, Audience, Concept, EventType, Personal, PersonalRows, Section, feed_and_actor
 from server.identity.idcheck import mask_name
 from server.identity.records import record
-from server.visitors import fold, overstay, service
+from server.visitors import fold, onsite, overstay, service
 from server.visitors.models import (CheckedOutData, LeftUnrecordedData, PurgedData, RegisteredData, RevealedData,
                                     Visitor)
 
@@ -49,7 +49,7 @@ CONCEPT = Concept(
         EventType(fold.PURGED, PurgedData, "Visitors' personal data passed its retention and was erased.",
                   audience=lambda _event: AUDITORS, audience_doc="commander, admin"),
     ),
-    folds=(fold,),
+    folds=(fold, onsite),
     views="server.visitors.views:bp",
     permissions={"visitors.register": ("guard",), "visitors.checkout": ("guard",),
                  "visitors.read": ("guard", "display"), "visitors.reveal": ("commander",),

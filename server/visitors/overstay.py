@@ -4,7 +4,7 @@ from server import ledger
 from server.alerts.fold import NAME as ALERTS
 from server.alerts.fold import RAISED
 from server.errors import Conflict
-from server.visitors.fold import NAME
+from server.visitors.onsite import NAME as ON_SITE
 
 SEVERITY = 3
 KIND = "visitor_overstay"
@@ -15,10 +15,9 @@ def alert_id(visitor_id):
     return f"overstay-{visitor_id}"
 
 
-def overstaying(entries, now_iso):
+def overstaying(on_site, now_iso):
     """Return the visitors on site whose expected_until has passed (pure)."""
-    return [e for e in entries.values()
-            if e.get("on_site") and e.get("expected_until") and e["expected_until"] <= now_iso]
+    return [e for e in on_site.values() if e.get("expected_until") and e["expected_until"] <= now_iso]
 
 
 def raise_overstay(ctx, entry):
@@ -39,7 +38,7 @@ def raise_overstay(ctx, entry):
 
 def check_overstays(ctx, now):
     """Alert once for every visitor on site past their expected_until; return their ids."""
-    entries = ctx.store.projection(NAME)
+    entries = ctx.store.projection(ON_SITE)  # not every visitor of the retention period
     late = overstaying(entries, ev.iso(now))
     if not late:
         return []

@@ -52,3 +52,15 @@ def test_an_acknowledged_overstay_is_not_raised_again(login_as, ctx):
     assert op.post(f"/api/v1/alerts/overstay-{vid}/acknowledge", json={}).status_code == 200
     assert check_overstays(ctx, later + dt.timedelta(minutes=1)) == []
     assert len(overstays(ctx)) == 1 and overstays(ctx)[0]["status"] == "acknowledged"
+
+
+def test_the_check_reads_only_who_is_on_site_and_nothing_personal(login_as, ctx, runner):
+    guard = login_as("gate1", "guard")
+    until = ev.iso(ev.utc_now() + dt.timedelta(hours=2))
+    inside = guard.post(URL, json={**BODY, "expected_until": until}).get_json()["visitor"]["visitor_id"]
+    gone = guard.post(URL, json={**BODY, "id_number": ID2}).get_json()["visitor"]["visitor_id"]
+    guard.post(f"{URL}/{gone}/checkout", json={"entrance_id": "E2"})
+    on_site = ctx.store.projection("visitors_on_site")
+    assert on_site == {inside: {"visitor_id": inside, "entrance_id": "E1", "expected_until": until}}
+    # Folded again from the stream, it is the same.
+    assert runner("rebuild", "--check")[0] == 0
