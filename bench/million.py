@@ -245,8 +245,9 @@ def main(argv=None):
     parser.add_argument("--workdir", help="keep the store here (default: a temporary directory)")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--measure-only", action="store_true", help="measure the store an earlier run left in --workdir")
-    parser.add_argument("--checkpoints", action="store_true",
-                        help="with --measure-only: write the fold checkpoints again first (after a change of fold code)")
+    parser.add_argument("--refold", action="store_true",
+                        help="with --measure-only: fold the projections and write the checkpoints again first "
+                             "(after a change of fold code)")
     args = parser.parse_args(argv)
     workdir = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix="gw-million-"))
     data_dir = workdir / "data"
@@ -258,7 +259,8 @@ def main(argv=None):
         ctx = context(url, data_dir)
         if args.measure_only:  # a store filled by an earlier run in this workdir
             fig.update(json.loads((workdir / "fill.json").read_text()))
-            if args.checkpoints:
+            if args.refold:
+                fig["rebuild_s"] = rebuild_projections(ctx)
                 write_checkpoints(ctx, fig)
         else:
             fill_store(ctx, args, fig)

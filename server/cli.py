@@ -14,7 +14,13 @@ def _early_setting(name):
     return value
 
 
+_early_redis = None
 if len(sys.argv) > 1 and sys.argv[1] == "serve":
+    if not _early_setting("GATEWATCH_REDIS_URL"):
+        # Redis loads its append-only file while Python imports (standard library only here).
+        from server import redis_launch
+
+        _early_redis = redis_launch.launch_early(_early_setting("GATEWATCH_DATA_DIR") or "var")
     _mode = _early_setting("GATEWATCH_ASYNC_MODE")
     if _mode in ("", "eventlet"):
         import warnings
@@ -86,6 +92,7 @@ def main(argv=None):
     add_arguments(sub)
     args = parser.parse_args(argv)
     if args.command == "serve":
+        args.early_redis = _early_redis
         args.server_options = _server_options()
         args.run_in_thread = _run_in_thread()
     logging.basicConfig(level=os.environ.get("GATEWATCH_LOG_LEVEL", "INFO"),

@@ -205,7 +205,8 @@ def cmd_serve(args):
     from server import realtime
 
     settings = load_settings()
-    embedded = None if settings.redis_url else EmbeddedRedis(settings.data_dir)
+    early = getattr(args, "early_redis", None)
+    embedded = None if settings.redis_url else EmbeddedRedis(settings.data_dir, early=early)
     stops = StopSignals(embedded)  # before Redis starts: no signal can leave it running
     try:
         ctx, app, watcher = _start(settings, stops, getattr(args, "run_in_thread", None))

@@ -24,7 +24,7 @@ import threading
 CORES = os.cpu_count() or 1
 ALL_AT_ONCE = max(2, CORES)
 IMAGES_AT_ONCE = max(1, CORES // 2)
-KINDS = ("image", "csv", "password", "report", "warm-up", "replay")
+KINDS = ("image", "csv", "password", "report", "warm-up", "replay", "scan")  # scan: a whole projection
 
 _made = threading.Lock()
 

@@ -29,7 +29,7 @@ def late_ids(store, window):
     return store.index_ids(*LATE_INDEX, f"({upto}", f"{_ms(window.end + LATE)}-18446744073709551615", False, 1_000_000)
 
 
-def stream_events(store, window):
+def stream_events(store, window, pause=None):
     """Return the events recorded in the window (give or take EARLY), oldest first, and those an
     outbox delivered late up to LATE after its end (the late index: a day's report never reads the
     following days of stream)."""
@@ -40,6 +40,8 @@ def stream_events(store, window):
         out.extend(chunk)
         if len(chunk) < BATCH:
             break
+        if pause:
+            pause()  # the watcher's read of a whole day lets requests in between batches
         cursor = chunk[-1]["id"]
     return out + store.events_by_ids(late_ids(store, window))
 

@@ -18,7 +18,8 @@ def missing_days(ctx, now, days_back=cache.DAYS_BACK):
 def precompute(ctx, now, budget=1, days_back=cache.DAYS_BACK):
     """Compute and keep the figures of up to `budget` settled days not kept yet; return those days."""
     done = missing_days(ctx, now, days_back)[:budget]
+    pause = (lambda: ctx.runner.sleep(0)) if ctx.runner.sleep else None
     for day in done:
-        service.ready(ctx, service.gather(ctx, day, day, now))
+        service.ready(ctx, service.gather(ctx, day, day, now, pause=pause))
         log.info("report figures of %s kept", day)
     return done

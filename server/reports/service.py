@@ -82,7 +82,7 @@ def meeting_window(ctx, meeting_id, now):
     return dataclasses.replace(Window.of(day, day, ctx.venue.timezone, now), start=found[0], end=found[1])
 
 
-def gather(ctx, first=None, last=None, now=None, actor=None, fmt="json", meeting=None):
+def gather(ctx, first=None, last=None, now=None, actor=None, fmt="json", meeting=None, pause=None):
     """Read what the report of the given days (no days: the whole event) is computed from.
 
     With an `actor`, the download is audited first (its entry is the head the report prints).
@@ -100,7 +100,7 @@ def gather(ctx, first=None, last=None, now=None, actor=None, fmt="json", meeting
     found = cache.kept(ctx, where) if where else None
     if found:
         return dataclasses.replace(inputs, kept=found, slot=where)
-    return dataclasses.replace(inputs, events=read.by_when(read.stream_events(ctx.store, window)), slot=where)
+    return dataclasses.replace(inputs, events=read.by_when(read.stream_events(ctx.store, window, pause)), slot=where)
 
 
 def ready(ctx, inputs):

@@ -238,6 +238,10 @@ class Store:
         found.update(zip(whole, results[len(wanted):]))
         return found, answer
 
+    def projection_text(self, name):
+        """Return a whole projection as stored: {field: JSON text}, nothing opened or decoded."""
+        return self.redis.hgetall(self.keys.projection(name))
+
     def projection(self, name, shown_only=False):
         """Return a whole projection as {field: decoded value} (shown_only: see open_rows)."""
         raw = self.redis.hgetall(self.keys.projection(name))

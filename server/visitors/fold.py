@@ -1,4 +1,6 @@
 """Visitors as a fold of events, and their rows (pure: no I/O; server/visibility.py shapes them)."""
+import json
+
 from server.identity.idcheck import mask_name
 from server.identity.records import VISITORS
 
@@ -87,6 +89,11 @@ def anonymous(envelope, masked_name):
         return envelope
     erased = {key: "" for key in ERASED if key in data}
     return dict(envelope, data=dict(data, name=masked_name, **erased))
+
+
+def purgeable_text(texts, before):
+    """Return purgeable(...) of entries as stored ({visitor id: JSON text}); only clear fields are read."""
+    return purgeable({vid: json.loads(text) for vid, text in texts.items()}, before)
 
 
 def purgeable(entries, before):
