@@ -4,7 +4,7 @@ its causes (server.concept.AlertCause); this timer only asks them."""
 import json
 
 from server import events as ev
-from server import ledger
+from server import ledger, scan
 from server.alerts.fold import CLOSED, NAME, open_alerts
 from server.errors import Conflict
 
@@ -52,7 +52,7 @@ def close(ctx, alert, reason):
 def close_resolved(ctx, now):
     """Close every open alert whose cause is gone; return the ids closed by this call."""
     closed = []
-    for alert, reason in resolved(ctx, open_alerts(ctx.store.projection(NAME))):
+    for alert, reason in resolved(ctx, open_alerts(scan.matching(ctx, NAME, lambda a: a.get("status") == "open"))):
         try:
             committed = close(ctx, alert, reason)
         except Conflict:

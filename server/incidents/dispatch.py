@@ -2,7 +2,7 @@
 import datetime as dt
 
 from server import events as ev
-from server import ledger
+from server import ledger, scan
 from server.alerts import fold as alerts
 from server.errors import Conflict
 from server.incidents import lifecycle as lc
@@ -39,9 +39,7 @@ def check_unaccepted(ctx, now):
     """Alert about every assignment left unaccepted past the venue's dispatch_ack_min."""
     threshold = ctx.venue.section("incident_rules").dispatch_ack_min
     alerted = []
-    for entry in ctx.store.projection(NAME).values():
-        if not waiting(entry):
-            continue
+    for entry in scan.matching(ctx, NAME, waiting).values():
         if now < ev.parse_iso(entry["assigned_at"]) + dt.timedelta(minutes=threshold):
             continue
         try:

@@ -4,7 +4,7 @@ import json
 import uuid
 
 from server import events as ev
-from server import ledger, visibility
+from server import ledger, scan, visibility
 from server.accounts.rules import cannot_answer
 from server.alerts import fold as alerts
 from server.errors import Conflict, Forbidden, NotFound, Text, check
@@ -176,7 +176,8 @@ def escalate_unacknowledged(ctx, entry, threshold):
 def check_unacknowledged(ctx, now):
     """Escalate every severity-1 or -2 incident left unacknowledged past its threshold."""
     escalated = []
-    for entry in ctx.store.projection(NAME).values():
+    waiting = scan.matching(ctx, NAME, lambda e: e["status"] == lc.REPORTED and not e["auto_escalated"])
+    for entry in waiting.values():
         threshold = ctx.venue.section("incident_rules").escalate_after(entry["severity"])
         if entry["status"] != lc.REPORTED or entry["auto_escalated"] or threshold is None:
             continue

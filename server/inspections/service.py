@@ -5,7 +5,7 @@ import json
 import uuid
 
 from server import events as ev
-from server import ledger
+from server import ledger, scan
 from server.accounts.rules import cannot_answer
 from server.errors import Conflict, NotFound, Text, check
 from server.inspections.fold import (ALERT_RAISED, ASSIGNED, HAZARD_ALERT, OPENED, RECORDED, RECTIFIED,
@@ -197,9 +197,7 @@ def check_open_hazards(ctx, now):
     """Alert on every hazard open past the venue's alert_after_min, once each."""
     threshold = hazard_rule(ctx.venue, "alert_after_min")
     raised = []
-    for entry in ctx.store.projection(HAZARDS).values():
-        if not entry or entry["status"] != "open" or entry["alerted_at"]:
-            continue
+    for entry in scan.matching(ctx, HAZARDS, lambda h: h["status"] == "open" and not h["alerted_at"]).values():
         if now < ev.parse_iso(entry["opened_at"]) + dt.timedelta(minutes=threshold):
             continue
         try:
