@@ -81,17 +81,20 @@ def for_viewer(registry, rows, viewer):
 
 def _names(value, found):
     """Collect the usernames shaped sections and events mention."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in PERSON_KEYS and isinstance(item, str):
-                found.add(item)
-            elif key == "actor" and isinstance(item, dict):
-                found.add(item.get("username"))
-            else:
-                _names(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _names(item, found)
+    # A loop over containers only: a wall's snapshot holds ~100,000 values, most of them scalars.
+    todo = [value]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in PERSON_KEYS and isinstance(item, str):
+                    found.add(item)
+                elif key == "actor" and isinstance(item, dict):
+                    found.add(item.get("username"))
+                elif isinstance(item, (dict, list)):
+                    todo.append(item)
+        elif isinstance(value, list):
+            todo.extend(item for item in value if isinstance(item, (dict, list)))
     return found
 
 
