@@ -3,10 +3,11 @@
 The same functions answer /api/v1/state, compute the live patches (server/realtime/hub.py)
 and, at a past cursor, replay: the server's folds are the only folds (DESIGN §1.10).
 """
+import json
 from dataclasses import dataclass, field
 
 from server import events as ev
-from server import visibility
+from server import offload, visibility
 
 RECENT_EVENTS = 50
 # Row keys that name a user: the people a snapshot mentions, whose display names it carries.
@@ -115,9 +116,29 @@ def read(ctx, *, recent_events=0):
     now = ev.utc_now()
     names, recent = reads_needed(ctx.registry)
     windows = [(kind, value, int((now - span).timestamp() * 1000)) for kind, value, span in recent]
+    rules = {f.NAME: f.still_shown for f in ctx.registry.folds if f.NAME in names and getattr(f, "FORGETS", False)}
+
+    def decode(texts):
+        """Decode the projections off the loop, keeping what a section can show."""
+        return offload.run_heavy(ctx, shown_entries, texts, rules, ctx.venue, now, kind="scan")
     cursor, projections, last, ids = ctx.store.snapshot(names, recent=recent_events, indexes=windows,
-                                                        shown_only=True)  # only the sections read them
+                                                        shown_only=True, decode=decode)  # only the sections read them
     return cursor, Reads(projections=projections, now=now, recent=ids), last
+
+
+def shown_entries(texts, rules, venue, now):
+    """Decode projections as stored, without the entries of folds that forget that no section can
+    show any more (server/checkpoints.py: FORGETS): of a congress's 80,000 visitors, those on site.
+    Pure: run off the loop."""
+    out = {}
+    for name, entries in texts.items():
+        rule, kept = rules.get(name), {}
+        for fld, text in entries.items():
+            entry = json.loads(text)
+            if rule is None or (entry and rule(entry, venue=venue, when=now)):
+                kept[fld] = entry
+        out[name] = kept
+    return out
 
 
 def visible(ctx, events, viewer):

@@ -247,12 +247,13 @@ class Store:
         raw = self.redis.hgetall(self.keys.projection(name))
         return self.open_rows({name: {k: json.loads(v) for k, v in raw.items()}}, shown_only)[name]
 
-    def snapshot(self, names, recent=0, indexes=(), shown_only=False):
+    def snapshot(self, names, recent=0, indexes=(), shown_only=False, decode=None):
         """Return (cursor, {name: projection}[, recent events newest first, index ids]) atomically.
 
         `recent` newest events come along (a wall screen's feed is not empty on load), and for
         each (kind, value, since_ms) in `indexes` the ids of that timeline index from since_ms on.
         `shown_only`: open only the sealed entries a section may show (see open_rows).
+        `decode({name: {field: JSON text}})` replaces decoding every entry here (e.g. off the loop).
         """
         pipe = self.redis.pipeline(transaction=True)
         pipe.xrevrange(self.keys.stream, count=max(recent, 1))
@@ -265,8 +266,10 @@ class Store:
         for kind, value, _ in reversed(indexes):
             found[(kind, value)] = rest.pop()
         cursor = last[0][0] if last else "0-0"
-        projections = self.open_rows({name: {k: json.loads(v) for k, v in h.items()}
-                                      for name, h in zip(names, rest)}, shown_only)
+        texts = dict(zip(names, rest))
+        projections = self.open_rows(decode(texts) if decode else
+                                     {name: {k: json.loads(v) for k, v in h.items()} for name, h in texts.items()},
+                                     shown_only)
         if not (recent or indexes):
             return cursor, projections
         return cursor, projections, self.decode_all(last[:recent]), found
