@@ -141,7 +141,7 @@ class Section:
     # (row, viewer) -> bool: which rows a role outside `all_rows` reads (a guard: their own).
     mine: Callable | None = None
     all_rows: frozenset = ALL_ROLES
-    timed: bool = False  # rows change with time alone (recomputed with every batch)
+    timed: bool = False  # rows change with time alone (recomputed with a batch at least every second)
 
 
 @dataclass(frozen=True)
