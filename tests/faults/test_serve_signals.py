@@ -87,13 +87,12 @@ def survivors(pids, timeout=10.0):
     return left
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("sig, target, when", CASES,
-                         ids=[f"{s.name}-{t}-{w}" for s, t, w in CASES])
-def test_stopping_serve_stops_its_embedded_redis(tmp_path, sig, target, when):
-    process, url = start_serve(tmp_path)
+def stop_at(process, url, data_dir, sig, target, when):
+    """Signal serve at a moment of its start; assert no redis-server it had outlives it."""
     try:
-        pids = wait_for_moment(process, url, tmp_path, when)
+        pids = wait_for_moment(process, url, data_dir, when)
+        if when == "ready":  # the server serves (one launched early was adopted, not orphaned)
+            assert requests.get(url + "/readyz", timeout=2).status_code == 200
         if target == "group":
             os.killpg(process.pid, sig)
         else:
@@ -106,6 +105,14 @@ def test_stopping_serve_stops_its_embedded_redis(tmp_path, sig, target, when):
     for pid in left:
         os.kill(pid, signal.SIGKILL)  # leave the machine clean for the next case
     assert not left, f"redis-server {sorted(left)} outlived serve ({sig.name} to the {target}, {when})"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("sig, target, when", CASES,
+                         ids=[f"{s.name}-{t}-{w}" for s, t, w in CASES])
+def test_stopping_serve_stops_its_embedded_redis(tmp_path, sig, target, when):
+    process, url = start_serve(tmp_path)
+    stop_at(process, url, tmp_path, sig, target, when)
 
 
 AGAIN = [(signal.SIGTERM, "group", "spawned"), (signal.SIGINT, "group", "spawned"), (signal.SIGTERM, "process", 0.2),
@@ -121,20 +128,9 @@ def test_a_redis_launched_before_the_imports_of_a_second_start_stops_with_serve(
         wait_for_moment(process, url, tmp_path, "ready")
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
-        assert not survivors(redis_pids(tmp_path))
-        process, url = start_serve(tmp_path)
-        pids = wait_for_moment(process, url, tmp_path, when)
-        if when == "ready":  # adopted: the same server serves, and is supervised as its own
-            assert requests.get(url + "/readyz", timeout=2).status_code == 200
-        if target == "group":
-            os.killpg(process.pid, sig)
-        else:
-            process.send_signal(sig)
-        process.wait(timeout=20)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    left = survivors(pids)
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
-    assert not left, f"redis-server {sorted(left)} outlived serve ({sig.name} to the {target}, {when})"
+    assert not survivors(redis_pids(tmp_path))
+    process, url = start_serve(tmp_path)
+    stop_at(process, url, tmp_path, sig, target, when)
