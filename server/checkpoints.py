@@ -1,7 +1,7 @@
 """Fold checkpoints: what the sections can show saved every N events, so a past state is cheap.
 
 The state at any cursor is the fold of every event up to it (DESIGN §1.5). Folding a million
-events for each replay step is too slow, so every `GATEWATCH_CHECKPOINT_EVERY` events (2,500)
+events for each replay step is too slow, so every `GATEWATCH_CHECKPOINT_EVERY` events (5,000)
 a position is saved in Redis (server/store/checkpoints.py): the state at a cursor is then the
 nearest position at or before it plus at most N events.
 

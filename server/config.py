@@ -28,7 +28,7 @@ class Settings:
     login_lock_seconds: float = 60.0
     watch_interval: float = 5.0
     resync_after: int = 50000
-    checkpoint_every: int = 2500  # events between fold checkpoints (server/checkpoints.py); 0: none
+    checkpoint_every: int = 5000  # events between fold checkpoints (server/checkpoints.py); 0: none
     heartbeat_seconds: float = 5.0
     allowed_origins: list[str] = field(default_factory=list)
     secure_cookies: bool = False
@@ -112,7 +112,7 @@ def load_settings(env=None, *, dotenv=True):
         login_lock_seconds=_number(env, "GATEWATCH_LOGIN_LOCK_SECONDS", 60.0),
         watch_interval=_number(env, "GATEWATCH_WATCH_INTERVAL", 5.0),
         resync_after=_number(env, "GATEWATCH_RESYNC_AFTER", 50000, int),
-        checkpoint_every=_number(env, "GATEWATCH_CHECKPOINT_EVERY", 2500, int, minimum=-1),
+        checkpoint_every=_number(env, "GATEWATCH_CHECKPOINT_EVERY", 5000, int, minimum=-1),
         heartbeat_seconds=_number(env, "GATEWATCH_HEARTBEAT_SECONDS", 5.0),
         allowed_origins=origins,
         secure_cookies=(env.get("GATEWATCH_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
