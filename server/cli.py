@@ -15,7 +15,14 @@ def _early_setting(name):
 
 
 _early_redis = None
+_early_signals = []  # stop signals that came before serve's own handlers (StopSignals reads them)
 if len(sys.argv) > 1 and sys.argv[1] == "serve":
+    import signal
+
+    # From here on a stop signal is only noted, never a KeyboardInterrupt that an import could
+    # swallow half-way (or a death that leaves the Redis launched below to its parent-death signal).
+    for _signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(_signum, lambda signum, frame: _early_signals.append(signum))
     if not _early_setting("GATEWATCH_REDIS_URL"):
         # Redis loads its append-only file while Python imports (standard library only here).
         from server import redis_launch
@@ -93,6 +100,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "serve":
         args.early_redis = _early_redis
+        args.early_signals = _early_signals
         args.server_options = _server_options()
         args.run_in_thread = _run_in_thread()
     logging.basicConfig(level=os.environ.get("GATEWATCH_LOG_LEVEL", "INFO"),

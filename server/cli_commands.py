@@ -125,12 +125,15 @@ class StopSignals:
     serving, it shuts down from a task of its own and exits.
     """
 
-    def __init__(self, embedded):
+    def __init__(self, embedded, noted=()):
+        """Take over the stop signals; `noted`: those that came before (the entry point's list)."""
         self.embedded, self.signum = embedded, None
         self.runner = self.shutdown = None
         self.exiting = False
         for signum in STOP_SIGNALS:
             signal.signal(signum, self._noted)
+        if noted:  # read after taking over: none can fall between the two
+            self._noted(noted[-1], None)
 
     def _noted(self, signum, frame):
         """Remember the signal; act on it at once if serving."""
@@ -207,7 +210,7 @@ def cmd_serve(args):
     settings = load_settings()
     early = getattr(args, "early_redis", None)
     embedded = None if settings.redis_url else EmbeddedRedis(settings.data_dir, early=early)
-    stops = StopSignals(embedded)  # before Redis starts: no signal can leave it running
+    stops = StopSignals(embedded, getattr(args, "early_signals", ()))  # none can leave Redis running
     try:
         ctx, app, watcher = _start(settings, stops, getattr(args, "run_in_thread", None))
     except BaseException as exc:
