@@ -185,14 +185,14 @@ def advance(ctx, head, events):
             shown.setdefault(name, {}).pop(fld, None)
             if value is not None:
                 shown[name][fld] = value
-    when = dt_of(events[-1]["id"])
+    when = _time_of(events[-1]["id"])
     after = Head(at=events[-1]["id"], n=head.n + len(events), shown=_still_shown(ctx, shown, when))
     meta = {"at": after.at, "n": str(after.n), **offload.run_heavy(ctx, _packed, after.shown, kind="replay")}
     moved = Checkpoints(ctx.store).advance(version(), head.at, saved=saved, changes=changes, meta=meta)
     return after if moved else None
 
 
-def dt_of(event_id):
+def _time_of(event_id):
     """Return the time of a stream id."""
     return dt.datetime.fromtimestamp(ev.id_ms(event_id) / 1000, dt.timezone.utc)
 

@@ -242,10 +242,10 @@ class Store:
         """Return a whole projection as stored: {field: JSON text}, nothing opened or decoded."""
         return self.redis.hgetall(self.keys.projection(name))
 
-    def projection(self, name, shown_only=False):
-        """Return a whole projection as {field: decoded value} (shown_only: see open_rows)."""
-        raw = self.redis.hgetall(self.keys.projection(name))
-        return self.open_rows({name: {k: json.loads(v) for k, v in raw.items()}}, shown_only)[name]
+    def projection(self, name):
+        """Return a whole projection as {field: decoded value}."""
+        raw = self.projection_text(name)
+        return self.open_rows({name: {k: json.loads(v) for k, v in raw.items()}})[name]
 
     def snapshot(self, names, recent=0, indexes=(), shown_only=False, decode=None):
         """Return (cursor, {name: projection}[, recent events newest first, index ids]) atomically.
