@@ -203,6 +203,10 @@ def catch_up(ctx, budget=BUDGET):
     if n <= 0:
         return 0
     cps = Checkpoints(ctx.store)
+    # The stream is never trimmed: its length says whether N more events came, without reading
+    # the head's blob (every watcher tick asks).
+    if ctx.store.count_events() - cps.head_count(version()) < n:
+        return 0
     raw = cps.head(version())
     head = _head(ctx, raw)
     if head is None:
@@ -211,7 +215,6 @@ def catch_up(ctx, budget=BUDGET):
     if not raw:
         cps.drop(keep=version())  # other fold code's checkpoints are never read again
     moved = 0
-    # The stream is never trimmed: its length says whether N more events came (no decoding).
     while moved < budget and ctx.store.count_events() - head.n >= n:
         events = ctx.store.events_after(head.at, n)
         if len(events) < n:

@@ -74,6 +74,10 @@ class Checkpoints:
         """Return the head's meta fields ({} when none): at, n, sha, z (bytes)."""
         return {_text(k): v for k, v in self.store.binary.hgetall(self.head_key(version)).items()}
 
+    def head_count(self, version):
+        """Return how many events the head covers (0 when none)."""
+        return int(self.redis.hget(self.head_key(version), "n") or 0)
+
     def head_at(self, version):
         """Return the head's position, or "0-0"."""
         return self.redis.hget(self.head_key(version), "at") or "0-0"
