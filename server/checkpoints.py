@@ -249,6 +249,9 @@ def _from_head(ctx, cursor):
     """Return (state as stored, events after it up to cursor) from the head, or None."""
     cps = Checkpoints(ctx.store)
     for _ in range(ATTEMPTS):
+        # Most cursors lie before the head: its position alone says so, without its blob.
+        if ev.id_key(cursor) < ev.id_key(cps.head_at(version())):
+            return None
         head = _head(ctx, cps.head(version()))
         if head is None or head.n == 0 or ev.id_key(cursor) < ev.id_key(head.at):
             return None
