@@ -28,3 +28,5 @@ class Gatewatch:
     vault: object = None  # server/vault.Vault, made on first use
     sealer: object = None  # server/sealing.Sealer: personal fields of events, sealed per person
     heavy_slots: object = None  # server/offload.Slots: bounds on heavy work, made on first use
+    # server/scan.py: what each timer's scan kept, followed along the stream ({(name, keep): Kept})
+    scans: dict = field(default_factory=dict)

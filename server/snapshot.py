@@ -12,6 +12,7 @@ from server import offload, visibility
 RECENT_EVENTS = 50
 # Row keys that name a user: the people a snapshot mentions, whose display names it carries.
 PERSON_KEYS = ("last_guard", "username", "acknowledged_by", "assignee", "reported_by", "confirmed_by", "by")
+_PERSON_KEYS = frozenset(PERSON_KEYS)
 
 
 @dataclass
@@ -86,16 +87,15 @@ def _names(value, found):
     todo = [value]
     while todo:
         value = todo.pop()
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key in PERSON_KEYS and isinstance(item, str):
-                    found.add(item)
-                elif key == "actor" and isinstance(item, dict):
-                    found.add(item.get("username"))
-                elif isinstance(item, (dict, list)):
-                    todo.append(item)
-        elif isinstance(value, list):
-            todo.extend(item for item in value if isinstance(item, (dict, list)))
+        if type(value) is dict:
+            for key in _PERSON_KEYS.intersection(value):
+                if isinstance(value[key], str):
+                    found.add(value[key])
+            if isinstance(value.get("actor"), dict):
+                found.add(value["actor"].get("username"))
+            todo += [item for item in value.values() if type(item) is dict or type(item) is list]
+        elif type(value) is list:
+            todo += [item for item in value if type(item) is dict or type(item) is list]
     return found
 
 

@@ -49,10 +49,15 @@ def close(ctx, alert, reason):
     return ledger.record(ctx, [event], idem=idem, rule=still_open)
 
 
+def is_open(alert):
+    """Tell whether an alert is open."""
+    return alert.get("status") == "open"
+
+
 def close_resolved(ctx, now):
     """Close every open alert whose cause is gone; return the ids closed by this call."""
     closed = []
-    for alert, reason in resolved(ctx, open_alerts(scan.matching(ctx, NAME, lambda a: a.get("status") == "open"))):
+    for alert, reason in resolved(ctx, open_alerts(scan.matching(ctx, NAME, is_open))):
         try:
             committed = close(ctx, alert, reason)
         except Conflict:

@@ -173,10 +173,15 @@ def escalate_unacknowledged(ctx, entry, threshold):
     return ledger.record(ctx, events, idem=idem, rule=still_unacknowledged)
 
 
+def unacknowledged(entry):
+    """Tell whether an incident waits for its first acknowledgement and was not escalated yet."""
+    return entry["status"] == lc.REPORTED and not entry["auto_escalated"]
+
+
 def check_unacknowledged(ctx, now):
     """Escalate every severity-1 or -2 incident left unacknowledged past its threshold."""
     escalated = []
-    waiting = scan.matching(ctx, NAME, lambda e: e["status"] == lc.REPORTED and not e["auto_escalated"])
+    waiting = scan.matching(ctx, NAME, unacknowledged)
     for entry in waiting.values():
         threshold = ctx.venue.section("incident_rules").escalate_after(entry["severity"])
         if entry["status"] != lc.REPORTED or entry["auto_escalated"] or threshold is None:

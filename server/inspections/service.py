@@ -193,11 +193,16 @@ def raise_hazard_alert(ctx, entry, threshold):
     return ledger.record(ctx, [alert], idem=idem, rule=still_open_unalerted)
 
 
+def open_unalerted(hazard):
+    """Tell whether a hazard is open and nobody was alerted about it yet."""
+    return hazard["status"] == "open" and not hazard["alerted_at"]
+
+
 def check_open_hazards(ctx, now):
     """Alert on every hazard open past the venue's alert_after_min, once each."""
     threshold = hazard_rule(ctx.venue, "alert_after_min")
     raised = []
-    for entry in scan.matching(ctx, HAZARDS, lambda h: h["status"] == "open" and not h["alerted_at"]).values():
+    for entry in scan.matching(ctx, HAZARDS, open_unalerted).values():
         if now < ev.parse_iso(entry["opened_at"]) + dt.timedelta(minutes=threshold):
             continue
         try:

@@ -244,9 +244,16 @@ class Store:
         found.update(zip(whole, results[len(wanted):]))
         return found, answer
 
-    def projection_text(self, name):
-        """Return a whole projection as stored: {field: JSON text}, nothing opened or decoded."""
-        return self.redis.hgetall(self.keys.projection(name))
+    def projection_text(self, name, fields=None):
+        """Return a projection as stored, whole or some fields: {field: JSON text or None}, nothing
+        opened or decoded."""
+        if fields is None:
+            return self.redis.hgetall(self.keys.projection(name))
+        return dict(zip(fields, self.redis.hmget(self.keys.projection(name), fields))) if fields else {}
+
+    def projection_size(self, name):
+        """Return how many entries a projection holds."""
+        return self.redis.hlen(self.keys.projection(name))
 
     def projection(self, name):
         """Return a whole projection as {field: decoded value}."""
@@ -313,9 +320,12 @@ class Store:
         """Return how many events the stream holds."""
         return self.redis.xlen(self.keys.stream)
 
-    def events_after(self, cursor, count, upto="+"):
-        """Return up to count events strictly after cursor (and at most upto), oldest first."""
+    def events_after(self, cursor, count, upto="+", opened=True):
+        """Return up to count events strictly after cursor (and at most upto), oldest first
+        (opened=False: personal fields left sealed, for readers of ids and types only)."""
         entries = self.redis.xrange(self.keys.stream, min=f"({cursor}", max=upto, count=count)
+        if not opened:
+            return [self.reader(decode_entry(stream_id, fields)) for stream_id, fields in entries]
         return self.decode_all(entries)
 
     def index_ids(self, kind, value, low, high, desc, count):
