@@ -1,5 +1,6 @@
 """The subcommands behind `gatewatch` (imported after monkey-patching)."""
 import datetime as dt
+import gc
 import getpass
 import json
 import logging
@@ -25,6 +26,7 @@ from server.visitors import service as visitors
 from server.watchlist import names
 
 log = logging.getLogger("gatewatch")
+GC_THRESHOLDS = (20_000, 50, 100)  # young, middle, old: Python's defaults are (700, 10, 10)
 CLI_ACTOR = {"username": "cli", "role": "admin"}
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 WARM_UP_AFTER_SECONDS = 5.0
@@ -203,6 +205,18 @@ def _shutdown(ctx, app, watcher):
             ctx.embedded.stop()
 
 
+def _tune_gc():
+    """Leave start-up's objects out of the collector's walks and collect young objects less often.
+
+    A wall's state or a replay builds ~100,000 containers: with Python's default thresholds each
+    answer paid one or two full collections over everything the process holds (70–100 ms at a
+    million events). Cycles are still collected, only in larger steps.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def cmd_serve(args):
     """Serve HTTP and Socket.IO until a stop signal; the embedded Redis stops with it, always."""
     from server import realtime
@@ -227,6 +241,7 @@ def cmd_serve(args):
     print(f"Gatewatch is serving venue {ctx.venue.id!r}: open {'https' if tls else 'http'}://{host}:{args.port}/ "
           f"(async mode {ctx.settings.async_mode}; Redis {where})", flush=True)
     try:
+        _tune_gc()
         realtime.start(app)
         watcher.start()
         if ctx.embedded:

@@ -5,6 +5,7 @@ from server import events as ev, replay, snapshot
 from server.api.common import gw
 from server.auth import authorize
 from server.api.models import EventsAnswer, State, StateQuery, TimelineQuery, VenueAnswer
+from server.api.shaping import large_json
 from server.api.spec import operation
 from server.errors import Text, check
 from server.programme import service as programme
@@ -32,8 +33,8 @@ def state(user, query):
     roles get 403.
     """
     if query.at:
-        return jsonify(replay.state_at(gw(), authorize("state.replay"), query.at))
-    return jsonify(snapshot.current(gw(), user))
+        return large_json(replay.state_at(gw(), authorize("state.replay"), query.at))
+    return large_json(snapshot.current(gw(), user))
 
 
 def _query_args(query):

