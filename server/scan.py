@@ -39,8 +39,8 @@ def matching(ctx, name, keep):
     depend on the entry alone, not on the time, and be the same function object each call (a
     module-level function): its matches are followed along the stream under that key.
     """
-    kept = _followed(ctx, name, ctx.scans.get((name, keep))) or _scanned(ctx, name, keep)
-    ctx.scans[(name, keep)] = kept = _refiltered(kept, keep)
+    kept = _followed(ctx, name, keep, ctx.scans.get((name, keep))) or _scanned(ctx, name, keep)
+    ctx.scans[(name, keep)] = kept
     return ctx.store.open_rows({name: {f: json.loads(t) for f, t in kept.texts.items()}})[name]
 
 
@@ -53,9 +53,9 @@ def _scanned(ctx, name, keep):
     return Kept(cursor=cursor, count=count, since=time.monotonic(), texts=texts)
 
 
-def _followed(ctx, name, kept):
-    """Return kept moved to the stream's end with the entries its new events touch (not yet
-    refiltered), or None when the projection should be read whole instead."""
+def _followed(ctx, name, keep, kept):
+    """Return kept moved to the stream's end, the entries its new events touch matched again,
+    or None when the projection should be read whole instead."""
     if kept is None or time.monotonic() - kept.since > RESCAN_S:
         return None
     new = ctx.store.count_events() - kept.count
@@ -69,14 +69,12 @@ def _followed(ctx, name, kept):
     if whole or not events:
         return None
     texts = dict(kept.texts)
-    texts.update(ctx.store.projection_text(name, wanted.get(name, [])))
+    for fld, text in ctx.store.projection_text(name, wanted.get(name, [])).items():
+        if text and _matches(text, keep):
+            texts[fld] = text
+        else:  # closed, acknowledged or erased since
+            texts.pop(fld, None)
     return Kept(cursor=events[-1]["id"], count=kept.count + len(events), since=kept.since, texts=texts)
-
-
-def _refiltered(kept, keep):
-    """Drop the entries that no longer match (touched since, now closed or erased)."""
-    texts = {f: t for f, t in kept.texts.items() if t and _matches(t, keep)}
-    return kept if len(texts) == len(kept.texts) else Kept(kept.cursor, kept.count, kept.since, texts)
 
 
 def _matches(text, keep):

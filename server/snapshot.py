@@ -11,8 +11,7 @@ from server import offload, visibility
 
 RECENT_EVENTS = 50
 # Row keys that name a user: the people a snapshot mentions, whose display names it carries.
-PERSON_KEYS = ("last_guard", "username", "acknowledged_by", "assignee", "reported_by", "confirmed_by", "by")
-_PERSON_KEYS = frozenset(PERSON_KEYS)
+PERSON_KEYS = frozenset({"last_guard", "username", "acknowledged_by", "assignee", "reported_by", "confirmed_by", "by"})
 
 
 @dataclass
@@ -88,7 +87,7 @@ def _names(value, found):
     while todo:
         value = todo.pop()
         if type(value) is dict:
-            for key in _PERSON_KEYS.intersection(value):
+            for key in PERSON_KEYS.intersection(value):
                 if isinstance(value[key], str):
                     found.add(value[key])
             if isinstance(value.get("actor"), dict):
