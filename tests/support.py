@@ -114,6 +114,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+class PortTaken(Exception):
+    """The port picked for a server was bound by another process first."""
+
+
 class LiveServer:
     """A real `gatewatch serve` process on a real redis-server."""
 
@@ -135,14 +139,32 @@ class LiveServer:
         env.update(self.extra_env)
         return env
 
-    def start(self):
-        """Start the process and wait until /readyz answers 200."""
-        log = open(pathlib.Path(self.data_dir) / f"server-{self.port}.log", "ab")
+    def start(self, attempts=3):
+        """Start the process and wait until /readyz answers 200.
+
+        The free port was free when picked; another process may bind it before the server does.
+        Then the server exits with "Address already in use" and starts again on another port.
+        """
+        for _ in range(attempts - 1):
+            try:
+                return self._start_once()
+            except PortTaken:
+                self.port = free_port()
+                self.url = f"http://127.0.0.1:{self.port}"
+        return self._start_once()
+
+    def _start_once(self):
+        """Start the process on self.port and wait until /readyz answers 200."""
+        path = pathlib.Path(self.data_dir) / f"server-{self.port}.log"
+        log = open(path, "ab")
         self.process = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
                                         cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                log.close()
+                if b"Address already in use" in path.read_bytes()[-2000:]:
+                    raise PortTaken(self.port)
                 raise RuntimeError(f"server exited; see {log.name}")
             try:
                 if requests.get(self.url + "/readyz", timeout=1).status_code == 200:
