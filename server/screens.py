@@ -21,6 +21,9 @@ class Screens:
     def __init__(self, ctx):
         self.ctx = ctx
         self.sections = snapshot.all_sections(ctx.registry)
+        # What each section is computed from, once: the batch's touched names are matched to it.
+        self.inputs = [(section, frozenset({*section.reads, *(r[:2] for r in section.recent)}))
+                       for section in self.sections]
         names, self.windows = snapshot.reads_needed(ctx.registry)
         self.folds = [f for f in ctx.registry.folds if f.NAME in names]
         self.reads = None
@@ -36,7 +39,7 @@ class Screens:
 
     def advance(self, batch):
         """Fold a batch in; return {section: {key: row | None}} of the rows it changed."""
-        touched = set()
+        touched, entries = set(), {}
         for event in batch:
             for fold in self.folds:
                 current = self.reads.projections[fold.NAME]
@@ -45,6 +48,7 @@ class Screens:
                     merge.apply(current, key, value)
                 if delta:
                     touched.add(fold.NAME)
+                    entries.setdefault(fold.NAME, set()).update(delta)
             for kind, value, _span in self.windows:
                 if kind == "type" and event["type"] == value:
                     self.reads.recent.setdefault((kind, value), []).append(event["id"])
@@ -52,12 +56,22 @@ class Screens:
         self.reads.now = ev.utc_now()
         self._trim_windows()
         changed = {}
-        for section in self.sections:
-            if touched & {*section.reads, *(r[:2] for r in section.recent)} or self._due(section):
+        for section, inputs in self.inputs:
+            hit = touched & inputs
+            if self._due(section) or (hit and not self._keyed(section, hit)):
                 diff = self._recompute(section)
-                if diff:
-                    changed[section.name] = diff
+            elif hit:
+                diff = self._recompute_keys(section, entries[section.reads[0]])
+            else:
+                continue
+            if diff:
+                changed[section.name] = diff
         return changed
+
+    @staticmethod
+    def _keyed(section, hit):
+        """Tell whether a section's changed rows are named by the entries the batch changed."""
+        return section.rows_for is not None and hit == {section.reads[0]}
 
     def _due(self, section):
         """Tell whether a timed section's rows may have changed with time since last computed."""
@@ -73,6 +87,20 @@ class Screens:
         diff = {key: row for key, row in after.items() if before.get(key) != row}
         diff.update({key: None for key in before if key not in after})
         self.before[section.name] = {key: before.get(key) for key in diff}
+        return diff
+
+    def _recompute_keys(self, section, keys):
+        """Recompute the rows of some keys only; return those that changed (None for a row gone)."""
+        rows = self.rows.setdefault(section.name, {})
+        fresh = section.rows_for(self.ctx, self.reads, keys)
+        diff = {key: row for key, row in fresh.items() if rows.get(key) != row}
+        diff.update({key: None for key in keys if key in rows and key not in fresh})
+        self.before[section.name] = {key: rows.get(key) for key in diff}
+        for key, row in diff.items():
+            if row is None:
+                del rows[key]
+            else:
+                rows[key] = row
         return diff
 
     def _trim_windows(self):

@@ -14,10 +14,10 @@ NAME = fold.NAME
 HOUR = ("type", fold.CHECKIN, dt.timedelta(hours=1))
 
 
-def patrol_rows(ctx, reads):
-    """Return one row per checkpoint: last check-in, interval, due time, overdue."""
+def patrol_rows(ctx, reads, keys=None):
+    """Return one row per checkpoint (or per checkpoint in keys): last check-in, interval, due time, overdue."""
     phase, since = current_phase(ctx, reads.projections[PHASE])
-    rows = fold.status_rows(ctx.venue, phase, since, reads.projections[NAME], reads.now)
+    rows = fold.status_rows(ctx.venue, phase, since, reads.projections[NAME], reads.now, only=keys)
     return {row["checkpoint_id"]: row for row in rows}
 
 
@@ -53,7 +53,7 @@ CONCEPT = Concept(
     timers=(service.check_overdue,),
     alert_causes=(AlertCause("patrol_overdue", NAME, "checkpoint_id", fold.checked_in_since),),
     sections=(Section("patrols", PatrolRow, patrol_rows, "one row per checkpoint, keyed by its id",
-                      reads=(NAME, PHASE), timed=True),
+                      reads=(NAME, PHASE), timed=True, rows_for=patrol_rows),
               Section("checkins", CheckinMinute, checkin_minutes, "check-ins of the last hour per minute "
                       "recorded, keyed by the minute (the wall sums those of the last 60 minutes)", recent=(HOUR,),
                       timed=True)),

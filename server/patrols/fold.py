@@ -43,10 +43,10 @@ def _base_time(entry, phase_since):
     return ev.parse_iso(stamp) if stamp else None
 
 
-def status_rows(venue, phase, phase_since, entries, now):
-    """Return one status row per checkpoint, with due time and overdue flag."""
+def status_rows(venue, phase, phase_since, entries, now, only=None):
+    """Return one status row per checkpoint (or per checkpoint id in `only`), with due time and overdue flag."""
     rows = []
-    for cp in venue.checkpoints:
+    for cp in venue.checkpoints if only is None else filter(None, map(venue.checkpoint, only)):
         entry = entries.get(cp.id) or {}
         interval = venue.interval_min(cp.id, phase)
         base = _base_time(entry, phase_since)

@@ -61,6 +61,7 @@ class Day:
         now = self.screens.reads.now
         self.cursor = batch[-1]["id"]
         self.patched |= set(changed)
+        self.last = changed
         assert apply(before, changed) == fresh(self.ctx, now)
         for viewer in VIEWERS:
             self.shaped[viewer] = apply(self.shaped[viewer], self.screens.patches(changed, viewer))
@@ -139,3 +140,22 @@ def test_the_live_patches_rebuild_every_snapshot(day, ctx):
     day.step()
     missing = {s.name for s in snapshot.all_sections(ctx.registry)} - day.patched
     assert not missing, f"the script never changes {missing}: add a step for it"
+
+
+def test_a_check_in_patches_its_own_checkpoint_and_agrees_with_a_full_recompute(day, ctx):
+    g1, chief = day.users["g1"], day.users["chief"]
+    gates = [cp.id for cp in ctx.venue.checkpoints][:3]
+    for gate in gates:
+        ok(g1.post("/api/v1/checkins", json={"checkpoint_id": gate, "status": "clear"}))
+        day.step()  # checks patch + previous == fresh, for every viewer
+    # The wall's frame for one check-in carries that checkpoint's row, not every checkpoint's.
+    ok(g1.post("/api/v1/checkins", json={"checkpoint_id": gates[1], "status": "issue", "note": "gate stuck"}))
+    day.screens.computed_at["patrols"] = ev.utc_now()  # not due for its once-a-second recompute
+    day.step()
+    assert set(day.last["patrols"]) == {gates[1]}
+    assert day.last["patrols"][gates[1]]["last_status"] == "issue"
+    # A phase change moves every checkpoint's interval: all their rows are recomputed, not one.
+    ok(chief.post("/api/v1/phase", json={"phase": "post_event", "override_reason": "test"}))
+    day.screens.computed_at["patrols"] = ev.utc_now()
+    day.step()
+    assert len(day.last["patrols"]) > 1
