@@ -7,7 +7,7 @@ from redis.retry import Retry
 
 import pathlib
 
-from server.store import aof, commit as _commit
+from server.store import aof, commit as _commit, pool
 from server.store.keys import Keys
 
 Commit = _commit.Commit
@@ -50,10 +50,10 @@ def connect(url, *, timeout=5.0, text=True, retries=1):
     `retries` is how often a command failing on a stale connection is sent again; 0 for
     writes that a second run could double.
     """
-    return redis.Redis.from_url(url, decode_responses=text, socket_timeout=timeout,
-                                socket_connect_timeout=2, health_check_interval=10,
-                                retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries),
-                                retry_on_error=RETRY_ERRORS if retries else [])
+    return pool.client(url, decode_responses=text, socket_timeout=timeout,
+                       socket_connect_timeout=2, health_check_interval=10,
+                       retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries),
+                       retry_on_error=RETRY_ERRORS if retries else [])
 
 
 class Store:

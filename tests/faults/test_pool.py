@@ -1,0 +1,115 @@
+"""The store's pool lends only clean connections: never one holding an old reply or closed by Redis.
+
+Its check is a peek on the socket, not redis-py's selector (a trip through eventlet's loop per
+command): these tests hold it to the same promises, with a real redis-server, and under
+eventlet in a process of its own.
+"""
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from server.store import connect
+from server.store.pool import has_data
+
+# The two promises, in a process patched by an async mode (where the peek is what checks).
+GREEN = """
+import {patch}
+from server.store import connect
+client = connect({url!r}, retries=0)
+client.set("green:a", "first")
+conn = client.connection_pool.get_connection()
+conn.send_command("GET", "green:a")  # its reply is never read
+assert conn.can_read(timeout=5)  # it has arrived: the next lender must see it
+client.connection_pool.release(conn)
+assert client.set("green:b", "second") is True and client.get("green:b") == "second"
+client.client_setname("doomed")
+admin = connect({url!r})
+assert admin.client_kill_filter(_type=None, skipme=True) >= 1
+while any(c["name"] == "doomed" for c in admin.client_list()):  # closed (Redis may free it late)
+    pass
+assert client.get("green:a") == "first"
+print("ok")
+"""
+PATCHES = {"eventlet": "eventlet; eventlet.monkey_patch()", "gevent": "gevent.monkey; gevent.monkey.patch_all()"}
+
+
+def test_a_connection_left_with_an_unread_reply_is_not_lent_again(redis_server):
+    client = connect(redis_server.url, retries=0)
+    client.set("pool:a", "first")
+    conn = client.connection_pool.get_connection()
+    conn.send_command("GET", "pool:a")  # its reply is never read
+    assert conn.can_read(timeout=5)  # it has arrived: the next lender must see it
+    client.connection_pool.release(conn)
+    # The next command must get its own answer, not the GET's stale one.
+    assert client.set("pool:b", "second") is True
+    assert client.get("pool:b") == "second"
+
+
+def test_a_connection_redis_closed_is_replaced_before_use(redis_server):
+    client = connect(redis_server.url, retries=0)  # no retry: only the pool's check can save it
+    client.set("pool:c", "kept")
+    client.client_setname("doomed")
+    admin = connect(redis_server.url)
+    killed = admin.client_kill_filter(_type=None, skipme=True)
+    assert killed >= 1
+    while any(c["name"] == "doomed" for c in admin.client_list()):  # closed (Redis may free it late)
+        pass
+    assert client.get("pool:c") == "kept"
+
+
+def test_an_idle_connection_is_lent_as_it_is(redis_server):
+    client = connect(redis_server.url)
+    client.ping()
+    before = client.connection_pool.get_connection()
+    client.connection_pool.release(before)
+    client.ping()
+    after = client.connection_pool.get_connection()
+    client.connection_pool.release(after)
+    assert after is before and after._sock is not None
+
+
+@pytest.mark.parametrize("mode", sorted(PATCHES))
+def test_green_processes_get_clean_connections_too(redis_server, mode):
+    script = GREEN.format(patch=PATCHES[mode], url=redis_server.url)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_the_check_never_waits_under_eventlet():
+    # A green recv would park until data came: the check would hang on an idle socket.
+    script = textwrap.dedent("""
+        import eventlet
+        eventlet.monkey_patch()
+        import socket
+        from server.store.pool import has_data
+        a, b = socket.socketpair()
+        assert type(a).__module__.startswith("eventlet"), type(a)
+        assert has_data(a) is False
+        b.sendall(b"x")
+        eventlet.sleep(0.01)
+        assert has_data(a) is True and a.recv(1) == b"x"  # peeked, not taken
+        assert has_data(a) is False
+        b.close()
+        eventlet.sleep(0.01)
+        assert has_data(a) is True  # closed by the peer: replace the connection
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_blocking_socket_is_left_to_redis_py_and_a_non_blocking_one_peeked():
+    import socket
+    a, b = socket.socketpair()
+    try:
+        a.settimeout(5)
+        assert has_data(a) is None  # a peek would first wait up to 5 s for data
+        a.setblocking(False)
+        assert has_data(a) is False
+        b.sendall(b"y")
+        assert has_data(a) is True
+    finally:
+        a.close()
+        b.close()
