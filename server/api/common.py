@@ -113,8 +113,9 @@ def idempotency(user):
                                 "Idempotency-Key 应为 1–128 个 A-Z a-z 0-9 - _ . : 字符。"),
                            fields={"Idempotency-Key": Text("invalid format", "格式无效")},
                            code="idempotency_key_invalid")
-    parsed = None if request.mimetype == "multipart/form-data" else _parsed()
-    if request.mimetype == "multipart/form-data":
+    multipart = request.mimetype == "multipart/form-data"
+    parsed = None if multipart else _parsed()
+    if multipart:
         canonical = _form_fingerprint()
     elif parsed is _INVALID or parsed is None:
         canonical = request.get_data(cache=True) or b""
@@ -126,10 +127,9 @@ def idempotency(user):
     # Keyed: a body may carry personal data (a visitor's ID number), and an unkeyed hash of it
     # kept for days could be brute-forced; 128 bits of the HMAC tell requests apart.
     secret = current_app.secret_key
-    digest = hmac.new(secret.encode() if isinstance(secret, str) else secret,
-                      request.method.encode() + b" " + request.path.encode() + b"\n" + canonical,
-                      hashlib.sha256)
-    return Idempotency(scope=user.username, key=key, request_hash=digest.hexdigest()[:32])
+    digest = hmac.digest(secret.encode() if isinstance(secret, str) else secret,
+                         request.method.encode() + b" " + request.path.encode() + b"\n" + canonical, "sha256")
+    return Idempotency(scope=user.username, key=key, request_hash=digest.hex()[:32])
 
 
 def answered(committed):

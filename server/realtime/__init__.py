@@ -8,6 +8,7 @@ from server import events as ev
 from server.auth import socket_user
 from server.auth.roles import can
 from server.context import Runner
+from server.realtime import packets
 from server.realtime.hub import NAMESPACE, Hub
 
 log = logging.getLogger("gatewatch.live")
@@ -55,7 +56,7 @@ def init_app(app):
     ctx = app.extensions["gatewatch"]
     origins = ctx.settings.allowed_origins or None  # None: same origin as the Host header only
     socketio = SocketIO(app, async_mode=ctx.settings.async_mode, cors_allowed_origins=origins,
-                        ping_interval=10, ping_timeout=20, manage_session=False)
+                        ping_interval=10, ping_timeout=20, manage_session=False, json=packets)
     hub = Hub(ctx, socketio)
     socketio.on_namespace(LiveNamespace(hub))
     socketio.on_event("connect", refuse_default, namespace="/")

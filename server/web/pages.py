@@ -186,10 +186,11 @@ def service_worker():
 @bp.after_app_request
 def page_headers(response):
     """Add a strict same-origin Content-Security-Policy to HTML pages."""
-    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+    if response.mimetype != "text/html":  # parsed from the header on each read: read once
+        return response
+    if "Content-Security-Policy" not in response.headers:
         response.headers["Content-Security-Policy"] = CSP
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("Cache-Control", "no-store")
     return response
