@@ -4,8 +4,8 @@ redis-py checks every connection it lends for unread bytes (a stale reply, or a 
 server closed) with poll(); eventlet removes poll(), so redis-py falls back to a selector,
 which under eventlet is a green select: a trip through the event loop for every command,
 ~5 % of a check-in's CPU under load. Here the same check is a non-blocking peek on the real
-socket, under eventlet, gevent and threads alike; what follows a positive check is
-redis-py's own: reconnect once, and fail if the fresh connection is not clean either.
+socket, under eventlet and gevent; a connection with unread bytes (or closed by Redis), or a
+blocking socket (threads, where poll() is cheap), is left to redis-py's own check and handling.
 """
 import _socket
 import socket
@@ -48,20 +48,11 @@ class Pool(redis.ConnectionPool):
     """redis-py's pool, checking lent connections by a peek (see the module's docstring)."""
 
     def ensure_connection(self, connection):
-        """Connect if needed; replace a connection holding unread bytes or closed by Redis."""
+        """Lend a connected socket with nothing unread as it is; anything else as redis-py would."""
         sock = getattr(connection, "_sock", None)
-        pending = has_data(sock) if sock is not None else False
-        special = getattr(self, "maint_notifications_enabled", lambda: False)() or getattr(self, "cache", None)
-        if pending is None or special:
-            super().ensure_connection(connection)
-            return
-        connection.connect()
-        if sock is None or not pending:
-            return
-        connection.disconnect()
-        connection.connect()
-        if has_data(connection._sock):
-            raise redis.ConnectionError("Connection not ready")
+        if sock is not None and has_data(sock) is False:
+            return  # what redis-py's own check would find, without its trip through the loop
+        super().ensure_connection(connection)  # connect, or judge the unread bytes (reconnect)
 
 
 def client(url, **options):
