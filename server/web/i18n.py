@@ -95,6 +95,8 @@ def messages_json():
 
 def remember_choice(response):
     """Store an explicit ?lang= choice in the lang cookie."""
+    if b"lang=" not in request.query_string:  # most requests (every API call): no query to parse
+        return response
     chosen = normalise(request.args.get("lang"))
     if chosen and request.cookies.get(COOKIE) != chosen:
         response.set_cookie(COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=False)

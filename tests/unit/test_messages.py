@@ -63,6 +63,13 @@ def test_language_is_chosen_by_query_then_cookie_then_accept_language():
         assert i18n.lang_url("zh-CN") == "/control?lang=zh-CN&x=1"
 
 
+def test_a_language_chosen_in_the_address_is_remembered_and_nothing_else_sets_the_cookie(client):
+    chosen = client.get("/login?next=%2Fcontrol&lang=en")
+    assert "lang=en" in chosen.headers.get("Set-Cookie", "")
+    for path in ("/login?next=%2Fcontrol", "/login?slang=zh-CN", "/healthz"):
+        assert "lang=" not in client.get(path).headers.get("Set-Cookie", ""), path
+
+
 def test_every_registered_event_type_has_a_label_in_both_catalogues():
     # The timeline's type filter lists every registered type by its `event.<type>` label.
     from server.concepts import registry
