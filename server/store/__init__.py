@@ -1,14 +1,11 @@
 """The only code that talks to Redis: connection, embedded server, keys, commit, reads."""
 import json
 
-import redis
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
-
 import pathlib
 
-from server.store import aof, commit as _commit, pool
+from server.store import aof, commit as _commit
 from server.store.keys import Keys
+from server.store.pool import REDIS_ERROR, RETRY_ERRORS, UNAVAILABLE, connect  # noqa: F401 (the store's API)
 
 Commit = _commit.Commit
 Committed = _commit.Committed
@@ -19,12 +16,6 @@ KeyExists = _commit.KeyExists
 decode_entry = _commit.decode_entry
 dumps = _commit.dumps
 placeholder = _commit.placeholder
-
-# Any error Redis answers with (for one-line CLI reports).
-REDIS_ERROR = redis.RedisError
-# Redis being away is a 503 with Retry-After, never a 500 (DESIGN §7 / issue 2).
-UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError,
-               redis.exceptions.ReadOnlyError, redis.exceptions.MasterDownError)
 
 # The ids of a timeline index from a start id on. Only the ids are wanted, and an hour of
 # check-ins may be 100,000 entries: XRANGE's answer (each id with its fields) took ~1 s of the
@@ -37,23 +28,7 @@ INDEX_IDS = ("local ids = {} "
 INTERSECT = (pathlib.Path(__file__).with_name("intersect.lua")).read_text(encoding="utf-8")
 
 
-# A pooled connection may be stale (Redis restarted, or a half-open socket nobody closed): a
-# command that fails on it with a connection error or a timeout is sent once more, on a fresh
-# connection, after a short pause; Redis truly away still fails fast (503 with Retry-After).
-RETRY_ERRORS = [redis.ConnectionError, redis.TimeoutError]
 LOOKUP_CHUNK = 1000  # keys per script call of lookup()
-
-
-def connect(url, *, timeout=5.0, text=True, retries=1):
-    """Open a client for the given URL, answering str (or bytes when not `text`).
-
-    `retries` is how often a command failing on a stale connection is sent again; 0 for
-    writes that a second run could double.
-    """
-    return pool.client(url, decode_responses=text, socket_timeout=timeout,
-                       socket_connect_timeout=2, health_check_interval=10,
-                       retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries),
-                       retry_on_error=RETRY_ERRORS if retries else [])
 
 
 class Store:

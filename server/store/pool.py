@@ -1,4 +1,4 @@
-"""A connection pool whose check of a lent connection costs one system call, not a loop turn.
+"""Connections to Redis: clients with their retry rule, on a pool whose check costs one system call.
 
 redis-py checks every connection it lends for unread bytes (a stale reply, or a socket the
 server closed) with poll(); eventlet removes poll(), so redis-py falls back to a selector,
@@ -11,6 +11,14 @@ import _socket
 import socket
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+# Any error Redis answers with (for one-line CLI reports).
+REDIS_ERROR = redis.RedisError
+# Redis being away is a 503 with Retry-After, never a 500 (DESIGN §7 / issue 2).
+UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError,
+               redis.exceptions.ReadOnlyError, redis.exceptions.MasterDownError)
 
 DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0)  # Linux and the BSDs; elsewhere redis-py's own check
 
@@ -60,3 +68,21 @@ def client(url, **options):
     answer = redis.Redis(connection_pool=Pool.from_url(url, **options))
     answer.auto_close_connection_pool = True
     return answer
+
+
+# A pooled connection may be stale (Redis restarted, or a half-open socket nobody closed): a
+# command that fails on it with a connection error or a timeout is sent once more, on a fresh
+# connection, after a short pause; Redis truly away still fails fast (503 with Retry-After).
+RETRY_ERRORS = [redis.ConnectionError, redis.TimeoutError]
+
+
+def connect(url, *, timeout=5.0, text=True, retries=1):
+    """Open a client for the given URL, answering str (or bytes when not `text`).
+
+    `retries` is how often a command failing on a stale connection is sent again; 0 for
+    writes that a second run could double.
+    """
+    return client(url, decode_responses=text, socket_timeout=timeout,
+                  socket_connect_timeout=2, health_check_interval=10,
+                  retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries),
+                  retry_on_error=RETRY_ERRORS if retries else [])
