@@ -95,7 +95,7 @@ def shaped_text(body_text, status):
     if not body_text or model is None or user is None:
         return body_text
     ctx = current_app.extensions["gatewatch"]
-    try:  # orjson: every creating request's answer passes here (json took ~6 % of a check-in)
+    try:  # orjson: every creating request's answer passes here, and it parses and writes faster
         return orjson.dumps(shaped(ctx.registry, model, orjson.loads(body_text), viewer_of(user)))
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # e.g. an integer over 64 bits
         return json.dumps(shaped(ctx.registry, model, json.loads(body_text), viewer_of(user)), ensure_ascii=False)

@@ -1,8 +1,8 @@
 """How Socket.IO packets are encoded: orjson, with the standard json for what orjson refuses.
 
-Every live frame is encoded once per audience; the standard module took ~15 µs a frame and
-escaped every Chinese character as six bytes (\\uXXXX). orjson writes UTF-8 as it is, compact,
-several times faster; the browser parses either the same.
+Every live frame is encoded once per audience; the standard module took ~8 µs for a one-event
+frame and escaped every Chinese character as six bytes (\\uXXXX). orjson writes UTF-8 as it is,
+compact, several times faster; the browser parses either the same.
 """
 import json
 

@@ -3,7 +3,7 @@
 redis-py checks every connection it lends for unread bytes (a stale reply, or a socket the
 server closed) with poll(); eventlet removes poll(), so redis-py falls back to a selector,
 which under eventlet is a green select: a trip through the event loop for every command,
-~5 % of a check-in's CPU under load. Here the same check is a non-blocking peek on the real
+~8 % of a check-in's CPU under load. Here the same check is a non-blocking peek on the real
 socket, under eventlet and gevent; a connection with unread bytes (or closed by Redis), or a
 blocking socket (threads, where poll() is cheap), is left to redis-py's own check and handling.
 """
