@@ -41,10 +41,8 @@ import pathlib
 import zlib
 from dataclasses import dataclass, field
 
-import orjson
-
 from server import events as ev
-from server import ledger, merge, offload, sealed_rows, snapshot
+from server import jsontext, ledger, merge, offload, sealed_rows, snapshot
 from server.store.checkpoints import Checkpoints
 
 log = logging.getLogger("gatewatch.checkpoints")
@@ -101,19 +99,10 @@ def _unpacked(fields, wanted):
     if not blob or hashlib.sha256(blob).hexdigest() != (sha.decode() if isinstance(sha, bytes) else sha):
         return None
     try:
-        state = _loads(zlib.decompress(blob))
+        state = jsontext.loads(zlib.decompress(blob))  # a position is ~4 MB
     except (ValueError, zlib.error):
         return None
     return state if isinstance(state, dict) and set(state) == wanted else None
-
-
-def _loads(text):
-    """Decode JSON with orjson (a position is ~4 MB: twice as fast), or json where orjson refuses
-    (NaN, which json.dumps writes)."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def _fields(raw):

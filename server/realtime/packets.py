@@ -1,25 +1,17 @@
-"""How Socket.IO packets are encoded: orjson, with the standard json for what orjson refuses.
+"""How Socket.IO packets are encoded: server/jsontext.py (orjson, json where orjson refuses).
 
 Every live frame is encoded once per audience; the standard module took ~8 µs for a one-event
-frame and escaped every Chinese character as six bytes (\\uXXXX). orjson writes UTF-8 as it is,
-compact, several times faster; the browser parses either the same.
+frame and escaped every Chinese character as six bytes (\\uXXXX). Compact UTF-8 is several times
+faster to write; the browser parses either the same.
 """
-import json
-
-import orjson
+from server import jsontext
 
 
-def dumps(value, **options):
-    """Encode a packet's data (as `json.dumps` would, compact and UTF-8)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-    except TypeError:  # orjson.JSONEncodeError: e.g. an integer over 64 bits
-        return json.dumps(value, **options)
+def dumps(value, **_options):
+    """Encode a packet's data as text (Socket.IO's separators options: compact already)."""
+    return jsontext.dumps(value).decode()
 
 
-def loads(text, **options):
-    """Decode a packet's data (what orjson refuses, e.g. NaN, as `json.loads` would)."""
-    try:
-        return orjson.loads(text)
-    except ValueError:  # orjson.JSONDecodeError
-        return json.loads(text, **options)
+def loads(text, **_options):
+    """Decode a packet's data."""
+    return jsontext.loads(text)
