@@ -1,5 +1,6 @@
 """JSON where speed counts (answers, live frames, checkpoint positions): orjson, and the
-standard json for what orjson refuses (an integer over 64 bits, NaN), with the same meaning.
+standard json for what orjson refuses (an integer over 64 bits, NaN, a lone surrogate), with the
+same meaning.
 
 orjson writes compact UTF-8 and keeps the order a body was built in; it parses and writes
 several times faster than json.
@@ -22,4 +23,5 @@ def dumps(value):
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
     except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        # ASCII with escapes: a lone surrogate (which orjson refuses) has no UTF-8 form.
+        return json.dumps(value, separators=(",", ":")).encode()

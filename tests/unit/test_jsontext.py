@@ -14,6 +14,8 @@ def test_what_orjson_refuses_is_written_and_read_as_json_would():
     assert json.loads(jsontext.dumps(big)) == {"count": 2**70, "3": "three"}
     assert jsontext.loads(json.dumps({"count": 2**70})) == {"count": 2**70}
     assert math.isnan(jsontext.loads('{"x": NaN}')["x"])  # json.dumps writes NaN; it must read back
+    # A lone surrogate (hostile input echoed in a packet) has no UTF-8 form: escaped, not a crash.
+    assert json.loads(jsontext.dumps({"token": "gw_\ud800"})) == {"token": "gw_\ud800"}
 
 
 def test_a_value_neither_can_write_is_refused_not_mangled():
