@@ -3,7 +3,8 @@ standard json for what orjson refuses (an integer over 64 bits, NaN, a lone surr
 same meaning.
 
 orjson writes compact UTF-8 and keeps the order a body was built in; it parses and writes
-several times faster than json.
+several times faster than json. `canonical` is the stored form (events, projections, answers):
+keys sorted, so a rebuild writes the same bytes.
 """
 import json
 
@@ -25,3 +26,13 @@ def dumps(value):
     except orjson.JSONEncodeError:
         # ASCII with escapes: a lone surrogate (which orjson refuses) has no UTF-8 form.
         return json.dumps(value, separators=(",", ":")).encode()
+
+
+def canonical(value):
+    """Encode a value as compact UTF-8 JSON text with sorted keys (deterministic, for storage)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        # What orjson refuses (an integer over 64 bits, a lone surrogate, a key that is not a
+        # string) is written as json writes it.
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -5,6 +5,8 @@ import pathlib
 import time
 from dataclasses import dataclass, field
 
+from server import jsontext
+
 
 # The audit chain's functions (sha256, audit_append) come first: commits call them.
 AUDIT_LUA = (pathlib.Path(__file__).with_name("audit.lua")).read_text(encoding="utf-8")
@@ -130,7 +132,7 @@ def decode_entry(stream_id, fields):
     username, _, role = fields.get("a", "system|system").partition("|")
     event = {"id": stream_id, "type": fields["t"], "ts": fields["ts"],
              "actor": {"username": username, "role": role},
-             "data": json.loads(fields.get("d") or "{}"), "v": int(fields.get("v") or 1)}
+             "data": jsontext.loads(fields.get("d") or "{}"), "v": int(fields.get("v") or 1)}
     if fields.get("o"):
         event["observed_at"] = fields["o"]
     event["_locations"] = [x for x in (fields.get("l") or "").split(",") if x]
@@ -139,7 +141,7 @@ def decode_entry(stream_id, fields):
 
 def dumps(value):
     """Serialise compactly and deterministically (projections must rebuild byte-identical)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return jsontext.canonical(value)
 
 
 class ScriptArgs:
