@@ -42,8 +42,8 @@ def _count_request(response):
     """Count every answered request for /metrics."""
     ctx = g.get("gw_ctx")
     if ctx is not None and request.endpoint:
-        ctx.metrics.requests.labels(request.method, request.endpoint, response.status_code).inc()
-        ctx.metrics.latency.labels(request.endpoint).observe(time.perf_counter() - g.gw_started)
+        ctx.metrics.request_answered(request.method, request.endpoint, response.status_code,
+                                     time.perf_counter() - g.gw_started)
     return response
 
 

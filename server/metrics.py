@@ -25,3 +25,15 @@ class Metrics:
         self.emitted = Counter("gatewatch_events_emitted_total", "Events emitted to live clients",
                                registry=r)
         self.stream_length = Gauge("gatewatch_stream_events", "Events in the venue stream", registry=r)
+        # Each request's labelled series, looked up once: labels() checks and locks on every call.
+        self._answered = {}
+
+    def request_answered(self, method, endpoint, status, seconds):
+        """Count one answered request and its duration."""
+        key = (method, endpoint, status)
+        series = self._answered.get(key)
+        if series is None:
+            series = self._answered[key] = (self.requests.labels(method, endpoint, status),
+                                            self.latency.labels(endpoint))
+        series[0].inc()
+        series[1].observe(seconds)
