@@ -1,6 +1,6 @@
-"""JSON where speed counts (answers, live frames, checkpoint positions): orjson, and the
-standard json for what orjson refuses (an integer over 64 bits, NaN, a lone surrogate), with the
-same meaning.
+"""JSON where speed counts (answers, live frames, checkpoint positions, stored events): orjson,
+and the standard json for what orjson refuses (writing an integer over 64 bits or a lone
+surrogate; reading NaN), with the same meaning.
 
 orjson writes compact UTF-8 and keeps the order a body was built in; it parses and writes
 several times faster than json. `canonical` is the stored form (events, projections, answers):
