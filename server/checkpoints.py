@@ -141,7 +141,7 @@ def _window_reads(ctx, head, events):
     """Return the state as stored that a window's events read: the head's shown entries and
     the entries of the folds kept in the head that they touch (whole projections where one says WHOLE)."""
     in_head = _in_head(ctx)
-    wanted, whole = ledger.touched(folds(ctx.registry), events)
+    wanted, whole = ledger.touched(folds(ctx.registry), events, ctx.registry)
     wanted = {name: fields for name, fields in wanted.items() if name in in_head}
     raw = Checkpoints(ctx.store).head_entries(version(), wanted, sorted(whole & in_head))
     stored = {name: dict(entries) for name, entries in head.shown.items()}
@@ -152,11 +152,12 @@ def _window_reads(ctx, head, events):
 
 # -- moving the head -----------------------------------------------------------------------
 
-def _fold_window(folds_, events, state):
+def _fold_window(folds_, events, state, registry):
     """Fold events onto state in place; return {name: fields written}."""
     written = {}
+    folds_for = ledger.folds_reading(folds_, registry)
     for event in events:
-        for fold in folds_:
+        for fold in folds_for(event["type"]):
             current = state.setdefault(fold.NAME, {})
             for fld, value in fold.apply(current, event).items():
                 merge.apply(current, fld, value)
@@ -171,7 +172,7 @@ def advance(ctx, head, events):
     if head.at != "0-0":  # the state before the first event is empty: nothing to save
         saved = (head.at, {"n": str(head.n), "until": events[-1]["id"], **_packed(stored)})
     state = ctx.store.open_rows({name: dict(entries) for name, entries in stored.items()})
-    written = offload.run_heavy(ctx, _fold_window, folds(ctx.registry), events, state, kind="replay")
+    written = offload.run_heavy(ctx, _fold_window, folds(ctx.registry), events, state, ctx.registry, kind="replay")
     values = {name: {f: state[name][f] for f in fields if f in state[name]} for name, fields in written.items()}
     sealed = sealed_rows.seal_rows(ctx, values, {})
     in_head, shown = _in_head(ctx), {name: dict(entries) for name, entries in head.shown.items()}
@@ -242,7 +243,7 @@ def rebuild(ctx, events):
 
 def _fold(ctx, chosen, events, state):
     """Fold events onto state off the request loop (pure CPU); return the state."""
-    return offload.run_heavy(ctx, ledger.fold_all, chosen, events, state, kind="replay")
+    return offload.run_heavy(ctx, ledger.fold_all, chosen, events, state, ctx.registry, kind="replay")
 
 
 def _from_head(ctx, cursor):

@@ -121,6 +121,12 @@ class EventType:
 ALL_ROLES = frozenset(ROLE_PARENTS)
 
 
+def reads(fold, event_type):
+    """Tell whether a fold reads events of a type: its EVENTS name it, or are None or undeclared."""
+    events = getattr(fold, "EVENTS", None)  # a fold that forgets to declare is only slower, never wrong
+    return events is None or event_type in events
+
+
 @dataclass(frozen=True)
 class Section:
     """One thing pages show: rows keyed by id, computed by the concept's fold and shaped per viewer.
@@ -170,7 +176,9 @@ class Concept:
     name: str
     doc: str
     events: tuple = ()
-    folds: tuple = ()  # objects with NAME, touches(event) and apply(state, event)
+    # Objects with NAME, EVENTS (the event types it reads; None: every type), touches(event)
+    # and apply(state, event). An event meets only the folds that read its type (`reads`).
+    folds: tuple = ()
     views: str | None = None  # "module:blueprint", imported by the API layer only
     permissions: dict = field(default_factory=dict)  # permission -> roles (and those above them)
     timers: tuple = ()  # functions (ctx, now) run by the leader-elected watcher

@@ -7,7 +7,7 @@ from server import events as ev
 from server import sealed_rows, sealing, visibility
 from server import (accounts, activity, alerts, audit, broadcasts, clearance, expected, incidents, inspections, patrols,
                     phase, photos, posts, programme, reports, vehicles, visitors, watchlist)
-from server.concept import ROLE_PARENTS
+from server.concept import ROLE_PARENTS, reads
 
 # Order matters only for folds: a concept's fold sees the events in stream order either way.
 CONCEPTS = (phase.CONCEPT, patrols.CONCEPT, alerts.CONCEPT, activity.CONCEPT, accounts.CONCEPT,
@@ -27,11 +27,18 @@ class Registry:
         self.concepts = tuple(concepts)
         self.types = {t.name: t for c in self.concepts for t in c.events}
         self.folds = tuple(f for c in self.concepts for f in c.folds)
+        # Most folds ignore most types: each event meets only the folds that read its type.
+        self._folds_for = {name: tuple(f for f in self.folds if reads(f, name)) for name in self.types}
         self.personal_rows = {spec.projection: spec for c in self.concepts for spec in c.personal_rows}
 
     def event_type(self, name):
         """Return the registered EventType of a name, or None."""
         return self.types.get(name)
+
+    def folds_for(self, event_type):
+        """Return the folds that read an event type, in registry order (every fold for an unregistered type)."""
+        # An unregistered type (history from older code, a test's) is folded as before EVENTS existed.
+        return self._folds_for.get(event_type, self.folds)
 
     def validate(self, event):
         """Refuse a drafted event whose type is unknown or whose data breaks its model."""

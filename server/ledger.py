@@ -7,6 +7,7 @@ import secrets
 from server import events as ev
 from server import merge, sealed_rows, sealing
 from server.audit import actions as audit_actions
+from server.concept import reads
 from server.errors import Busy
 from server.store import Commit, Idempotency, StaleWrite, placeholder
 
@@ -28,7 +29,7 @@ def placeholder_ids(events):
 
 
 def fold_changes(ctx, events, rule=None, idem=None):
-    """Apply every fold to the drafted events; return (changes, expected old values).
+    """Apply the folds that read each drafted event's type; return (changes, expected old values).
 
     When the idempotency key was already used, return (stored answer, None) instead.
     A fold's `touches(event)` names the entries its outcome depends on: only those are read
@@ -39,8 +40,8 @@ def fold_changes(ctx, events, rule=None, idem=None):
     `rule(state)` sees the current values of everything the events touch, read in the same
     attempt whose values the commit guards, so a rule checked here cannot be raced.
     """
-    folds = ctx.registry.folds
-    wanted, whole = touched(folds, events)
+    folds_for = ctx.registry.folds_for
+    wanted, whole = touched(ctx.registry.folds, events, ctx.registry)
     if wanted or whole or rule:
         raw, answer = ctx.store.read_fields(wanted, idem, whole=whole)
     else:
@@ -56,10 +57,10 @@ def fold_changes(ctx, events, rule=None, idem=None):
         rule({name: dict(values) for name, values in state.items()})
     changes = {}
     for event in events:
-        for fold in folds:
+        for fold in folds_for(event["type"]):  # most folds ignore most types: not even asked
             current = state.setdefault(fold.NAME, {})
             delta = fold.apply(current, event)
-            if delta:  # most folds ignore most events: no work for them on every commit
+            if delta:  # a fold may still ignore an event of a type it reads
                 written = changes.setdefault(fold.NAME, {})
                 for fld, value in delta.items():
                     merge.apply(current, fld, value)
@@ -71,11 +72,12 @@ def fold_changes(ctx, events, rule=None, idem=None):
     return {k: v for k, v in changes.items() if v}, expected
 
 
-def touched(folds, events):
+def touched(folds, events, registry=None):
     """Return ({projection: fields the events depend on}, projections they depend on whole)."""
+    folds_for = folds_reading(folds, registry)
     wanted, whole = {}, set()
     for event in events:
-        for fold in folds:
+        for fold in folds_for(event["type"]):
             fields = fold.touches(event)
             if fields is merge.WHOLE:
                 whole.add(fold.NAME)
@@ -129,17 +131,42 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
     raise Busy("Too many simultaneous changes to the same record; please retry.")
 
 
-def fold_all(folds, events, state=None):
+def fold_all(folds, events, state=None, registry=None):
     """Fold a sequence of stored events: {projection: {field: value}}.
 
     From scratch, or onto `state` (changed in place), e.g. projections read with a cursor.
     """
     state = {} if state is None else state
     for fold in folds:
-        state.setdefault(fold.NAME, {})
+        state.setdefault(fold.NAME, {})  # every fold's projection, read or not: callers read state[name]
+    folds_for = folds_reading(folds, registry)
     for event in events:
-        for fold in folds:
+        for fold in folds_for(event["type"]):
             current = state[fold.NAME]
             for fld, value in fold.apply(current, event).items():
                 merge.apply(current, fld, value)
     return state
+
+
+def folds_reading(folds, registry=None):
+    """Return a lookup: event type -> the folds among `folds` that read it, in their order.
+
+    The rule is the registry's (`Registry.folds_for`): its own folds are looked up in its
+    table; any other sequence (the sections' projections, one fold) is filtered once per type,
+    an unregistered type reaching every fold. Without a registry every fold reads every type.
+    """
+    folds = tuple(folds)
+    if registry is None:
+        return lambda _event_type: folds
+    if folds == registry.folds:
+        return registry.folds_for
+    found = {}
+
+    def lookup(event_type):
+        """Return the folds among `folds` that read an event type."""
+        chosen = found.get(event_type)
+        if chosen is None:
+            known = event_type in registry.types
+            chosen = found[event_type] = tuple(f for f in folds if not known or reads(f, event_type))
+        return chosen
+    return lookup

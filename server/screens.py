@@ -8,7 +8,7 @@ frames, before they are shaped per audience (DESIGN §5). Nothing here talks to 
 import datetime as dt
 
 from server import events as ev
-from server import merge, snapshot
+from server import ledger, merge, snapshot
 
 # A section whose rows change with time alone is recomputed at most this often when no event
 # touched it: every batch cost ~0.7 ms of every push (the readiness board, the programme).
@@ -26,6 +26,7 @@ class Screens:
                        for section in self.sections]
         names, self.windows = snapshot.reads_needed(ctx.registry)
         self.folds = [f for f in ctx.registry.folds if f.NAME in names]
+        self.folds_for = ledger.folds_reading(self.folds, ctx.registry)  # most read few of the types
         self.reads = None
         self.rows = {}
         self.before = {}  # section -> {key: row before the last batch} of the rows it changed
@@ -41,7 +42,7 @@ class Screens:
         """Fold a batch in; return {section: {key: row | None}} of the rows it changed."""
         touched, entries = set(), {}
         for event in batch:
-            for fold in self.folds:
+            for fold in self.folds_for(event["type"]):
                 current = self.reads.projections[fold.NAME]
                 delta = fold.apply(current, event)
                 for key, value in delta.items():

@@ -15,6 +15,7 @@ class Fold:
     """The last-seen fold (an object, so the package can also hold the descriptor)."""
 
     NAME = NAME
+    EVENTS = None  # any guard's event of any concept
 
     @staticmethod
     def touches(event):

@@ -3,6 +3,7 @@ NAME = "alerts"
 RAISED = "alert.raised"
 ACKNOWLEDGED = "alert.acknowledged"
 CLOSED = "alert.closed"
+EVENTS = frozenset({RAISED, ACKNOWLEDGED, CLOSED})
 
 
 def touches(event):

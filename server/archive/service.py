@@ -141,7 +141,7 @@ def _flush(ctx, batch, write=raw.write_entries):
 def fold_stream(ctx):
     """Return (every event, the projections folded from them): what `gatewatch rebuild` computes."""
     events = list(ctx.store.scan_events())
-    return events, ledger.fold_all(ctx.registry.folds, events)
+    return events, ledger.fold_all(ctx.registry.folds, events, registry=ctx.registry)
 
 
 def write_rebuilt(ctx, events, state):

@@ -3,6 +3,7 @@ NAME = "broadcasts"
 SENT, ACKNOWLEDGED = "broadcast.sent", "broadcast.acknowledged"
 # The watcher's alert about recipients who did not acknowledge marks the message (alerted once).
 ALERT_RAISED, UNACKNOWLEDGED = "alert.raised", "broadcast_unacknowledged"
+EVENTS = frozenset({SENT, ACKNOWLEDGED, ALERT_RAISED})
 
 
 def _alert(event):

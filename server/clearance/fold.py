@@ -10,6 +10,7 @@ POST_EVENT = "post_event"
 CONFIRMED = "clearance.zone_confirmed"
 COMPLETED = "clearance.completed"
 CLEARED, PEOPLE_FOUND = "cleared", "people_found"
+EVENTS = frozenset({PHASE_CHANGED, CONFIRMED, COMPLETED})
 
 
 def touches(event):

@@ -2,6 +2,7 @@
 NAME = "expected_imports"
 IMPORTED = "visitor.expected_imported"
 PURGED = "visitor.expected_purged"
+EVENTS = frozenset({IMPORTED, PURGED})
 
 
 def touches(_event):

@@ -9,6 +9,7 @@ PHOTO_ADDED = "incident.photo_added"  # not a lifecycle step: allowed until clos
 TYPES = (REPORTED, PHOTO_ADDED, *lc.EVENT_OF.values())
 # The watcher's alert about an assignment nobody accepted marks the assignment (alerted once).
 ALERT_RAISED, UNACCEPTED = "alert.raised", "assignment_unacknowledged"
+EVENTS = frozenset({*TYPES, ALERT_RAISED})
 
 
 def _unaccepted_alert(event):

@@ -75,11 +75,14 @@ def _hazards_shown(entry, *, venue, when):
     return entry.get("status") == "open"
 
 
-inspections = SimpleNamespace(NAME="inspections", touches=_inspections_touches, apply=_inspections_apply,
-                              still_shown=_inspections_shown, FORGETS=True)  # each is new, never touched
-hazards = SimpleNamespace(NAME="hazards", touches=_hazards_touches, apply=_hazards_apply,
-                          still_shown=_hazards_shown, FORGETS=True)  # a fixed hazard is never reopened
-readiness = SimpleNamespace(NAME="readiness", touches=_readiness_touches, apply=_readiness_apply)
+inspections = SimpleNamespace(NAME="inspections", EVENTS=frozenset({RECORDED}), touches=_inspections_touches,
+                              apply=_inspections_apply, still_shown=_inspections_shown,
+                              FORGETS=True)  # each is new, never touched
+hazards = SimpleNamespace(NAME="hazards", EVENTS=frozenset({OPENED, ASSIGNED, RECTIFIED, ALERT_RAISED}),
+                          touches=_hazards_touches, apply=_hazards_apply, still_shown=_hazards_shown,
+                          FORGETS=True)  # a fixed hazard is never reopened
+readiness = SimpleNamespace(NAME="readiness", EVENTS=frozenset({OVERRIDE}), touches=_readiness_touches,
+                            apply=_readiness_apply)
 FOLDS = (inspections, hazards, readiness)
 
 

@@ -7,6 +7,7 @@ from server.merge import IfNewer
 NAME = "patrols"
 CHECKIN = "patrol.checkin"
 OVERDUE = "patrol.overdue"
+EVENTS = frozenset({CHECKIN, OVERDUE})
 
 
 def touches(event):

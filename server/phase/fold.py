@@ -1,6 +1,7 @@
 """The venue's phase as a fold of events (pure: no I/O)."""
 NAME = "meta"
 CHANGED = "phase.changed"
+EVENTS = frozenset({CHANGED})
 
 
 def touches(event):

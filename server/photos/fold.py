@@ -6,6 +6,9 @@ photo added to it, a hazard; an inspection's results each): the photos concept n
 NAME = "photos"
 UPLOADED = "photo.uploaded"
 DISCARDED = "photo.discarded"
+# Uploads and discards, and any other concept's event that lists photos (an incident, an
+# inspection, a hazard): this concept does not know those types, so it reads every type.
+EVENTS = None
 
 
 def _ids(mapping):

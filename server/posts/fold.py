@@ -6,6 +6,7 @@ Pure: no I/O. A guard is on duty at one post at a time (the service moves them);
 NAME = "posts"
 ON_DUTY = "post.on_duty"
 OFF_DUTY = "post.off_duty"
+EVENTS = frozenset({ON_DUTY, OFF_DUTY})
 UNDERSTAFFED = "post_understaffed"  # the alert's kind
 
 

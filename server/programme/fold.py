@@ -7,6 +7,7 @@ day is in force again.
 NAME = "programme"
 DAY_SET = "programme.day_set"
 DAY_RESET = "programme.day_reset"
+EVENTS = frozenset({DAY_SET, DAY_RESET})
 
 
 def touches(event):

@@ -13,6 +13,7 @@ NAME = "vehicles"
 ENTERED = "vehicle.entered"
 LEFT = "vehicle.left"
 VISITORS_PURGED = "visitor.purged"
+EVENTS = frozenset({ENTERED, LEFT, VISITORS_PURGED})
 
 
 def key(data):

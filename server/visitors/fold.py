@@ -11,6 +11,7 @@ LEFT_UNRECORDED = "visitor.left_unrecorded"
 REVEALED = "visitor.id_revealed"
 PURGED = "visitor.purged"
 WATCHLIST_HIT = "visitor.watchlist_hit"
+EVENTS = frozenset({REGISTERED, CHECKED_OUT, LEFT_UNRECORDED, REVEALED, PURGED, WATCHLIST_HIT})
 # What identifies a visitor, stored in events only sealed under the visitor's data key and
 # erased by the purge. Organization and host narrow a masked name down to one person, and the
 # purpose is free text a guard may fill with names: all sealed. The badge (a venue badge

@@ -7,6 +7,7 @@ to leave. This fold keeps exactly that, with nothing personal in it.
 from server.visitors.fold import CHECKED_OUT, LEFT_UNRECORDED, PURGED, REGISTERED
 
 NAME = "visitors_on_site"
+EVENTS = frozenset({REGISTERED, CHECKED_OUT, LEFT_UNRECORDED, PURGED})
 
 
 def touches(event):

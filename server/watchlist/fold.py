@@ -2,6 +2,7 @@
 NAME = "watchlist"
 ADDED = "watchlist.entry_added"
 REMOVED = "watchlist.entry_removed"
+EVENTS = frozenset({ADDED, REMOVED})
 
 
 def touches(event):

@@ -10,6 +10,7 @@ CONFIRMED = "visitor.watchlist_confirmed"
 DISMISSED = "visitor.watchlist_dismissed"
 DECISIONS = {"confirm": CONFIRMED, "dismiss": DISMISSED}
 STATUS_OF = {CONFIRMED: "confirmed", DISMISSED: "dismissed"}
+EVENTS = frozenset({HIT, *STATUS_OF})  # a denial opens no hit: the visitor never came in
 
 
 def touches(event):
