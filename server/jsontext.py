@@ -1,10 +1,9 @@
-"""JSON where speed counts (answers, live frames, checkpoint positions, stored events): orjson,
+"""JSON where speed counts (answers, live frames, checkpoint positions): orjson,
 and the standard json for what orjson refuses (writing an integer over 64 bits or a lone
 surrogate; reading NaN), with the same meaning.
 
 orjson writes compact UTF-8 and keeps the order a body was built in; it parses and writes
-several times faster than json. `canonical` is the stored form (events, projections, answers):
-keys sorted, so a rebuild writes the same bytes.
+several times faster than json. The store's own form (sorted keys) is `server.store.commit.dumps`.
 """
 import json
 
@@ -27,12 +26,3 @@ def dumps(value):
         # ASCII with escapes: a lone surrogate (which orjson refuses) has no UTF-8 form.
         return json.dumps(value, separators=(",", ":")).encode()
 
-
-def canonical(value):
-    """Encode a value as compact UTF-8 JSON text with sorted keys (deterministic, for storage)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-    except (orjson.JSONEncodeError, TypeError):
-        # What orjson refuses (an integer over 64 bits, a lone surrogate, a key that is not a
-        # string) is written as json writes it.
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -5,7 +5,7 @@ import pathlib
 import time
 from dataclasses import dataclass, field
 
-from server import jsontext
+import orjson
 
 
 # The audit chain's functions (sha256, audit_append) come first: commits call them.
@@ -132,16 +132,29 @@ def decode_entry(stream_id, fields):
     username, _, role = fields.get("a", "system|system").partition("|")
     event = {"id": stream_id, "type": fields["t"], "ts": fields["ts"],
              "actor": {"username": username, "role": role},
-             "data": jsontext.loads(fields.get("d") or "{}"), "v": int(fields.get("v") or 1)}
+             "data": _loads(fields.get("d") or "{}"), "v": int(fields.get("v") or 1)}
     if fields.get("o"):
         event["observed_at"] = fields["o"]
     event["_locations"] = [x for x in (fields.get("l") or "").split(",") if x]
     return event
 
 
+def _loads(text):
+    """Decode stored JSON text (json for what orjson refuses to read)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def dumps(value):
     """Serialise compactly and deterministically (projections must rebuild byte-identical)."""
-    return jsontext.canonical(value)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        # What orjson refuses (an integer over 64 bits, a lone surrogate, a key that is not a
+        # string) is written as the standard json writes it.
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 class ScriptArgs:
