@@ -5,7 +5,7 @@ import pathlib
 
 from server.store import aof, commit as _commit
 from server.store.keys import Keys
-from server.store.pool import REDIS_ERROR, RETRY_ERRORS, UNAVAILABLE, connect  # noqa: F401 (the store's API)
+from server.store.pool import REDIS_ERROR, RETRY_ERRORS, UNAVAILABLE, connect, run_script  # noqa: F401 (the store's API)
 
 Commit = _commit.Commit
 Committed = _commit.Committed
@@ -103,7 +103,8 @@ class Store:
     def commit(self, commit, idem=None):
         """Commit one fact atomically; raise IdempotencyConflict or StaleWrite."""
         client = self.redis if idem is not None else self.once
-        return _commit.run_commit(client, self._script, self.keys, commit, idem, self._expand)
+        return _commit.run_commit(lambda keys, args: run_script(client, self._script, keys, args),
+                                  self.keys, commit, idem, self._expand)
 
     def _expand(self, stored, ids):
         """Put the stored events back into an answer kept with {"$event": i} references."""

@@ -227,11 +227,11 @@ def stored_answer(idem, record, expand):
     return Committed(ids=ids, status=int(status), body_text=stored or None, replayed=True)
 
 
-def run_commit(redis_client, script, keys, commit, idem, expand):
-    """Run the commit script and interpret its answer."""
+def run_commit(run, keys, commit, idem, expand):
+    """Run the commit script through `run(keys, args)` and interpret its answer."""
     body = dumps(commit.body) if commit.body is not None else ""
     key_list, argv = build_args(keys, commit, idem, body)  # the body is serialised once
-    answer = script(keys=key_list, args=argv, client=redis_client)
+    answer = run(key_list, argv)
     kind = answer[0]
     if kind == "replay":
         _, request_hash, status, stored, ids = answer

@@ -7,10 +7,11 @@ eventlet in a process of its own.
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
-from server.store import connect
+from server.store import REDIS_ERROR, UNAVAILABLE, connect, run_script
 from server.store.pool import has_data
 
 # The two promises, in a process patched by an async mode (where the peek is what checks).
@@ -113,3 +114,50 @@ def test_a_blocking_socket_is_left_to_redis_py_and_a_non_blocking_one_peeked():
     finally:
         a.close()
         b.close()
+
+
+# run_script: the commit's own path to Redis, holding the promises redis-py's keeps.
+COUNTER = "return redis.call('INCR', KEYS[1])"
+# Counts its runs, then holds Redis for 0.6 s: longer than the 0.2 s the client waits.
+SLOW_COUNT = ("local n = redis.call('INCR', KEYS[1]) local t = redis.call('TIME') "
+              "local stop = t[1] * 1000000 + t[2] + 600000 "
+              "repeat local now = redis.call('TIME') until now[1] * 1000000 + now[2] >= stop return n")
+
+
+def test_a_script_redis_forgot_is_loaded_again(redis_server):
+    client = connect(redis_server.url)
+    script = client.register_script(COUNTER)
+    assert run_script(client, script, ["pool:n"], []) == 1
+    client.script_flush()  # as after a restart: the script cache is empty
+    assert run_script(client, script, ["pool:n"], []) == 2
+    assert not client.connection_pool._in_use_connections  # every connection given back
+
+
+def test_an_error_redis_answers_is_raised_and_the_connection_kept(redis_server):
+    client = connect(redis_server.url)
+    failing = client.register_script("return redis.error_reply('refused')")
+    with pytest.raises(REDIS_ERROR, match="refused"):
+        run_script(client, failing, [], [])
+    assert client.connection_pool._available_connections[0]._sock is not None  # still connected
+    assert client.ping()
+
+
+def test_a_call_that_times_out_is_sent_again_only_as_the_client_allows(redis_server):
+    # The commit without an idempotency record goes through a client that never resends (a
+    # second run could record the fact twice); the others resend, as redis-py itself would.
+    admin = connect(redis_server.url)
+    for retries in (0, 3):
+        client = connect(redis_server.url, timeout=0.2, retries=retries)
+        slow = client.register_script(SLOW_COUNT)
+        key = f"pool:slow{retries}"
+        with pytest.raises(UNAVAILABLE):
+            run_script(client, slow, [key], [])
+        runs = None
+        while runs != admin.get(key):  # settled: no run is still going, none starts after
+            runs = admin.get(key)
+            time.sleep(0.8)
+        assert (int(runs) == 1) if retries == 0 else (int(runs) >= 2)
+        # The late reply is never read as the next command's answer.
+        client.set("pool:after", "mine")
+        assert client.get("pool:after") == "mine"
+        assert not client.connection_pool._in_use_connections
