@@ -161,3 +161,10 @@ def test_a_call_that_times_out_is_sent_again_only_as_the_client_allows(redis_ser
         client.set("pool:after", "mine")
         assert client.get("pool:after") == "mine"
         assert not client.connection_pool._in_use_connections
+
+
+def test_a_script_receives_text_and_bytes_exactly_as_sent(redis_server):
+    client = connect(redis_server.url, text=False)
+    echo = client.register_script("return ARGV")
+    args = ["北门 E1", "say \"hi\"\n", b"\x00\xff\xd8photo", "", "x" * 70000]
+    assert run_script(client, echo, [], args) == [a if isinstance(a, bytes) else a.encode() for a in args]
