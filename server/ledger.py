@@ -126,7 +126,7 @@ def record(ctx, events, *, idem=None, status=201, body=None, ops=(), rule=None, 
             continue
         if ctx.metrics and not committed.replayed:
             for event in events:
-                ctx.metrics.commits.labels(type=event["type"]).inc()
+                ctx.metrics.committed(event["type"])
         return sealing.open_answer(ctx, committed)
     raise Busy("Too many simultaneous changes to the same record; please retry.")
 

@@ -25,8 +25,9 @@ class Metrics:
         self.emitted = Counter("gatewatch_events_emitted_total", "Events emitted to live clients",
                                registry=r)
         self.stream_length = Gauge("gatewatch_stream_events", "Events in the venue stream", registry=r)
-        # Each request's labelled series, looked up once: labels() checks and locks on every call.
+        # Labelled series looked up once each: labels() checks and locks on every call.
         self._answered = {}
+        self._committed = {}
 
     def request_answered(self, method, endpoint, status, seconds):
         """Count one answered request and its duration."""
@@ -37,3 +38,10 @@ class Metrics:
                                             self.latency.labels(endpoint))
         series[0].inc()
         series[1].observe(seconds)
+
+    def committed(self, event_type):
+        """Count one event committed to the stream."""
+        series = self._committed.get(event_type)
+        if series is None:
+            series = self._committed[event_type] = self.commits.labels(type=event_type)
+        series.inc()

@@ -74,3 +74,16 @@ def test_the_cookie_follows_the_session_hours_setting(one_hour_app):
     answer = one_hour_app.test_client().post(LOGIN, json={"username": "alice", "password": "correct-horse-1"})
     assert answer.status_code == 200
     assert 3600 - 300 <= max_age(session_cookie(answer)) <= 3600
+
+
+def test_the_session_is_found_among_other_cookies_and_only_under_its_own_name(app, client, auth):
+    auth.login("alice", "guard")
+    sid = client.get_cookie("gatewatch_session").value
+    fresh = app.test_client(use_cookies=False)  # sends only the Cookie header each case gives
+    for header in (f"gatewatch_lang=zh-CN; gatewatch_session={sid}", f"gatewatch_session={sid};lang=en",
+                   f"  a=1 ;gatewatch_session={sid} ; b=2"):
+        answer = fresh.get("/api/v1/auth/me", headers={"Cookie": header})
+        assert answer.status_code == 200 and "alice" in answer.get_data(as_text=True), header
+    for header in (f"xgatewatch_session={sid}", f"gatewatch_sessionx={sid}", f"other={sid}; gatewatch_session=",
+                   "gatewatch_session", ""):
+        assert fresh.get("/api/v1/auth/me", headers={"Cookie": header}).status_code == 401, header
