@@ -57,6 +57,7 @@ def init_app(app):
     origins = ctx.settings.allowed_origins or None  # None: same origin as the Host header only
     socketio = SocketIO(app, async_mode=ctx.settings.async_mode, cors_allowed_origins=origins,
                         ping_interval=10, ping_timeout=20, manage_session=False, json=packets)
+    socketio.server.packet_class = packets.JsonPacket
     hub = Hub(ctx, socketio)
     socketio.on_namespace(LiveNamespace(hub))
     socketio.on_event("connect", refuse_default, namespace="/")
