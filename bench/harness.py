@@ -220,7 +220,7 @@ def run_cli(args, env, what):
 def make_user(env, username, role):
     """Create a user and return a device token for it."""
     password = secrets.token_urlsafe(18)
-    run_cli(["users", "add", username, "--role", role, "--password", password], env, f"users add {username}")
+    run_cli(["users", "add", username, "--role", role, f"--password={password}"], env, f"users add {username}")  # = : a password may start with "-"
     out = run_cli(["users", "token", username], env, f"users token {username}").strip().splitlines()
     if not out:
         raise HarnessError(f"gatewatch users token {username} printed nothing")
