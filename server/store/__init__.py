@@ -183,7 +183,7 @@ class Store:
     def open_rows(self, projections, shown_only=False):
         """Return decoded projections ({name: {field: entry}}) with their sealed entries opened
         (shown_only: those a section may show, for the sections' reads; server/sealed_rows.py)."""
-        if not self.rows_opener:
+        if not self.rows_opener or not projections:
             return projections
         return self.rows_opener(projections, self.lookup, **({"shown_only": True} if shown_only else {}))
 

@@ -6,6 +6,7 @@ class Keys:
 
     def __init__(self, venue_id):
         self.prefix = f"gw:{{{venue_id}}}:"
+        self._projections = {}  # a commit names several: built once each
 
     def __getattr__(self, name):
         # keys.stream, keys.users... → "gw:{venue}:stream"
@@ -19,7 +20,10 @@ class Keys:
 
     def projection(self, name):
         """Key of the hash holding one projection."""
-        return self.of("proj", name)
+        key = self._projections.get(name)
+        if key is None:
+            key = self._projections[name] = self.of("proj", name)
+        return key
 
     def index(self, kind, value):
         """Key of a timeline index (kind: type, loc, actor)."""
