@@ -40,10 +40,11 @@ def build_context(settings, embedded=None):
 
 def _count_request(response):
     """Count every answered request for /metrics."""
-    ctx = g.get("gw_ctx")
-    if ctx is not None and request.endpoint:
-        ctx.metrics.request_answered(request.method, request.endpoint, response.status_code,
-                                     time.perf_counter() - g.gw_started)
+    here, req = g._get_current_object(), request._get_current_object()  # a proxy lookup is ~1.4 µs
+    ctx = here.get("gw_ctx")
+    if ctx is not None and req.endpoint:
+        ctx.metrics.request_answered(req.method, req.endpoint, response.status_code,
+                                     time.perf_counter() - here.gw_started)
     return response
 
 
@@ -82,7 +83,8 @@ def create_app(config=None, ctx=None):
 
     @app.before_request
     def _start_clock():
-        g.gw_ctx, g.gw_started = ctx, time.perf_counter()
+        here = g._get_current_object()
+        here.gw_ctx, here.gw_started = ctx, time.perf_counter()
 
     app.after_request(_count_request)
     auth.init_app(app)

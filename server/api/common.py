@@ -62,16 +62,19 @@ def broken_string_path(value):
 
 def _parsed():
     """Parse the request body once per request (None when empty, _INVALID when not JSON)."""
-    if "gw_json" not in g:
+    # The objects behind the proxies, taken once: each proxy lookup costs ~1.4 µs, and every
+    # creating request passes here twice.
+    here = g._get_current_object()
+    if "gw_json" not in here:
         raw = request.get_data(cache=True)
-        g.gw_broken = None
+        here.gw_broken = None
         try:
-            g.gw_json = json.loads(raw) if raw else None
+            here.gw_json = json.loads(raw) if raw else None
         except (ValueError, RecursionError):  # absurdly deep nesting is bad input, not a crash
-            g.gw_json = _INVALID
+            here.gw_json = _INVALID
         if raw and (b"\\u" in raw or b"\xed" in raw):  # the only ways a surrogate gets in
-            g.gw_broken = broken_string_path(g.gw_json)
-    return g.gw_json
+            here.gw_broken = broken_string_path(here.gw_json)
+    return here.gw_json
 
 
 def body():
@@ -83,10 +86,11 @@ def body():
     data = _parsed()
     if not isinstance(data, dict):
         raise InvalidInput(NOT_AN_OBJECT, fields={"body": EXPECTED_OBJECT})
-    if g.gw_broken:
+    broken = g.gw_broken
+    if broken:
         raise InvalidInput(Text("Some text is not valid Unicode (a lone surrogate).",
                                 "有些文本不是有效的 Unicode（孤立的代理字符）。"),
-                           fields={g.gw_broken: Text("contains an invalid character (a lone UTF-16 surrogate)",
+                           fields={broken: Text("contains an invalid character (a lone UTF-16 surrogate)",
                                                      "含有无效字符（孤立的 UTF-16 代理字符）")})
     return data
 
@@ -103,7 +107,8 @@ def _form_fingerprint():
 
 def idempotency(user):
     """Return the Idempotency record for this creating request, or raise 400."""
-    key = request.headers.get("Idempotency-Key")
+    req = request._get_current_object()  # one proxy lookup, not five
+    key = req.headers.get("Idempotency-Key")
     if key is None:
         raise InvalidInput(Text("Every creating request needs an Idempotency-Key header.",
                                 "每个记录请求都需要 Idempotency-Key 请求头。"),
@@ -113,22 +118,22 @@ def idempotency(user):
                                 "Idempotency-Key 应为 1–128 个 A-Z a-z 0-9 - _ . : 字符。"),
                            fields={"Idempotency-Key": Text("invalid format", "格式无效")},
                            code="idempotency_key_invalid")
-    multipart = request.mimetype == "multipart/form-data"
+    multipart = req.mimetype == "multipart/form-data"
     parsed = None if multipart else _parsed()
     if multipart:
         canonical = _form_fingerprint()
     elif parsed is _INVALID or parsed is None:
-        canonical = request.get_data(cache=True) or b""
+        canonical = req.get_data(cache=True) or b""
     else:
         try:
             canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
         except RecursionError:
-            canonical = request.get_data(cache=True)
+            canonical = req.get_data(cache=True)
     # Keyed: a body may carry personal data (a visitor's ID number), and an unkeyed hash of it
     # kept for days could be brute-forced; 128 bits of the HMAC tell requests apart.
     secret = current_app.secret_key
     digest = hmac.digest(secret.encode() if isinstance(secret, str) else secret,
-                         request.method.encode() + b" " + request.path.encode() + b"\n" + canonical, "sha256")
+                         req.method.encode() + b" " + req.path.encode() + b"\n" + canonical, "sha256")
     return Idempotency(scope=user.username, key=key, request_hash=digest.hex()[:32])
 
 

@@ -16,9 +16,9 @@ def viewer_of(user):
     return visibility.Viewer(user.role, user.username) if user else None
 
 
-def _model_of(status):
+def _model_of(status, app=None):
     """Return the answer model this request's route declares for a status, or None."""
-    view = current_app.view_functions.get(request.endpoint)
+    view = (app or current_app).view_functions.get(request.endpoint)
     op = getattr(view, "operation", None)  # server/api/spec.py: operation()
     if op is None:
         return None
@@ -87,10 +87,11 @@ def reply_with_people(body, status=200):
 
 def shaped_text(body_text, status):
     """Return a stored answer's JSON text shaped for the signed-in caller (a replay too)."""
-    model = _model_of(status)
+    app = current_app._get_current_object()  # one proxy lookup (~1.4 µs each), not two
+    model = _model_of(status, app)
     user = g.get("user")
     if not body_text or model is None or user is None:
         return body_text
-    ctx = current_app.extensions["gatewatch"]
+    ctx = app.extensions["gatewatch"]
     # Every creating request's answer passes here: jsontext (orjson) parses and writes faster.
     return jsontext.dumps(shaped(ctx.registry, model, jsontext.loads(body_text), viewer_of(user)))
