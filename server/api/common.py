@@ -5,7 +5,6 @@ import json
 import re
 
 from flask import current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from server.api import shaping
 from server.errors import EXPECTED_OBJECT, NOT_AN_OBJECT, InvalidInput, Text
