@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from server import events as ev
 
+INDEX = "expected_bi"  # key part of a row's blind index: (INDEX, date, blind) -> {"row": id}
+
 
 def today(ctx):
     """Return today's date in the venue's time zone (an expected list is per local day)."""
@@ -27,7 +29,7 @@ def sealed_key(ctx, expected_id):
 
 def index_key(ctx, date, blind):
     """Key of the record naming the row of one document on one day (the blind index)."""
-    return ctx.store.keys.of("expected_bi", date, blind)
+    return ctx.store.keys.of(INDEX, date, blind)
 
 
 def row_of(ctx, blind, date=None):
