@@ -75,7 +75,6 @@ def client(url, **options):
     return answer
 
 
-
 def run_script(client, script, keys, args):
     """Run a registered script on one pooled connection; answer as `script(keys, args, client)`.
 
@@ -111,6 +110,7 @@ def _evalsha(conn, sha, keys, args):
         # Python (~25 µs for a check-in's ~40 arguments, ~4 µs here).
         conn.send_packed_command([PACK(("EVALSHA", sha, len(keys), *keys, *args))])
     return conn.read_response()
+
 
 # A pooled connection may be stale (Redis restarted, or a half-open socket nobody closed): a
 # command that fails on it with a connection error or a timeout is sent once more, on a fresh
